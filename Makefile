@@ -1,0 +1,64 @@
+# Quick start: `make run` then, in another terminal, `make test`. Every command a user needs is a target here.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/heel.tar.gz
+SPACY_MODEL := build/spacy_heel
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json
+export PYTHONPATH := $(CURDIR)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install spacy content train run test test-unit test-e2e validate test-stories eval bench clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24" wheel
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## create the virtual environment and install everything
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed nlp/terms.yml nlp/build.py
+	$(PY) -m nlp.build $(SPACY_MODEL)
+	@touch $@
+
+spacy: $(SPACY_MODEL)/meta.json ## build the project's spaCy pipeline (no download)
+
+content: $(VENV)/.installed ## load content/topics into the content store (idempotent)
+	$(PY) -m actions.store.loader
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name heel --out models
+	@touch $@
+
+train: $(MODEL) ## train the Rasa model when data or config changed
+
+run: $(MODEL) content ## serve everything: actions 5055, Rasa 5005 (REST + socket.io)
+	$(PY) scripts/run_all.py
+
+validate: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## rasa data validate, warnings are errors
+	$(RASA) data validate --domain domain --fail-on-warnings
+
+test-stories: $(MODEL) ## test stories, failing on any prediction error
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
+
+test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
+	$(PY) -m pytest -m "not e2e" -q
+
+eval: $(MODEL) ## held-out intent accuracy and macro-F1 (fails under 95%)
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --min-accuracy 0.95
+
+test: $(MODEL) validate ## everything CI runs
+	$(MAKE) test-stories
+	$(PY) -m pytest -q
+	$(MAKE) eval
+
+bench: $(MODEL) ## REST latency with 1 and 10 concurrent conversations (servers must be running: make run)
+	$(PY) scripts/bench_rest.py --url http://localhost:5005 --conversations 1 10
+
+clean:
+	rm -rf build models reports .pytest_cache

@@ -1,0 +1,126 @@
+"""The one place that reads environment variables and the clinic settings file.
+
+Everything is read lazily (first call), so importing this module does no I/O.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: Optional[str] = None) -> Optional[str]:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _path(name: str, default: Path) -> Path:
+    raw = _env(name)
+    path = Path(raw) if raw else default
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    content_dir: Path
+    clinic_file: Path
+    spacy_model: Path
+    var_dir: Path
+    frontdesk_token: Optional[str]
+    frontdesk_port: int
+    frontdesk_url: str
+    web_port: int
+    rasa_url: str
+    smtp_host: Optional[str]
+    smtp_port: int
+    smtp_from: str
+    frontdesk_email: Optional[str]
+    notify_webhook_url: Optional[str]
+    log_level: str
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+
+def load_settings() -> Settings:
+    """Builds settings from the environment; defaults give a fully local, embedded set-up."""
+    var_dir = _path("HEEL_VAR_DIR", PROJECT_ROOT / "var")
+    return Settings(
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'clinic.db'}"),
+        content_dir=_path("HEEL_CONTENT_DIR", PROJECT_ROOT / "content" / "topics"),
+        clinic_file=_path("HEEL_CLINIC_FILE", PROJECT_ROOT / "clinic.yml"),
+        spacy_model=_path("HEEL_SPACY_MODEL", PROJECT_ROOT / "build" / "spacy_heel"),
+        var_dir=var_dir,
+        frontdesk_token=_env("FRONTDESK_TOKEN"),
+        frontdesk_port=int(_env("FRONTDESK_PORT", "8081")),
+        frontdesk_url=_env("FRONTDESK_URL", "http://localhost:8081"),
+        web_port=int(_env("WEB_PORT", "8080")),
+        rasa_url=_env("RASA_URL", "http://localhost:5005"),
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=int(_env("SMTP_PORT", "25")),
+        smtp_from=_env("SMTP_FROM", "assistant@localhost"),
+        frontdesk_email=_env("FRONTDESK_EMAIL"),
+        notify_webhook_url=_env("NOTIFY_WEBHOOK_URL"),
+        log_level=_env("LOG_LEVEL", "INFO"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def frontdesk_token(settings: Optional[Settings] = None) -> str:
+    """FRONTDESK_TOKEN from the environment wins; otherwise a token generated once and kept in var/."""
+    settings = settings or get_settings()
+    if settings.frontdesk_token:
+        return settings.frontdesk_token
+    token_file = settings.var_dir / "frontdesk_token"
+    if token_file.exists():
+        return token_file.read_text().strip()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o600)
+    return token
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """Clinic details from clinic.yml; the clinic edits that file, never the code."""
+
+    data: Dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:  # clinic.phone, clinic.name, ...
+        try:
+            return self.data[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    def placeholders(self) -> Dict[str, str]:
+        """Values for {name}, {phone}, ... placeholders in content text."""
+        return {k: str(v) for k, v in self.data.items() if isinstance(v, (str, int, float))}
+
+
+def load_clinic(path: Optional[Path] = None) -> Clinic:
+    path = path or get_settings().clinic_file
+    with open(path, encoding="utf-8") as handle:
+        return Clinic(yaml.safe_load(handle) or {})
+
+
+_clinic_cache: Dict[str, Any] = {}
+
+
+def get_clinic() -> Clinic:
+    """The clinic settings, re-read when clinic.yml changes so edits apply without a restart."""
+    path = get_settings().clinic_file
+    mtime = path.stat().st_mtime
+    if _clinic_cache.get("mtime") != mtime:
+        _clinic_cache.update(mtime=mtime, clinic=load_clinic(path))
+    return _clinic_cache["clinic"]

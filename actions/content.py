@@ -1,0 +1,108 @@
+"""Education actions: thin wrappers that read the content store and format replies."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import answers
+from actions.config import get_clinic
+from actions.store import content_repo
+
+logger = logging.getLogger(__name__)
+
+# Spoken labels for intents that have no topic, used by the clarifying question.
+INTENT_LABELS = {
+    "describe_symptoms": "Check my symptoms",
+    "request_assessment": "Check my symptoms",
+    "book_appointment": "Book an appointment",
+    "request_human": "Talk to a person",
+}
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+def _condition(tracker: Tracker) -> Optional[str]:
+    """The condition in focus: named in this message, else the one discussed earlier."""
+    return _entity(tracker, "condition") or tracker.get_slot("condition")
+
+
+class ActionAnswerTopic(Action):
+    """Answers any education intent from the content store (intent -> topic is data, in the topic file)."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        intent = tracker.get_intent_of_latest_message()
+        topic = content_repo.get_topic_by_intent(intent) if intent else None
+        if topic is None:
+            logger.warning("no content for intent %s", intent)
+            dispatcher.utter_message(response="utter_content_missing")
+            return []
+        return answer_topic(dispatcher, tracker, topic)
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView) -> List[Dict]:
+    topics = content_repo.list_topics()
+    titles = {t.id: t.title for t in topics}
+    intents = {t.id: t.intent for t in topics}
+    condition = None if topic.id in answers.CONDITION_TOPICS else _condition(tracker)
+    text = answers.summary_reply(topic, get_clinic().placeholders(), condition, titles.get(condition or ""))
+    dispatcher.utter_message(text=text, buttons=answers.topic_buttons(topic, titles, intents))
+    events: List[Dict] = [SlotSet("last_topic", topic.id)]
+    if topic.id in answers.CONDITION_TOPICS:
+        events.append(SlotSet("condition", topic.id))
+    return events
+
+
+class ActionMoreInfo(Action):
+    """'Tell me more': the longer explanation of the topic last answered."""
+
+    def name(self) -> Text:
+        return "action_more_info"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        topic_id = tracker.get_slot("last_topic")
+        topic = content_repo.get_topic(topic_id) if topic_id else None
+        if topic is None:
+            dispatcher.utter_message(response="utter_more_info_no_topic")
+            return []
+        topics = content_repo.list_topics()
+        titles = {t.id: t.title for t in topics}
+        intents = {t.id: t.intent for t in topics}
+        dispatcher.utter_message(
+            text=answers.detail_reply(topic, get_clinic().placeholders()),
+            buttons=answers.topic_buttons(topic, titles, intents, more=False),
+        )
+        return []
+
+
+class ActionClarify(Action):
+    """Low NLU confidence: ask which of the likeliest meanings was meant, instead of guessing."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        topics = {t.intent: t.title for t in content_repo.list_topics()}
+        buttons: List[Dict[str, str]] = []
+        seen = set()
+        for candidate in ranking:
+            intent = candidate.get("name")
+            label = topics.get(intent) or INTENT_LABELS.get(intent)
+            if not label or label in seen:
+                continue
+            seen.add(label)
+            buttons.append({"title": label, "payload": f"/{intent}"})
+            if len(buttons) == 3:
+                break
+        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, sessions and repository functions. Actions call only the repositories."""

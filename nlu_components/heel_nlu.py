@@ -1,0 +1,102 @@
+"""Custom Rasa NLU components built on the project's spaCy pipeline.
+
+HeelEntityExtractor: turns the entity ruler's matches into entities whose value is the canonical id.
+RedFlagOverride: runs the deterministic red-flag detector on every message, after the classifiers, and forces the
+intent to `red_flag` when it fires, so safety never depends on the statistical model being right.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
+# Entity-ruler ids that differ from the content topic ids they stand for.
+CONDITION_ALIASES = {"enthesitis": "inflammatory_heel_pain", "haglund": "achilles_tendinopathy",
+                     "retrocalcaneal_bursitis": "achilles_tendinopathy", "sever": "severs_disease",
+                     "tarsal_tunnel": "nerve_entrapment", "baxter": "nerve_entrapment"}
+RED_FLAG_INTENT = "red_flag"
+
+
+def _doc(message: Message) -> Optional[Any]:
+    return message.get(SPACY_DOCS[TEXT])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class HeelEntityExtractor(GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "HeelEntityExtractor":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = _doc(message)
+            if doc is None:
+                continue
+            found = []
+            for ent in doc.ents:
+                if ent.label_ not in ENTITY_LABELS:
+                    continue
+                value = ent.ent_id_ or ent.text.lower()
+                if ent.label_ == "condition":
+                    value = CONDITION_ALIASES.get(value, value)
+                found.append({"entity": ent.label_, "value": value, "start": ent.start_char,
+                              "end": ent.end_char, "extractor": self.__class__.__name__})
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagOverride(GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "RedFlagOverride":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from actions import redflags  # imported lazily: keeps model loading cheap when unused
+
+        for message in messages:
+            doc = _doc(message)
+            text = message.get(TEXT)
+            if doc is None or not text or text.startswith("/"):
+                continue  # button payloads are not free text
+            hits = redflags.detect(doc)
+            if not hits:
+                continue
+            original = message.get(INTENT) or {}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != RED_FLAG_INTENT]
+            message.set(INTENT, {"name": RED_FLAG_INTENT, "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": RED_FLAG_INTENT, "confidence": 1.0}] + ranking,
+                        add_to_output=True)
+            entities = [
+                {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
+                 "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
+                 "model_intent": original.get("name")}
+                for hit in hits
+            ]
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages

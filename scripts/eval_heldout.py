@@ -1,0 +1,107 @@
+"""Held-out intent evaluation: accuracy, macro-F1 and wrong-topic rate on tests/heldout/utterances.yml.
+
+The held-out file is never used for training. Writes reports/heldout_intents.json and prints a summary.
+Exit code 1 when accuracy is under --min-accuracy or a clear question gets another topic's answer more
+often than --max-wrong-topic.
+
+Usage: python scripts/eval_heldout.py --model models/heel.tar.gz --min-accuracy 0.95
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def macro_f1(pairs: List[Tuple[str, str]]) -> float:
+    labels = {gold for gold, _ in pairs}
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for gold, pred in pairs:
+        if gold == pred:
+            tp[gold] += 1
+        else:
+            fn[gold] += 1
+            fp[pred] += 1
+    scores = []
+    for label in labels:
+        precision = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        recall = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+async def predict(model: Path, texts: List[str]) -> List[dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=str(ROOT / "models" / "heel.tar.gz"))
+    parser.add_argument("--data", default=str(ROOT / "tests" / "heldout" / "utterances.yml"))
+    parser.add_argument("--min-accuracy", type=float, default=0.95)
+    parser.add_argument("--max-wrong-topic", type=float, default=0.0)
+    parser.add_argument("--report", default=str(ROOT / "reports" / "heldout_intents.json"))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    items = yaml.safe_load(open(args.data, encoding="utf-8"))["utterances"]
+    results = asyncio.run(predict(Path(args.model), [item["text"] for item in items]))
+    pairs, errors = [], []
+    wrong_topic = 0
+    for item, result in zip(items, results):
+        gold, pred = item["intent"], result["intent"]["name"]
+        pairs.append((gold, pred))
+        if gold != pred:
+            # The worst error: a clear education question answered with another topic's content.
+            is_wrong_topic = gold.startswith("ask_") and pred.startswith("ask_")
+            wrong_topic += is_wrong_topic
+            errors.append({"text": item["text"], "gold": gold, "predicted": pred,
+                           "confidence": round(result["intent"].get("confidence", 0.0), 3),
+                           "wrong_topic": is_wrong_topic})
+    total = len(pairs)
+    education = sum(1 for gold, _ in pairs if gold.startswith("ask_"))
+    accuracy = sum(gold == pred for gold, pred in pairs) / total
+    per_intent: Dict[str, Dict[str, int]] = defaultdict(lambda: {"n": 0, "correct": 0})
+    for gold, pred in pairs:
+        per_intent[gold]["n"] += 1
+        per_intent[gold]["correct"] += gold == pred
+    report = {
+        "model": args.model,
+        "utterances": total,
+        "accuracy": round(accuracy, 4),
+        "macro_f1": round(macro_f1(pairs), 4),
+        "wrong_topic": wrong_topic,
+        "wrong_topic_rate": round(wrong_topic / education, 4) if education else 0.0,
+        "fallbacks": sum(1 for _, pred in pairs if pred == "nlu_fallback"),
+        "per_intent": dict(sorted(per_intent.items())),
+        "errors": errors,
+    }
+    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.report).write_text(json.dumps(report, indent=2))
+    print(f"held-out utterances: {total}")
+    print(f"accuracy: {accuracy:.2%}  macro-F1: {report['macro_f1']:.4f}  clarifying fallbacks: {report['fallbacks']}")
+    print(f"wrong-topic answers: {wrong_topic} of {education} education questions")
+    for error in errors:
+        flag = "WRONG TOPIC " if error["wrong_topic"] else ""
+        print(f"  {flag}{error['gold']} -> {error['predicted']} ({error['confidence']}): {error['text']}")
+    print(f"report: {args.report}")
+    ok = accuracy >= args.min_accuracy and report["wrong_topic_rate"] <= args.max_wrong_topic
+    if not ok:
+        print(f"FAIL: needs accuracy >= {args.min_accuracy:.0%} and wrong-topic rate <= {args.max_wrong_topic:.0%}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

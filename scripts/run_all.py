@@ -1,0 +1,87 @@
+"""Starts every service of the assistant in the foreground; Ctrl-C (or SIGTERM) stops them all cleanly.
+
+Services and ports come from actions.config; a service that dies takes the others down with it, so a
+half-running stack never looks healthy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.config import get_settings  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def commands(model: str) -> Dict[str, List[str]]:
+    settings = get_settings()
+    rasa_port = settings.rasa_url.rsplit(":", 1)[-1].split("/")[0]
+    services = {
+        "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
+        "rasa": [str(BIN / "rasa"), "run", "--model", model, "--enable-api", "--cors", "*",
+                 "--port", rasa_port, "--endpoints", os.environ.get("RASA_ENDPOINTS", "endpoints.yml"),
+                 "--credentials", os.environ.get("RASA_CREDENTIALS", "credentials.yml")],
+    }
+    if (ROOT / "frontdesk" / "__main__.py").exists():
+        services["frontdesk"] = [str(BIN / "python"), "-m", "frontdesk"]
+    if (ROOT / "web" / "__main__.py").exists():
+        services["web"] = [str(BIN / "python"), "-m", "web"]
+    return services
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="models/heel.tar.gz")
+    parser.add_argument("--only", nargs="*", help="start only these services")
+    args = parser.parse_args()
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs: Dict[str, subprocess.Popen] = {}
+    for name, cmd in commands(args.model).items():
+        if args.only and name not in args.only:
+            continue
+        # Own process group per service: Ctrl-C reaches us once and we stop each child in order.
+        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+        print(f"[run] {name}: pid {procs[name].pid}", flush=True)
+
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                print(f"[run] {name} exited with {proc.returncode}; stopping the rest", flush=True)
+                code = proc.returncode or 1
+                stopping = True
+                break
+        time.sleep(0.5)
+    for name, proc in procs.items():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.time() + 15
+    for name, proc in procs.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    print("[run] all services stopped", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

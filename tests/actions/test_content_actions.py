@@ -1,0 +1,84 @@
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import PROJECT_ROOT, get_clinic
+from actions.content import ActionAnswerTopic, ActionClarify, ActionMoreInfo
+from actions.store import content_repo
+from tests.support.trackers import make_tracker
+
+EDUCATION_INTENTS = yaml.safe_load((PROJECT_ROOT / "domain" / "education.yml").read_text())["intents"]
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+@pytest.mark.parametrize("intent", EDUCATION_INTENTS)
+def test_every_education_intent_is_answered_from_the_store(content_db, intent):
+    topic = content_repo.get_topic_by_intent(intent)
+    assert topic is not None, f"no topic file answers {intent}"
+    messages, events = run(ActionAnswerTopic(), make_tracker(intent))
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert "{" not in text, f"unfilled placeholder in {topic.id}: {text}"
+    assert "Sources:" in text
+    assert {"event": "slot", "name": "last_topic", "value": topic.id} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads[0] == "/more_info"
+    assert all(p.startswith("/") for p in payloads)
+
+
+def test_clinic_info_uses_clinic_settings(content_db):
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_clinic_info"))
+    clinic = get_clinic()
+    assert clinic.phone in messages[0]["text"]
+
+
+def test_follow_up_recovery_question_answers_about_the_condition_in_focus(content_db):
+    plantar = content_repo.get_topic("plantar_fasciitis")
+    recovery = content_repo.get_topic("recovery_time")
+    _, events = run(ActionAnswerTopic(), make_tracker("ask_plantar_fasciitis"))
+    condition = next(e["value"] for e in events if e.get("name") == "condition")
+    assert condition == "plantar_fasciitis"
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_recovery_time", slots={"condition": condition}))
+    assert recovery.condition_notes["plantar_fasciitis"].strip()[:60] in messages[0]["text"]
+    assert messages[0]["text"].startswith(plantar.title)
+
+
+def test_recovery_question_without_context_gets_the_general_answer(content_db):
+    recovery = content_repo.get_topic("recovery_time")
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_recovery_time"))
+    assert messages[0]["text"].startswith(recovery.summary.strip()[:60])
+
+
+def test_condition_named_in_the_message_wins_over_the_earlier_one(content_db):
+    recovery = content_repo.get_topic("recovery_time")
+    tracker = make_tracker("ask_recovery_time", slots={"condition": "plantar_fasciitis"},
+                           entities=[{"entity": "condition", "value": "stress_fracture"}])
+    messages, _ = run(ActionAnswerTopic(), tracker)
+    assert recovery.condition_notes["stress_fracture"].strip()[:60] in messages[0]["text"]
+
+
+def test_more_info_gives_the_detail_of_the_last_topic(content_db):
+    topic = content_repo.get_topic("exercises")
+    messages, _ = run(ActionMoreInfo(), make_tracker("more_info", slots={"last_topic": "exercises"}))
+    assert topic.detail.strip()[:60] in messages[0]["text"]
+    assert "/more_info" not in [b["payload"] for b in messages[0]["buttons"]]
+
+
+def test_more_info_without_a_topic_asks_which_one(content_db):
+    messages, _ = run(ActionMoreInfo(), make_tracker("more_info"))
+    assert messages[0]["response"] == "utter_more_info_no_topic"
+
+
+def test_clarify_offers_the_likeliest_topics_as_buttons(content_db):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_shockwave", "confidence": 0.4},
+               {"name": "ask_ultrasound", "confidence": 0.35}, {"name": "greet", "confidence": 0.1}]
+    messages, _ = run(ActionClarify(), make_tracker("nlu_fallback", intent_ranking=ranking))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ["/ask_shockwave", "/ask_ultrasound", "/out_of_scope"]
