@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
+from actions.messages import message
 from actions.config import get_clinic
 from actions.store import content_repo
 
@@ -43,7 +44,7 @@ class ActionAnswerTopic(Action):
         topic = content_repo.get_topic_by_intent(intent) if intent else None
         if topic is None:
             logger.warning("no content for intent %s", intent)
-            dispatcher.utter_message(response="utter_content_missing")
+            dispatcher.utter_message(**message("content_missing"))
             return []
         return answer_topic(dispatcher, tracker, topic)
 
@@ -71,7 +72,7 @@ class ActionMoreInfo(Action):
         topic_id = tracker.get_slot("last_topic")
         topic = content_repo.get_topic(topic_id) if topic_id else None
         if topic is None:
-            dispatcher.utter_message(response="utter_more_info_no_topic")
+            dispatcher.utter_message(**message("more_info_no_topic"))
             return []
         topics = content_repo.list_topics()
         titles = {t.id: t.title for t in topics}
@@ -104,5 +105,19 @@ class ActionClarify(Action):
             if len(buttons) == 3:
                 break
         buttons.append({"title": "Something else", "payload": "/out_of_scope"})
-        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        dispatcher.utter_message(text=message("clarify")["text"], buttons=buttons)
         return []
+
+
+class ActionDefaultFallback(Action):
+    """Replaces Rasa's default fallback so its text comes from content/messages.yml."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from rasa_sdk.events import UserUtteranceReverted
+
+        dispatcher.utter_message(**message("default"))
+        # Forget the turn that could not be handled, as Rasa's own fallback does.
+        return [UserUtteranceReverted()]

@@ -1,0 +1,74 @@
+"""Red-flag actions: interrupt whatever is happening, say where to get care, offer to carry on."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import safety_text
+from actions.config import get_clinic
+from actions.messages import message
+
+logger = logging.getLogger(__name__)
+
+# Forms that may resume after an alert at this level. A routine booking never follows an emergency or
+# same-day alert (PRODUCT.md levels of care); an assessment may, since the visitor may say we misread them.
+RESUMABLE = {
+    "assessment_form": set(safety_text.LEVEL_ORDER),
+    "booking_form": {"doctor_soon"},
+}
+
+
+def red_flag_ids(tracker: Tracker) -> List[str]:
+    known = set(safety_text.known_flags())
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "red_flag"]
+    return [v for v in dict.fromkeys(values) if v in known]
+
+
+class ActionRedFlagAlert(Action):
+    def name(self) -> Text:
+        return "action_red_flag_alert"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        flags = red_flag_ids(tracker)
+        active = (tracker.active_loop or {}).get("name")
+        events: List[Dict] = []
+        if active:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if not flags:
+            # The model suspects danger but the detector found nothing specific: ask, never ignore.
+            dispatcher.utter_message(**message("possible_red_flag"))
+            return events + [SlotSet("interrupted_form", active)]
+        level = safety_text.most_severe_level(safety_text.flag_level(f) for f in flags)
+        logger.debug("red flag alert at level %s (flags %s)", level, ",".join(flags))
+        resumable = active if active and level in RESUMABLE.get(active, set()) else None
+        if level == "emergency":
+            buttons = [{"title": "You misread me, carry on", "payload": "/continue_form"}] if resumable else []
+        else:
+            buttons = [{"title": "Carry on", "payload": "/continue_form"}] if resumable else []
+        dispatcher.utter_message(text=safety_text.alert_text(flags, get_clinic().placeholders()), buttons=buttons)
+        previous = tracker.get_slot("red_flags") or []
+        all_flags = list(dict.fromkeys(previous + flags))
+        care = safety_text.most_severe_level([level, tracker.get_slot("care_level")])
+        return events + [
+            SlotSet("red_flags", all_flags),
+            SlotSet("care_level", care),
+            SlotSet("interrupted_form", resumable),
+        ]
+
+
+class ActionResumeForm(Action):
+    """'Carry on': go back to the form a red flag or question interrupted."""
+
+    def name(self) -> Text:
+        return "action_resume_form"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        form = tracker.get_slot("interrupted_form")
+        if not form:
+            dispatcher.utter_message(**message("nothing_to_continue"))
+            return []
+        return [SlotSet("interrupted_form", None), FollowupAction(form)]

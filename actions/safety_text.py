@@ -1,0 +1,46 @@
+"""Red-flag replies from content/safety.yml. Pure: no Rasa imports."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+import yaml
+
+from actions.answers import fill
+from actions.config import PROJECT_ROOT
+
+SAFETY_FILE = PROJECT_ROOT / "content" / "safety.yml"
+LEVEL_ORDER = ("emergency", "urgent", "doctor_soon", "physiotherapy", "self_care")
+DISCLAIMER = "This is information, not a diagnosis."
+
+
+@lru_cache(maxsize=1)
+def _load(path: Path = SAFETY_FILE) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def known_flags() -> List[str]:
+    return list(_load()["flags"])
+
+
+def flag_level(flag_id: str) -> str:
+    return _load()["flags"][flag_id]["level"]
+
+
+def most_severe_level(levels: Iterable[Optional[str]]) -> Optional[str]:
+    ranked = [level for level in levels if level in LEVEL_ORDER]
+    return min(ranked, key=LEVEL_ORDER.index) if ranked else None
+
+
+def alert_text(flag_ids: List[str], clinic: Mapping[str, str]) -> str:
+    """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer."""
+    data = _load()
+    flags = [f for f in dict.fromkeys(flag_ids) if f in data["flags"]]
+    if not flags:
+        raise ValueError(f"no known red flag in {flag_ids}")
+    level = most_severe_level(flag_level(f) for f in flags)
+    block = data["levels"][level]
+    reasons = " ".join(data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f))))
+    return fill(f"{block['headline']} {reasons}\n\n{block['action']}\n\n{DISCLAIMER}", clinic)
