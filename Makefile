@@ -16,7 +16,6 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=24" wheel
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 

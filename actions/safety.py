@@ -35,9 +35,8 @@ class ActionRedFlagAlert(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         flags = red_flag_ids(tracker)
         active = (tracker.active_loop or {}).get("name")
-        events: List[Dict] = []
-        if active:
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        # Always close any form: the rules expect it, and nothing routine may continue after an alert.
+        events: List[Dict] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         if not flags:
             # The model suspects danger but the detector found nothing specific: ask, never ignore.
             dispatcher.utter_message(**message("possible_red_flag"))

@@ -30,19 +30,11 @@ QUESTION_CONFIDENCE = 0.6  # an education question mid-form is answered, then th
 SELF_CARE_WEEKS = 3.0
 
 
-def _parse_yes_no(text: str) -> Optional[bool]:
-    return parse.parse_yes_no(text)
-
-
 def _parse_age(text: str) -> Optional[str]:
     age = parse.parse_age(text)
     if age is not None:
         return str(age)
     return parse.parse_age_band(text)
-
-
-def _parse_course(text: str) -> Optional[bool]:
-    return parse.parse_yes_no(text)
 
 
 # slot -> parser from free text to the engine's vocabulary (None = unclear)
@@ -51,13 +43,12 @@ PARSERS: Dict[str, Callable[[str], Any]] = {
     "pain_timing": parse.parse_timing,
     "pain_duration": parse.parse_duration_weeks,
     "pain_change": parse.parse_change,
-    "squeeze_pain": _parse_yes_no,
+    "squeeze_pain": parse.parse_squeeze_pain,
     "nerve_symptoms": parse.parse_nerve_symptoms,
     "age_band": _parse_age,
-    "pain_course": _parse_course,
+    "pain_course": parse.parse_improving,
 }
-# Prefill from earlier messages only where a free description is reliable (a stray "yes" is not).
-PREFILL = ("pain_location", "pain_timing", "pain_duration", "pain_change")
+FIELD_SLOTS = {field: slot for slot, field in SLOT_FIELDS.items()}
 
 
 def _user_texts_since_last_assessment(tracker: Tracker) -> List[str]:
@@ -71,12 +62,12 @@ def _user_texts_since_last_assessment(tracker: Tracker) -> List[str]:
 
 
 def prefill(texts: List[str]) -> Dict[str, str]:
+    """Slots a free description already answers; later messages win. Yes/no questions are never prefilled."""
     found: Dict[str, str] = {}
     for text in texts:
-        for slot in PREFILL:
-            value = PARSERS[slot](text)
-            if value is not None:
-                found[slot] = encode(SLOT_FIELDS[slot], value)
+        for field, value in parse.extract_answers(text).items():
+            if field in FIELD_SLOTS:
+                found[FIELD_SLOTS[field]] = encode(field, value)
     return found
 
 

@@ -1,0 +1,65 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safety import ActionRedFlagAlert, ActionResumeForm
+from tests.support.trackers import make_tracker
+
+
+def alert(flags, active_loop=None, slots=None):
+    entities = [{"entity": "red_flag", "value": flag} for flag in flags]
+    tracker = make_tracker("red_flag", text="...", entities=entities, active_loop=active_loop, slots=slots)
+    dispatcher = CollectingDispatcher()
+    events = ActionRedFlagAlert().run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, events
+
+
+@pytest.mark.parametrize("flag", ["cold_pale_foot", "hot_swollen_foot_fever", "cannot_bear_weight_after_injury"])
+def test_emergency_says_call_now_and_offers_no_booking(content_db, flag):
+    messages, slots, _ = alert([flag], active_loop="booking_form")
+    text = messages[0]["text"]
+    assert "emergency" in text.lower() and "999" in text
+    assert not any("book" in (b["payload"] + b["title"]).lower() for b in messages[0]["buttons"])
+    assert slots["care_level"] == "emergency"
+    assert slots["interrupted_form"] is None  # a routine booking never resumes after an emergency
+
+
+@pytest.mark.parametrize("flag", ["achilles_rupture", "diabetic_foot_wound", "new_neuro_deficit"])
+def test_urgent_gives_same_day_advice_and_the_clinic_phone(content_db, flag):
+    from actions.config import get_clinic
+
+    messages, slots, _ = alert([flag])
+    assert "today" in messages[0]["text"]
+    assert get_clinic().phone in messages[0]["text"]
+    assert slots["care_level"] == "urgent"
+
+
+def test_most_severe_flag_sets_the_level_and_every_reason_is_given(content_db):
+    messages, slots, _ = alert(["night_pain_systemic", "cold_pale_foot"])
+    assert slots["care_level"] == "emergency"
+    assert "weight loss" in messages[0]["text"] and "blood supply" in messages[0]["text"]
+    assert slots["red_flags"] == ["night_pain_systemic", "cold_pale_foot"]
+
+
+def test_alert_mid_assessment_closes_the_form_and_offers_to_carry_on(content_db):
+    messages, slots, events = alert(["achilles_rupture"], active_loop="assessment_form")
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert slots["interrupted_form"] == "assessment_form"
+    assert messages[0]["buttons"][0]["payload"] == "/continue_form"
+
+
+def test_model_suspicion_without_detector_hit_asks_instead_of_alarming(content_db):
+    messages, slots, _ = alert([])
+    assert "check" in messages[0]["text"].lower()
+    assert "care_level" not in slots
+
+
+def test_resume_returns_to_the_interrupted_form():
+    dispatcher = CollectingDispatcher()
+    events = ActionResumeForm().run(dispatcher, make_tracker("continue_form", slots={"interrupted_form": "assessment_form"}), {})
+    assert {"event": "followup", "name": "assessment_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+def test_resume_with_nothing_to_resume_offers_options():
+    dispatcher = CollectingDispatcher()
+    assert ActionResumeForm().run(dispatcher, make_tracker("continue_form"), {}) == []
+    assert dispatcher.messages[0]["buttons"]
