@@ -121,3 +121,14 @@ class ActionDefaultFallback(Action):
         dispatcher.utter_message(**message("default"))
         # Forget the turn that could not be handled, as Rasa's own fallback does.
         return [UserUtteranceReverted()]
+
+
+class ActionOutOfScope(Action):
+    """Not about heels or feet: say what the assistant does, and where to go if it is an emergency."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(**message("out_of_scope", get_clinic().placeholders()))
+        return []

@@ -270,7 +270,7 @@ class LevelRule:
 
     rule_id: str
     when: Callable[[Answers, List["CauseMatch"]], bool]
-    level: CareLevel
+    level: Optional[CareLevel]  # None: the most severe level of the red flags present
     reason: str
     source: str
 
@@ -300,7 +300,7 @@ def _top(causes: List[CauseMatch]) -> Optional[str]:
 # Decision: a suspected stress fracture is DOCTOR_SOON (medical review and imaging first); PRODUCT.md lists
 # physiotherapy "after medical review", which is what the summary says happens next.
 LEVEL_RULES: Tuple[LevelRule, ...] = (
-    LevelRule("red_flag", lambda a, c: bool(_known_flags(a)), CareLevel.EMERGENCY, "", "BRIEF red-flag table"),
+    LevelRule("red_flag", lambda a, c: bool(_known_flags(a)), None, "", "BRIEF red-flag table"),
     LevelRule("stress_fracture", lambda a, c: suspected_stress_fracture(a), CareLevel.DOCTOR_SOON,
               "a possible stress fracture needs a medical review and imaging before physiotherapy", "AFP; BRIEF"),
     LevelRule("inflammatory", lambda a, c: _top(c) == "inflammatory_heel_pain", CareLevel.DOCTOR_SOON,
@@ -384,8 +384,8 @@ def _describe(a: Answers) -> List[str]:
     return out
 
 
-def rank_causes(answers: Answers) -> List[CauseMatch]:
-    """Scores every cause from CAUSE_RULES; returns causes with a positive score, best first."""
+def score_causes(answers: Answers) -> Dict[str, CauseMatch]:
+    """Raw score of every cause: the sum of the weights of the CAUSE_RULES rows that apply."""
     matches = {cause: CauseMatch(cause, 0) for cause in CAUSES}
     for rule in CAUSE_RULES:
         if rule.when(answers):
@@ -396,7 +396,12 @@ def rank_causes(answers: Answers) -> List[CauseMatch]:
     if answers.red_flags and "inflammatory_pattern" in answers.red_flags:
         matches["inflammatory_heel_pain"].score += 5
         matches["inflammatory_heel_pain"].reasons.append("inflammatory warning signs")
-    ranked = [m for m in matches.values() if m.score > 0]
+    return matches
+
+
+def rank_causes(answers: Answers) -> List[CauseMatch]:
+    """Causes with a positive score, best first (ties: commoner cause first)."""
+    ranked = [m for m in score_causes(answers).values() if m.score > 0]
     ranked.sort(key=lambda m: (-m.score, CAUSES.index(m.cause_id)))
     return ranked
 
@@ -407,7 +412,7 @@ def assess(answers: Answers) -> Assessment:
     flags = sorted(dict.fromkeys(_known_flags(answers)), key=lambda f: RED_FLAG_LEVELS[f].rank)
     for rule in LEVEL_RULES:
         if rule.when(answers, causes):
-            if rule.rule_id == "red_flag":
+            if rule.level is None:
                 level = CareLevel.most_severe(RED_FLAG_LEVELS[f] for f in flags) or CareLevel.PHYSIOTHERAPY
                 reason = RED_FLAG_REASONS[flags[0]]
             else:

@@ -1,0 +1,1067 @@
+"""Deterministic red-flag detector over a spaCy Doc from the project pipeline (build/spacy_heel).
+
+Why rules and not the NLU model: a missed emergency is the worst failure of the assistant, so detection must be
+predictable, testable and explainable. It runs on every message (also inside forms).
+
+How it works, in order:
+1. tokens -> sentences -> "forms" (lower case, norm, lemma, typo fixes) so "can't"/"cant"/"cannot" all read
+   "can not", and "swolen"/"numbess" read "swollen"/"numb";
+2. concept patterns (a tiny token-window DSL, see `_Pattern`) find clinical concepts (cold foot, injury, ...);
+3. each occurrence is checked for NegEx-style negation, history ("years ago"), who it is about (me, my son,
+   my friend) and whether the sentence is an information question or a hypothetical;
+4. flag rules (any-of / all-of concepts, also combining facts from earlier turns via RedFlagContext) fire.
+
+Decisions (SAFETY FIRST: when unsure, fire):
+- Information questions with no first-person reference ("what does a pop mean?", "is numbness a red flag?")
+  and hypotheticals ("what if my foot goes numb?") do not fire. A question that points at the visitor
+  ("is it a rupture?", "should I worry that my foot is blue?") fires.
+- Other adults ("my friend's foot went blue", "my mum is diabetic") do not fire. Children ("my son fell and
+  can't walk") and an unresolved "he"/"she" do fire: a carer may be writing for the patient.
+- Plain tingling, burning or pins and needles never fire (nerve entrapment, not a red flag); numbness described
+  as long-standing or coming and going with tingling at night does not fire either.
+Sources: shared/PRODUCT.md red-flag table (BRIEF); Ottawa ankle and foot rules (OTT); NICE NG19 diabetic foot
+(NG19); Tu & Bytomski, Am Fam Physician 2011;84(8):909-916 (AFP); NICE CKS plantar fasciitis (CKS).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public types
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    flag_id: str
+    level: CareLevel
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RedFlagContext:
+    """Facts said in earlier turns that combine with later ones (e.g. diabetes now, a blister later)."""
+
+    has_diabetes: bool = False
+    foot_wound: bool = False
+    injury: bool = False
+    cannot_bear_weight: bool = False
+    hot_swollen_foot: bool = False
+    fever_or_unwell: bool = False
+    night_or_rest_pain: bool = False
+    weight_loss: bool = False
+    night_sweats: bool = False
+    cancer_history: bool = False
+    both_heels: bool = False
+    morning_stiffness: bool = False
+    other_joints: bool = False
+    sudden_onset: bool = False
+    cannot_tiptoe: bool = False
+
+    def facts(self) -> FrozenSet[str]:
+        return frozenset(concept for concept, name in _CONTEXT_FIELDS.items() if getattr(self, name))
+
+    def merge(self, other: Optional["RedFlagContext"]) -> "RedFlagContext":
+        if other is None:
+            return self
+        return RedFlagContext(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
+
+    def to_dict(self) -> Dict[str, bool]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Optional[Mapping[str, Any]]) -> "RedFlagContext":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: bool(v) for k, v in (data or {}).items() if k in known})
+
+    @classmethod
+    def from_facts(cls, facts: Iterable[str]) -> "RedFlagContext":
+        return cls(**{_CONTEXT_FIELDS[c]: True for c in facts if c in _CONTEXT_FIELDS})
+
+
+# concept id -> RedFlagContext field (only concepts that are parts of multi-part rules need remembering)
+_CONTEXT_FIELDS: Dict[str, str] = {
+    "diabetes": "has_diabetes",
+    "foot_wound": "foot_wound",
+    "injury": "injury",
+    "cannot_bear_weight": "cannot_bear_weight",
+    "inflamed_foot": "hot_swollen_foot",
+    "fever": "fever_or_unwell",
+    "night_pain": "night_or_rest_pain",
+    "weight_loss": "weight_loss",
+    "night_sweats": "night_sweats",
+    "cancer": "cancer_history",
+    "both_heels": "both_heels",
+    "morning_stiffness": "morning_stiffness",
+    "other_joints": "other_joints",
+    "sudden": "sudden_onset",
+    "cannot_tiptoe": "cannot_tiptoe",
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------------------------------------------
+
+FOOT_PARTS = frozenset(
+    "foot feet toe toes heel heels ankle ankles sole soles arch arches instep leg legs calf calves shin shins "
+    "achilles tendon tendons forefoot midfoot hindfoot limb".split())
+OTHER_PARTS = frozenset(
+    "hand hands finger fingers fingertips thumb arm arms face lip lips nose ear ears mouth stomach tummy belly "
+    "chest head knee knees hip hips back neck shoulder shoulders wrist wrists elbow elbows eye eyes tongue throat "
+    "gland glands lymph jaw knuckle knuckles bum buttock buttocks groin".split())
+PERSONS = frozenset(
+    "friend friends mate mates buddy pal mum mom mother mam mummy mommy dad father daddy parent parents brother "
+    "sister sibling wife husband partner boyfriend girlfriend fiance fiancee spouse colleague colleagues coworker "
+    "neighbour neighbor boss grandma granny nan nana nanna grandmother grandad granddad grandpa grandfather aunt "
+    "auntie uncle cousin niece nephew family relative relatives teammate teammates coach client clients patient "
+    "patients people person runner runners athlete athletes someone somebody anyone anybody everyone diabetics "
+    "guy guys lady man woman men women doctor gp nurse physio physiotherapist surgeon consultant podiatrist "
+    "colleague's".split())
+DEPENDENTS = frozenset(
+    "son sons daughter daughters child children kid kids boy girl baby toddler teen teenager stepson "
+    "stepdaughter grandson granddaughter lad youngest eldest".split())
+SELF_WORDS = frozenset("i me my myself we us our im i'm ive i've id i'd".split())
+THIRD_PRONOUNS = frozenset("he she him his her hers himself herself".split())
+GENERIC_WORDS = frozenset("you your yours yourself one's".split())
+WH_WORDS = frozenset("what whats what's how why which who whose".split())
+AUX_WORDS = frozenset("is are does do did can could should would will any".split())
+AUX_SUBJECTS = frozenset("i you it this that a an the my your he she they we there someone anyone people "
+                         "numbness swelling".split())
+SUBJECT_STARTS = frozenset(
+    "i i'm im my it it's its the this that he she his her they their we our you your there now then just only "
+    "also though although so which since because when after before still yet today yesterday suddenly".split())
+TERMINATORS = frozenset(
+    "but however although though yet except apart aside whereas while whilst still which who because cause cos "
+    "coz since so until till til unless whenever then anyway otherwise instead".split())
+HARD_BREAKS = frozenset(list(".!?;:") + ["...", "…", "—", "–", "(", ")", "\n"])
+NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah".split())
+PSEUDO_NEG = (
+    "not only", "not just", "no doubt", "without doubt", "without a doubt", "no idea", "not sure", "not certain",
+    "no matter", "nothing but", "not to mention", "no wonder", "not until", "no sooner", "not even sure",
+    "not quite sure", "not know", "never know", "not go away", "not go", "not ease", "not stop", "not settle",
+    "not get better", "not getting better", "not improve", "not improving", "not help", "not let up", "not heal",
+    "not healing", "not going away", "not seem to", "not seeming to", "not budge", "nothing helps",
+    "nothing seems to", "not matter", "no clue", "not that bad", "nothing else",
+)
+POST_NEG = frozenset("no none nope nah negative absent".split())
+RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are gone", "resolved", "settled",
+            "disappeared", "cleared", "gone down", "went down", "better now", "wore off", "worn off",
+            "wears off")
+HISTORY_MARKERS = (
+    "used to", "years ago", "year ago", "last year", "months ago", "in the past", "as a kid", "as a child",
+    "when i was young", "when i was younger", "when i was a kid", "when i was a child", "when i was little",
+    "ages ago", "a while back", "long time ago", "long ago", "previously", "decade ago", "as a teenager",
+)
+INFO_GENERIC = ("is it normal", "is it common", "is it possible", "is it bad", "is it serious", "is it ok",
+                "is it okay", "is it safe", "is it dangerous", "is it true", "does it mean", "what does it mean",
+                "what would it mean", "is it worrying", "is it a sign", "is it always", "is it usual")
+HYPOTHETICAL = ("what if", "in case", "how do i know if", "how do you know if", "how can i tell if",
+                "how would i know if", "how can you tell if", "how do i tell if", "how do i know whether", "if ever", "what happens if", "what would happen", "supposing", "suppose",
+                "imagine", "hypothetically", "say i", "say my")
+HYPO_IF_VERBS = frozenset("goes go gets get turns turn starts start becomes become happens happen were ever "
+                          "developed develop suddenly".split())
+ALSO_ME = ("so am i", "so do i", "me too", "as am i", "as do i", "i am too", "i'm too", "same here",
+           "i do too", "i have too", "i also have", "i'm also", "i am also", "both of us", "so have i")
+
+# Misspellings seen in patient messages -> canonical form; mirrors nlp/terms.yml lemma_overrides.
+TYPOS: Dict[str, str] = {
+    "numbess": "numb", "numbnes": "numb", "numness": "numb", "numbiness": "numb", "numm": "numb",
+    "numbe": "numb", "numbish": "numb", "numbness": "numb", "numbed": "numb", "nunb": "numb", "numbb": "numb",
+    "swolen": "swollen", "swoolen": "swollen", "swollan": "swollen", "swolled": "swollen", "sollen": "swollen",
+    "sweling": "swelling", "swellin": "swelling", "swellling": "swelling", "swollin": "swollen",
+    "diebetes": "diabetes", "diabeties": "diabetes", "diabetis": "diabetes", "diabetus": "diabetes",
+    "diabetees": "diabetes", "diebetic": "diabetic", "diabetc": "diabetic", "diabectic": "diabetic",
+    "dibetic": "diabetic", "dibetes": "diabetes", "diabtes": "diabetes", "diabeetus": "diabetes",
+    "blister": "blister", "blistre": "blister", "bliser": "blister", "ulser": "ulcer", "ulsers": "ulcer",
+    "feaver": "fever", "fevre": "fever", "fevr": "fever", "temprature": "temperature", "tempreture": "temperature",
+    "temperture": "temperature", "shivvery": "shivery", "shiverry": "shivery", "feverfish": "feverish",
+    "achillies": "achilles", "achilies": "achilles", "achiles": "achilles", "achillis": "achilles",
+    "achilis": "achilles", "tendom": "tendon", "tendan": "tendon", "ankel": "ankle", "ancle": "ankle",
+    "feel": "feel", "fealing": "feeling", "feelin": "feeling", "wieght": "weight", "weigth": "weight",
+    "wait": "wait", "ruptured": "ruptured", "rupterd": "ruptured", "raptured": "ruptured",
+    "psoriasis": "psoriasis", "soriasis": "psoriasis", "psorisis": "psoriasis", "psoraisis": "psoriasis",
+    "chrons": "crohns", "crohn": "crohns", "crohn's": "crohns", "chron's": "crohns", "cancerous": "cancer",
+    "walk": "walk", "wlak": "walk", "waik": "walk", "stannd": "stand", "unwel": "unwell", "unwelll": "unwell",
+    "puple": "purple", "purpel": "purple", "purpule": "purple", "bleu": "blue", "palid": "pallid",
+    "weakniss": "weakness", "weaknes": "weakness", "weekness": "weakness", "nite": "night", "nites": "nights",
+    "cant": "cant", "wont": "wont", "couldnt": "couldnt", "heal": "heal", "heals": "heals",
+}
+FUZZY_TARGETS = ("numbness", "swollen", "swelling", "diabetes", "diabetic", "shivering", "shivery", "feverish",
+                 "weakness", "ruptured", "psoriasis", "temperature", "blister", "blisters", "achilles", "tingling",
+                 "infected", "infection", "purple", "redness", "fracture", "sprained", "twisted", "tripped")
+FUZZY_GUARD = frozenset("smelling dwelling spelling selling telling yelling shelling swelled dialectic "
+                        "purples tinkling tickling".split())
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tokens and sentences
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tok:
+    i: int
+    text: str
+    lower: str
+    forms: FrozenSet[str]
+    sent: int
+    is_break: bool
+    norm: str = ""
+    ws: str = " "
+
+
+def _damerau1(a: str, b: str) -> bool:
+    """True when a and b differ by at most one edit (insert, delete, substitute, swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] == b[i + 1:i + 2]
+                                           and a[i + 2:] == b[i + 2:])
+    if la > lb:
+        return a[i + 1:] == b[i:]
+    return a[i:] == b[i + 1:]
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy(word: str) -> Optional[str]:
+    if len(word) < 6 or word in FUZZY_GUARD or not word.isalpha():
+        return None
+    for target in FUZZY_TARGETS:
+        if word != target and _damerau1(word, target):
+            return target
+    return None
+
+
+def _tokens(doc: Any) -> List[_Tok]:
+    toks: List[_Tok] = []
+    sent = 0
+    for token in doc:
+        text = token.text
+        lower = text.lower().replace("\u2019", "'")
+        if token.is_space:
+            if "\n" in text and toks and not toks[-1].is_break:
+                toks.append(_Tok(len(toks), "\n", "\n", frozenset({"\n"}), sent, True, "\n", " "))
+                sent += 1
+            continue
+        forms = {lower, token.norm_.lower().replace("\u2019", "'"), (token.lemma_ or lower).lower()}
+        if lower in TYPOS:
+            forms.add(TYPOS[lower])
+        if lower in ("nt", "n't"):
+            forms.add("not")
+        lemma_known = (token.lemma_ or lower).lower() != lower
+        if not lemma_known and lower not in TYPOS:
+            fixed = _fuzzy(lower)
+            if fixed:
+                forms.add(fixed)
+        is_break = lower in HARD_BREAKS or bool(re.fullmatch(r"[.!?]+|\.{2,}", lower))
+        norm = "not" if "not" in forms and lower in ("n't", "nt", "not") else token.norm_.lower()
+        toks.append(_Tok(len(toks), text, lower, frozenset(forms), sent, is_break, norm, token.whitespace_ or ""))
+        if is_break and lower not in (":", ";", "—", "–", "(", ")"):
+            sent += 1
+    return toks
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pattern DSL: "can|could not ~2 walk|stand"  (alternatives with |, prefix with *, optional with ?, gap ~N)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _Pattern:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.elems: List[Tuple[str, Any, bool]] = []
+        for part in source.split():
+            if part.startswith("~"):
+                self.elems.append(("gap", int(part[1:]), False))
+                continue
+            optional = part.endswith("?") and len(part) > 1
+            part = part[:-1] if optional else part
+            alts = part.split("|")
+            exact = frozenset(a.replace("_", " ") for a in alts if not a.endswith("*"))
+            prefixes = tuple(a[:-1] for a in alts if a.endswith("*"))
+            self.elems.append(("tok", (exact, prefixes), optional))
+
+    @staticmethod
+    def _tok_ok(tok: _Tok, spec: Tuple[FrozenSet[str], Tuple[str, ...]]) -> bool:
+        exact, prefixes = spec
+        if tok.forms & exact:
+            return True
+        return any(form.startswith(p) for p in prefixes for form in tok.forms)
+
+    def match_at(self, toks: Sequence[_Tok], start: int) -> Optional[int]:
+        """End index (exclusive) of a match starting at start, or None. Never crosses a sentence boundary."""
+        sent = toks[start].sent
+
+        def rec(ei: int, ti: int) -> Optional[int]:
+            if ei == len(self.elems):
+                return ti
+            kind, spec, optional = self.elems[ei]
+            if kind == "gap":
+                for skip in range(spec + 1):
+                    j = ti + skip
+                    if j > len(toks) or any(t.is_break for t in toks[ti:j]):
+                        break
+                    end = rec(ei + 1, j)
+                    if end is not None:
+                        return end
+                return None
+            if ti < len(toks) and toks[ti].sent == sent and not toks[ti].is_break and self._tok_ok(toks[ti], spec):
+                end = rec(ei + 1, ti + 1)
+                if end is not None:
+                    return end
+            return rec(ei + 1, ti) if optional else None
+
+        return rec(0, start)
+
+
+@lru_cache(maxsize=None)
+def _compile(source: str) -> _Pattern:
+    return _Pattern(source)
+
+
+def _find(toks: Sequence[_Tok], sources: Iterable[str]) -> List[Tuple[int, int]]:
+    spans = []
+    for source in sources:
+        pattern = _compile(source)
+        for start in range(len(toks)):
+            if toks[start].is_break:
+                continue
+            end = pattern.match_at(toks, start)
+            if end is not None and end > start:
+                spans.append((start, end))
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Concepts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A clinical concept: token patterns plus filters that say when a match does not count."""
+
+    cid: str
+    patterns: Tuple[str, ...]
+    anchor: str = "any"  # any | foot (foot part or none) | foot_or_pronoun | foot_strict
+    veto_next: FrozenSet[str] = frozenset()  # a word right after the match (within 2 tokens) cancels it
+    veto_prev: FrozenSet[str] = frozenset()  # a word right before the match (within 2 tokens) cancels it
+    veto_sentence: Tuple[str, ...] = ()  # phrases anywhere in the sentence that cancel it
+    unveto_sentence: Tuple[str, ...] = ()  # phrases that restore it despite veto_sentence
+    acute: bool = True  # history markers ("years ago") cancel acute concepts only
+    parts: FrozenSet[str] = FOOT_PARTS  # body parts that count as "the foot" for the anchor check
+
+
+def _fs(words: str) -> FrozenSet[str]:
+    return frozenset(words.split())
+
+
+CANT = "can|could|ca|cannot|cant|couldnt no? not|longer"  # "can't", "cannot", "can no longer" (norm: can + not)
+NEG_ABLE = "unable|incapable|impossible"
+OBJECTS = _fs("shoe shoes trainer trainers sock socks tape insole insoles light lights line lines vein veins mark "
+              "marks ink pen band brace boot boots splint car top shirt sky sea badge belt bottle bottles pack packs "
+              "compress gel cream spray water weather bath shower tub floor floors tile tiles air flag flags wine "
+              "meat yoga laser therapy treatment plunge noise tooth teeth wire dress jeans tablet tablets pill pills")
+WEIGHT_VERBS = "walk|walking|stand|standing|step|steps|weight|weightbear|weight-bear|hobble|bear"
+
+CONCEPTS: Tuple[Concept, ...] = (
+    # --- cold_pale_foot: BRIEF (foot cold, pale or blue = possible arterial occlusion, emergency) ---
+    Concept("pale_colour", (
+        "pale|paler|pallid|white|whitish|blue|bluish|blueish|purple|purplish|grey|gray|greyish|grayish|mottled|"
+        "dusky|ashen|waxy|blotchy|colourless|colorless|grey-ish|blue-ish",
+        "lost|losing|drained|no ~2 colour|color", "funny|weird|strange|odd|horrible ~1 colour|color",
+        "gone|went|turned|turning|going|changed black"),
+        anchor="foot_or_pronoun", veto_next=OBJECTS | _fs("skin patch patches spot spots dot dots nail nails "
+                                                         "bruise bruising area"),
+        veto_prev=_fs("feel feeling felt of"),
+        veto_sentence=("bruise", "bruised", "bruising", "black and blue", "dry", "cracked", "flaky", "peeling",
+                       "callus", "hard skin", "dead skin", "athlete", "fungal", "verruca", "in the cold",
+                       "when it's cold", "when its cold", "when it is cold", "in winter", "raynaud", "raynauds",
+                       "raynaud's", "always", "red flag", "red flags", "out of the blue")),
+    Concept("cold_limb", (
+        "cold|colder|icy|freezing|frozen|chilly|ice-cold", "cool ~1 to ~1 touch",
+        "ice ~1 cold", "stone cold"),
+        anchor="foot_strict", veto_next=OBJECTS | _fs("morning mornings day days night nights temperature outside "
+                                                     "snap sore feet weather therapy"),
+        veto_prev=_fs("a the in when if"),
+        veto_sentence=("in the cold", "when it's cold", "when its cold", "when it is cold", "in winter",
+                       "always", "usually", "raynaud", "raynauds", "ice pack", "iced", "icing", "ice it",
+                       "frozen bottle", "frozen water", "cold water", "cold pack", "cold compress", "weather",
+                       "cold feet", "get cold", "gets cold", "easily", "often", "tend to", "at night", "in bed",
+                       "circulation has always")),
+    Concept("no_pulse", ("no|not|cant|cannot ~3 pulse|pulses", "pulse ~2 gone|absent|weak",
+                         "no|lost|losing|cut ~2 circulation", "no|lost|losing|cut ~2 blood ~1 supply|flow", "circulation ~2 gone|stopped|cut")),
+    # --- hot_swollen_foot_fever: BRIEF (possible infection / septic arthritis / cellulitis) ---
+    Concept("inflamed_foot", (
+        "swollen|swelling|swell|swelled|puffy|inflamed|inflammation|red|redness|reddish|hot|warm|warmth|"
+        "angry|infected|infection|cellulitis",),
+        anchor="foot_or_pronoun",
+        veto_next=OBJECTS | _fs("flag flags weather day days bath water bottle tub - glands"),
+        veto_prev=_fs("a warm cool be"),
+        veto_sentence=("warm up", "warm-up", "warming up", "warm down", "red flag", "red flags",
+                       "hot and cold therapy", "hot and cold treatment", "hot and cold packs", "contrast bath",
+                       "contrast baths", "contrast therapy")),
+    Concept("fever", (
+        "fever|fevers|feverish|fevery|fevered|pyrexia|rigors|rigor|chills|shivery|shivering|shivers|shiver|"
+        "flu-like|fluey|flu",
+        "high|a|running|got|have ~1 temperature|temp", "temperature|temp ~2 38*|39*|40*|41*",
+        "burning up", "hot and cold", "hot|boiling then cold", "cold sweats",
+        "feel|feeling|felt|feels|am|been|be|i'm|im|generally|very|really|so|quite|bit ~2 unwell|poorly|ill|sick|"
+        "rough|awful|terrible|dreadful|rotten|grim|horrible|lousy|rubbish|crap|shit|faint|weak|dizzy|wiped",
+        "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|myself|good",
+        "not|never ~2 feeling|feel|felt|feels ~2 well|great|good|right|myself",
+        "under the weather", "out of sorts", "run down", "38.*|39.*|40.*",
+        "i ~1 feel|felt|am|be ~1 very|really|so? hot|boiling|clammy|feverish"),
+        veto_sentence=("sick of", "sick and tired", "sick about", "sick to death", "feel sick thinking", "hot and cold therapy",
+                                                      "hot and cold treatment", "contrast")),
+    # --- cannot_bear_weight_after_injury: BRIEF; Ottawa ankle/foot rules (unable to take four steps) ---
+    Concept("injury", (
+        "fell|fall|fallen|falling|tripped|trip|slipped|slip|stumbled|stumble|twisted|twist|sprained|sprain|"
+        "rolled|landed|landing|crashed|crash|collision|collided|accident|tackled|tackle|injured|injury|"
+        "stamped|banged|whacked|smashed|struck|dropped|tumble|tumbled|tumbling",
+        "went|gone|go|going|turned ~1 over", "jumped|jumping|jump|leapt|leaped ~1 off|down|from|out",
+        "came|come ~1 down ~1 hard|awkwardly|heavily|badly|wrong", "missed ~1 step|steps|stair",
+        "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
+        "broke|broken|fractured|fracture|break|cracked"),
+        veto_next=_fs("asleep apart in into behind over_laughing arch arches trip slip-on slippers out skin sleep "
+                      "heart promise record mileage training miles distance"),
+        veto_prev=_fs("running overuse old previous sports sport repetitive chronic stress an_old the_fall"),
+        veto_sentence=("fallen arch", "fallen arches", "arches have fallen", "arch has fallen", "arches fall",
+                       "arch falls", "arches are falling", "fall asleep", "fell asleep", "falling asleep",
+                       "in the fall", "this fall", "last fall", "stress fracture", "broken skin", "heel spur",
+                       "jump in training", "jump in mileage", "jump in distance", "jumped in mileage", "jump in load",
+                       "jump in my", "jumped up", "break from", "take a break", "taking a break", "road trip",
+                       "a trip", "broken sleep", "broken shoes", "injury prevention", "avoid injury",
+                       "prevent injury", "avoid injuries", "skin cracked", "cracked skin", "cracked heels",
+                       "cracked heel", "cracks")),
+    Concept("cannot_bear_weight", (
+        f"{CANT} ~3 {WEIGHT_VERBS}",
+        f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
+        f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
+        f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
+        f"not able ~3 {WEIGHT_VERBS}", f"not able ~3 put|take ~3 weight|step|steps",
+        f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
+        "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
+        "non|not ~1 weight ~1 bearing", "no weight ~1 on|through", "not|never putting ~2 weight",
+        "wo|wont|won't|will not ~2 take ~2 weight",
+        f"not ~1 think ~2 can|could|able ~2 {WEIGHT_VERBS}|put", "no way|chance ~2 walk|walking|stand|standing",
+        "collapse|collapses|collapsed|buckle|buckles|buckled|gives|gave ~3 stand|step|weight|put"),
+        veto_next=_fs("far long for more much very as quickly fast briskly distance distances miles mile "
+                      "km barefoot upstairs downstairs uphill downhill anymore any_longer around_the"),
+        veto_sentence=("walk far", "walk for long", "walk very far", "walk long", "stand for long",
+                       "for long periods", "for more than", "more than a", "without pain", "without it hurting",
+                       "without limping", "without discomfort", "stand the pain", "stand it", "bear the pain",
+                       "bear it", "run", "running")
+        , unveto_sentence=("can't walk at all", "cannot walk at all", "can't stand at all", "no weight", "steps",
+                           "any weight", "weight bear", "weight on", "put weight", "four steps", "4 steps",
+                           "a step", "a single step", "on it", "on my foot", "on the foot")),
+    # --- achilles_rupture: BRIEF ("sudden pop or kicked feeling at the back of the heel"); AFP ---
+    Concept("pop", (
+        "pop|popped|popping|snap|snapped|snapping|twang|twanged|pinged|gunshot|whip|whipped|whiplash",
+        "heard|felt|loud|sudden|big|massive ~2 bang|crack|cracking|rip|ripping|tear|tearing|ping|thud",
+        "bang|crack|rip|tear|ping ~1 sound|noise"),
+        anchor="foot",
+        veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
+                      "songs corn at_me shut"),
+        veto_prev=_fs("to will i'll ill gonna knuckle knuckles"),
+        veto_sentence=("blister", "always", "often", "every time", "pop in to", "pop in for", "pop in and",
+                       "popped in to", "popped in for", "pop in at", "pop in when", "pop in next", "whenever", "clicks", "clicking", "crack my",
+                       "cracking my", "crick", "all the time", "sometimes", "usually", "crack in", "cracks in",
+                       "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my")),
+    Concept("kicked", (
+        "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
+        "whacked|smacked|slapped|punched|kick|hit",
+        "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
+        "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break"),
+        anchor="foot",
+        veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage"),
+        veto_prev=_fs("steroid cortisone booster flu vaccine covid given another injection a an"),
+        veto_sentence=("hit the wall", "hit a wall", "hit my pb", "hit my target", "kicked off", "kick off",
+                       "a shot of", "steroid shot", "cortisone shot", "flu shot")),
+    Concept("ruptured", (
+        "ruptured|rupture|torn|tore|tear|ripped|snapped|burst ~3 achilles|tendon|calf",
+        "achilles|tendon ~3 ruptured|rupture|torn|tore|tear|ripped|snapped|burst|gone|went",
+        "rupture|ruptured"),
+        veto_sentence=("worried", "afraid", "scared", "fear", "risk", "avoid", "prevent", "prevention", "might",
+                       "could", "may", "chance", "how to", "don't want", "dont want"),
+        unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst")),
+    Concept("sudden", ("sudden|suddenly|instantly|immediately", "all of a sudden", "out of nowhere",
+                       "out of the blue", "just like that")),
+    Concept("cannot_tiptoe", (
+        f"{CANT} ~3 tiptoe|tiptoes|tip-toe|tip-toes|tippytoe|tippytoes",
+        f"{CANT} ~3 stand|go|get|rise|balance ~3 toes|tiptoe|tiptoes|tip",
+        f"{CANT} ~3 push ~1 off", f"{CANT} ~3 calf|heel ~1 raise|raises",
+        f"{NEG_ABLE} ~3 tiptoe|tiptoes|push ~1 off")),
+    # --- diabetic_foot_wound: BRIEF; NICE NG19 (ulcer, infection, Charcot: red, warm, swollen foot) ---
+    Concept("diabetes", (
+        "diabetes|diabetic|diabetes's|prediabetic|prediabetes|pre-diabetic|diabeti*|diabet*|diebet*|dibet*",
+        "type|t ~1 1|2|one|two|i|ii ~1 diabetes|diabetic|dm", "t1d|t2d|t1dm|t2dm|iddm|niddm|dm2|dm1",
+        "i'm|im|am|i ~1 type ~1 1|2|one|two",
+        "insulin|metformin|gliclazide|sitagliptin|empagliflozin|dapagliflozin|ozempic|semaglutide",
+        "blood ~1 sugar|sugars|glucose", "sugar diabetes"),
+        acute=False, veto_next=_fs("diet test tests testing screening screen risk"),
+        veto_sentence=("diabetes test", "tested for diabetes", "test for diabetes", "diabetes runs",
+                       "family history", "risk of diabetes", "at risk", "diabetic socks")),
+    Concept("foot_wound", (
+        "wound|wounds|blister|blisters|blistered|blistering|ulcer|ulcers|ulcerated|ulceration|sores|graze|grazed|"
+        "scrape|scraped|puncture|punctured|infection|infected|pus|oozing|weeping|discharge|gash|laceration|"
+        "swollen|swelling|swell|inflamed|red|redness|reddish|hot|warm|warmth|discoloured|discolored|"
+        "discolouration|discoloration|black|bleeding|splinter|cellulitis|abscess",
+        "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
+        "cut|cuts",
+        "broken|cracked|split|open|peeling ~1 skin", "skin ~2 broken|split|cracked|open|peeling|breaking",
+        "crack|cracks|cracked|fissure|fissures|split ~2 heel|heels|skin|foot|sole",
+        "stood|stepped|trod ~1 on ~1 a|some ~1 nail|glass|pin|tack|drawing|something|thorn|shell|stone|lego"),
+        anchor="foot",
+        veto_next=OBJECTS | _fs("back down out short up off it heel foot feet toe toes arch ankle calf leg achilles"
+                                " throat glands mileage training miles distance sugar carbs hours flag flags"),
+        veto_prev=_fs("mouth stomach peptic gastric warm be a_warm"),
+        veto_sentence=("warm up", "warm-up", "warming up", "warm down", "red flag", "red flags", "cut back",
+                       "cut down", "cut out", "cutting back", "cutting down", "mouth ulcer", "stomach ulcer",
+                       "hot water", "hot bath", "wound up")),
+    # --- new_neuro_deficit: BRIEF (new numbness, weakness or foot drop); tingling/burning = entrapment (AFP) ---
+    Concept("numbness", (
+        "numb|numbness|numbed|numbish|numbing",
+        "lost|lose|losing|loss|no|reduced|without|lack ~3 feeling|feelings|sensation|sensations",
+        f"{CANT} ~2 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|anything|leg|legs|it|them|"
+        "bottom|ankle|arch|much|thing|properly",
+        "unable|not|incapable ~1 able? ~1 to ~1 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
+        "anything|leg|legs|it|them|bottom|ankle|arch",
+        "feel|feels|felt|feeling|gone|went|like ~2 dead|wooden|wood"),
+        anchor="foot",
+        veto_next=_fs("cream gel spray injection agent pain it_out skin tired difference improvement change benefit "
+                      "any_difference"),
+        veto_sentence=("for months", "for years", "for ages", "for a long time", "months now", "years now",
+                       "comes and goes", "come and go", "on and off", "off and on", "now and then",
+                       "now and again", "occasionally", "every so often", "intermittent", "at times",
+                       "always had", "always been", "numbing cream", "numbing gel", "numbing spray",
+                       "numbing injection", "injection", "local anaesthetic", "anaesthetic", "anesthetic", "nerve block",
+                       "fall asleep", "falls asleep", "fell asleep", "goes to sleep", "went to sleep",
+                       "crossing my legs", "cross my legs", "difference", "no feeling of", "numb the pain",
+                       "numbs the pain", "numbing the pain", "dead skin", "dead tired", "icing", "iced", "ice",
+                       "ice pack", "in the cold", "when it's cold", "when its cold", "until they warm",
+                       "until it warms", "until i warm", "few minutes", "cold water", "frozen")),
+    Concept("weakness", (
+        "foot|feet ~1 drop|drops|dropping|slap|slaps|slapping|flops|flopping|floppy|drags|dragging|flapping",
+        "drop|dropped ~1 foot", "dropfoot|footdrop|foot-drop|drop-foot",
+        "dragging|drag|drags ~1 my|the ~1 foot|leg|toes", "toes|foot ~1 catching|catch|catches",
+        f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~3 foot|toe|toes|ankle|it|them|up",
+        f"{NEG_ABLE} ~3 lift|raise|pull|move|wiggle ~3 foot|toe|toes|ankle|it|them",
+        "weak|weakness|weaker|weakened|paralysed|paralyzed|paralysis|floppy",
+        "lost|losing|loss|no ~2 strength|power|control",
+        "foot|feet|toes|toe|ankle ~1 wo|will|does|do|can|ca|would ~1 not ~1 lift|move|raise|work|respond|go"),
+        anchor="foot",
+        veto_next=_fs("calf calves arch arches muscle muscles glute glutes core hip hips knee knees ankles "
+                      "link spot point bladder tea grip"),
+        veto_prev=_fs("a walk with"),
+        veto_sentence=("strengthen", "strengthening", "always had", "always been", "for years", "for months",
+                       "weak ankles", "weak calves", "weak arches", "weak muscles", "weak calf", "limp ", "limping",
+                       "walk with a limp", "a limp", "pain", "because it hurts", "too painful", "too sore")
+        , unveto_sentence=("foot drop", "drop foot", "dropfoot", "foot is weak", "sudden weakness",
+                           "suddenly weak", "slapping", "flopping", "floppy", "can't lift", "cannot lift",
+                           "can't move my toes", "cannot move my toes", "paralysed", "paralyzed"),
+        parts=_fs("foot feet toe toes ankle leg legs limb")),
+    # --- night_pain_systemic: BRIEF; AFP (night/rest pain + weight loss, sweats or cancer: tumour, infection) ---
+    Concept("night_pain", (
+        "wakes|woke|waking|wake|wakening|keeps|kept ~1 me ~1 up|awake|at",
+        "can|cannot|cant|ca not ~1 sleep", "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|"
+        "throb|agony|sore ~6 night|nights|nighttime|night-time|overnight|bed|sleep|sleeping|asleep|rest|resting|"
+        "lying|still",
+        "night|nights|nighttime|overnight|bed|rest|resting|lying ~4 pain|painful|hurts|hurt|hurting|ache|aches|"
+        "aching|throbs|throbbing|agony",
+        "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",
+        "day ~1 and ~1 night", "even ~3 rest|resting|sitting|lying|still|sleeping"),
+        veto_prev=_fs("after from"),
+        veto_sentence=("after rest", "after resting", "after sitting", "rest of", "rest helps", "resting helps",
+                       "better with rest", "better when i rest", "eases with rest", "eases when i rest",
+                       "fine at rest", "fine when i rest", "ok at rest", "fine at night", "ok at night",
+                       "first thing", "morning", "get out of bed", "getting out of bed", "got out of bed",
+                       "out of bed", "last night i", "last night", "tonight", "night out", "rest day",
+                       "rest days", "good night's sleep", "good night"),
+        unveto_sentence=("wakes me", "woke me", "waking me", "keeps me awake", "keeps me up", "even at rest",
+                         "at rest", "at night", "every night", "all night", "during the night")),
+    Concept("weight_loss", (
+        "lost|losing|dropped|dropping|shed|shedding ~3 weight|kilos|kilo|kg|kgs|pounds|lbs|stone|stones|pound|"
+        "weight",
+        "weight|weightloss|weight-loss ~1 loss", "weightloss", "weight ~2 dropped|dropping|falling|fallen|gone",
+        "clothes ~2 loose|hanging|baggy"),
+        acute=False,
+        veto_prev=_fs("to"),
+        veto_sentence=("trying to", "try to", "want to", "need to", "should", "diet", "dieting", "slimming",
+                       "weight watchers", "on purpose", "intentionally", "deliberately", "gym", "calorie",
+                       "calories", "plan", "hoping", "advice", "how to", "would help", "help me", "running more",
+                       "training", "marathon", "exercise", "pregnan", "baby", "healthy eating", "meal plan",
+                       "goal", "if i lose"),
+        unveto_sentence=("without trying", "not trying", "without dieting", "without diet", "not dieting", "not dieting", "not been dieting", "unexplained",
+                         "for no reason", "no reason", "not on a diet", "haven't been trying", "without meaning",
+                         "not meaning", "without even trying", "not intentionally", "not on purpose",
+                         "havent been trying", "not sure why", "don't know why", "dont know why")),
+    Concept("night_sweats", (
+        "night|nighttime ~1 sweat|sweats|sweating", "sweat|sweats|sweating|drenched|soaked|soaking ~5 night|bed|"
+        "sheets|sleep|pyjamas|pajamas|pillow",
+        "wake|waking|woke|wakes ~3 sweat|sweats|sweating|drenched|soaked"),
+        acute=False),
+    Concept("cancer", (
+        "cancer|cancers|tumour|tumor|tumours|tumors|malignancy|malignant|lymphoma|leukaemia|leukemia|myeloma|"
+        "melanoma|sarcoma|metastases|metastatic|metastasis|chemo|chemotherapy|radiotherapy|oncology|oncologist|"
+        "mastectomy",),
+        acute=False,
+        veto_sentence=("worried", "afraid", "scared", "fear", "frightened", "terrified", "anxious", "paranoid",
+                       "concerned", "could it", "could this", "might it", "might be", "could be", "is it",
+                       "rule out", "ruled out", "not cancer", "nothing serious", "google", "risk", "a sign of",
+                       "signs of", "symptom of", "symptoms of"),
+        unveto_sentence=("had cancer", "have cancer", "history", "survivor", "treated for", "treatment for",
+                         "diagnosed", "remission", "had chemo", "having chemo", "had radiotherapy", "oncologist",
+                         "i had", "i've had", "ive had", "i have had", "my cancer", "had breast", "had prostate",
+                         "had bowel", "had lung", "had skin")),
+    # --- inflammatory_pattern: BRIEF; AFP (enthesitis in spondyloarthritis: bilateral, stiffness, other joints) ---
+    Concept("both_heels", (
+        "both|bilateral|each ~3 heel|heels|foot|feet|sides|ankles|achilles|legs|them",
+        "left ~1 and ~1 right", "right ~1 and ~1 left", "two heels", "bilateral"),
+        acute=False, veto_sentence=("both of us", "both times", "both ways", "both shoes", "both pairs")),
+    Concept("morning_stiffness", (
+        "stiff|stiffness|stiffnes|stifness|stiffer|stiffen|stiffens|seized|locked|rigid ~12 morning|mornings|"
+        "wake|waking|woke|bed|first",
+        "morning|mornings|wake|waking|woke ~12 stiff|stiffness|stiffnes|stifness|stiffer|seized|locked|rigid"),
+        acute=False,
+        veto_sentence=("few minutes", "couple of minutes", "couple minutes", "first few steps", "few steps",
+                       "a minute", "a few mins", "few mins", "quickly", "soon eases", "soon wears off",
+                       "wears off quickly", "eases quickly", "after a few", "5 minutes", "five minutes",
+                       "ten minutes", "10 minutes", "once i get going", "once i get moving", "once i warm up",
+                       "warms up", "loosens up", "loosens off", "eases off", "calf", "calves"),
+        unveto_sentence=("hour", "hours", "half the morning", "all morning", "most of the morning",
+                         "until lunch", "till lunch", "half an hour", "30 minutes", "45 minutes", "ages",
+                         "long time", "other joints", "knees", "hips", "back", "hands")),
+    Concept("other_joints", (
+        "knee|knees|hip|hips|spine|neck|hand|hands|finger|fingers|wrist|wrists|shoulder|shoulders|elbow|elbows|"
+        "jaw|buttock|buttocks|sacroiliac|joints|joint",
+        "lower|my|low ~1 back", "back ~1 pain|ache|aches|stiffness|is|hurts|stiff",
+        "sausage ~1 toe|toes|finger|fingers", "swollen ~1 finger|fingers|toe|toes"),
+        acute=False,
+        veto_next=_fs("of"),
+        veto_prev=_fs("other on second hand-"),
+        veto_sentence=("back of", "on the other hand", "hand towel", "second hand", "hand wash", "by hand",
+                       "hand in", "ankle joint", "joint mobilisation", "joint mobilization", "hip flexor",
+                       "knee high", "knee-high", "knee socks", "neck of the", "back to", "back in", "came back",
+                       "come back", "comes back", "went back", "go back", "back home", "back on", "back up",
+                       "get back", "getting back", "bounce back", "back pain free")),
+    Concept("inflammatory_disease", (
+        "psoriasis|psoriatic|soriasis|psorisis|psoraisis|crohns|crohn|colitis|ibd|uveitis|iritis|spondylitis|"
+        "spondyloarthritis|spondyloarthropathy|spondylo*",
+        "inflammatory ~1 bowel|arthritis", "ankylosing ~1 spondylitis", "reactive ~1 arthritis",
+        "ulcerative ~1 colitis", "crohn|crohns|chron ~1 disease|'s"),
+        acute=False, veto_sentence=("family history", "runs in", "ibs", "irritable bowel", "cleared up",
+                                    "grew out of", "no longer have", "used to have", "used to get")),
+)
+CONCEPT_BY_ID: Dict[str, Concept] = {c.cid: c for c in CONCEPTS}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Flag rules: alternatives of concept conjunctions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    flag_id: str
+    any_of: Tuple[Tuple[str, ...], ...]
+    source: str
+
+    @property
+    def level(self) -> CareLevel:
+        return RED_FLAG_LEVELS[self.flag_id]
+
+
+FLAG_RULES: Tuple[FlagRule, ...] = (
+    FlagRule("cold_pale_foot", (("pale_colour",), ("cold_limb",), ("no_pulse",)),
+             "BRIEF emergency row: foot cold, pale or blue (acute limb ischaemia)"),
+    FlagRule("hot_swollen_foot_fever", (("inflamed_foot", "fever"),),
+             "BRIEF emergency row: hot red swollen foot with fever or feeling unwell (infection)"),
+    FlagRule("cannot_bear_weight_after_injury", (("injury", "cannot_bear_weight"),),
+             "BRIEF emergency row; Ottawa ankle and foot rules: unable to bear weight for four steps after injury"),
+    FlagRule("achilles_rupture", (("pop",), ("kicked",), ("ruptured",), ("sudden", "cannot_tiptoe")),
+             "BRIEF urgent row: sudden pop or 'kicked' feeling at the back of the heel; AFP"),
+    FlagRule("diabetic_foot_wound", (("diabetes", "foot_wound"),),
+             "BRIEF urgent row; NICE NG19: diabetes with ulcer, wound, infection, redness, warmth or swelling"),
+    FlagRule("new_neuro_deficit", (("numbness",), ("weakness",)),
+             "BRIEF urgent row: new numbness, weakness or foot drop (tingling alone fits nerve entrapment, AFP)"),
+    FlagRule("night_pain_systemic", (("night_pain", "weight_loss"), ("night_pain", "night_sweats"),
+                                     ("night_pain", "cancer")),
+             "BRIEF doctor-soon row: night or rest pain with weight loss, night sweats or cancer history; AFP"),
+    FlagRule("inflammatory_pattern", (("both_heels", "morning_stiffness", "other_joints"),
+                                      ("inflammatory_disease",)),
+             "BRIEF doctor-soon row; AFP: enthesitis of spondyloarthritis (psoriasis, IBD)"),
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Analysis of one message
+# ---------------------------------------------------------------------------------------------------------------
+
+PATIENT_OWNERS = ("self", "dependent", "third")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    concept: str
+    start: int
+    end: int
+    sent: int
+    owner: str  # self | dependent | third | other | generic
+    affirmed: bool
+    why_not: str  # "" when affirmed, else negated | history | question | hypothetical | veto | anchor
+
+
+class _Message:
+    """Token-level facts about one message: sentences, owners, negation scopes, question/hypothetical status."""
+
+    def __init__(self, doc: Any) -> None:
+        self.toks = _tokens(doc)
+        self.sents: Dict[int, List[_Tok]] = {}
+        for tok in self.toks:
+            self.sents.setdefault(tok.sent, []).append(tok)
+        self._strings: Dict[int, Tuple[str, str]] = {}
+        self.owners = self._owners()
+        self.consumed: Set[int] = set()
+
+    # sentences ---------------------------------------------------------------------------------------------
+    def words(self, sent: int) -> List[str]:
+        return [t.lower for t in self.sents.get(sent, [])]
+
+    def sent_text(self, sent: int) -> str:
+        return " ".join(t.text for t in self.sents.get(sent, []) if t.text != "\n").strip()
+
+    def _sent_strings(self, sent: int) -> Tuple[str, str]:
+        """(original lower-case text, token norms joined by spaces) of a sentence, for phrase look-ups."""
+        cached = self._strings.get(sent)
+        if cached is None:
+            toks = self.sents.get(sent, [])
+            original = "".join(t.lower + (t.ws or "") for t in toks)
+            normed = " ".join(TYPOS.get(t.lower, t.norm or t.lower) for t in toks)
+            cached = (" " + original.replace("\u2019", "'") + " ", " " + normed + " ")
+            self._strings[sent] = cached
+        return cached
+
+    def has_phrase(self, sent: int, phrases: Iterable[str]) -> bool:
+        original, normed = self._sent_strings(sent)
+        for phrase in phrases:
+            pattern = r"(?<![a-z0-9])" + re.escape(phrase.lower().strip()) + r"(?![a-z0-9])"
+            if re.search(pattern, original) or re.search(pattern, normed):
+                return True
+        return False
+
+    def is_question(self, sent: int) -> bool:
+        """Ends with '?', starts with a wh-word, or starts with an auxiliary followed by a subject."""
+        words = [w for w in self.words(sent) if w != "\n"]
+        if not words:
+            return False
+        if "?" in words[-1]:
+            return True
+        if words[0] in WH_WORDS:
+            return True
+        return words[0] in AUX_WORDS and len(words) > 1 and words[1] in AUX_SUBJECTS
+
+    # owners ------------------------------------------------------------------------------------------------
+    def _owners(self) -> List[str]:
+        """Who each token is about: self, dependent (child), third (unresolved he/she), other, generic (you)."""
+        owners: List[str] = []
+        current, last_person = "self", None
+        toks = self.toks
+        for idx, tok in enumerate(toks):
+            word = tok.lower
+            if word in ("my", "our"):
+                person = self._person_after(idx)
+                current = person or "self"
+                if person:
+                    last_person = person
+            elif word in SELF_WORDS or tok.forms & {"i"}:
+                current = "self"
+            elif word in DEPENDENTS:
+                current = last_person = "dependent"
+            elif (word in PERSONS or word.rstrip("s'") in PERSONS) and not (
+                    idx and toks[idx - 1].lower in ("like", "than", "as", "of", "with", "from", "for", "to", "if")):
+                current = last_person = "other"
+            elif word in THIRD_PRONOUNS:
+                current = last_person or "third"
+            elif word in GENERIC_WORDS:
+                current = "generic"
+            elif word in ("heard", "read", "told", "learned", "learnt", "saw", "says", "said") and idx + 1 < len(
+                    toks) and toks[idx + 1].lower in ("that", "about", "online", "somewhere"):
+                current = "generic"
+            owners.append(current)
+        return owners
+
+    def _person_after(self, idx: int) -> Optional[str]:
+        for tok in self.toks[idx + 1: idx + 5]:
+            if tok.is_break or tok.lower in FOOT_PARTS or tok.lower in OTHER_PARTS:
+                return None
+            if tok.lower in DEPENDENTS:
+                return "dependent"
+            if tok.lower in PERSONS or tok.lower.rstrip("s'") in PERSONS:
+                return "other"
+        return None
+
+    # negation ----------------------------------------------------------------------------------------------
+    def negated(self, start: int, end: int) -> bool:
+        """NegEx-style: a cue up to 8 tokens before (scope stops at terminators), or a post-cue right after."""
+        toks = self.toks
+        sent = toks[start].sent
+        j, steps = start - 1, 0
+        while j >= 0 and toks[j].sent == sent and steps < 8:
+            tok = toks[j]
+            if tok.is_break or tok.lower in TERMINATORS:
+                break
+            if tok.lower in (",", "and", "&", "plus") and toks[j + 1].lower in SUBJECT_STARTS:
+                break  # "no fever, my foot is blue": a new clause starts
+            if j not in self.consumed and (tok.forms & NEG_CUES) and not self._pseudo(j):
+                return True
+            j, steps = j - 1, steps + 1
+        # post-negation: "fever? no", "numbness - none", "swelling: not really"
+        k, hops = end, 0
+        while k < len(toks) and hops < 3 and toks[k].lower in ("?", ":", "-", "–", "—", "=", "is", "was", "are"):
+            k, hops = k + 1, hops + 1
+        if k < len(toks) and toks[k].lower in POST_NEG:
+            after = toks[k + 1].lower if k + 1 < len(toks) else "."
+            if after in (".", "!", ",", ";", "?", "\n", "really", "at", "not", "thankfully", "thank"):
+                return True
+        tail = " ".join(t.lower for t in toks[end:end + 4] if t.sent == sent)
+        if tail.startswith("free") or tail.startswith("- free"):
+            return True
+        return self._resolved_after(end)
+
+    def _resolved_after(self, end: int) -> bool:
+        """'the swelling has gone down', 'numbness wore off' later in the same clause (not 'hasn't gone away')."""
+        _, hi = self.clause(end - 1)
+        words = [("not" if "not" in t.forms else t.lower) for t in self.toks[end:min(hi, end + 10)]]
+        joined = " " + " ".join(words) + " "
+        for phrase in RESOLVED:
+            at = joined.find(" " + phrase + " ")
+            if at >= 0:
+                before = joined[:at].split()[-2:]
+                if not ({"not", "never"} & set(before)):
+                    return True
+        return False
+
+    def _pseudo(self, j: int) -> bool:
+        """Pseudo-negations ('not only', 'no idea', "don't know") are not negation cues."""
+        window = " ".join(("not" if "not" in t.forms else t.lower) for t in self.toks[j:j + 4])
+        return any((window + " ").startswith(p + " ") for p in PSEUDO_NEG)
+
+    # question / hypothetical -------------------------------------------------------------------------------
+    def suppressed_as_question(self, sent: int, start: int) -> Optional[str]:
+        """'question' for information questions, 'hypothetical' for what-ifs; None when it may be about them."""
+        words = self.words(sent)
+        rel = max(0, start - self.sents[sent][0].i)
+        original, _ = self._sent_strings(sent)
+        before = set(words[:rel])
+        if self.is_question(sent):
+            if any(f" {h} " in original for h in HYPOTHETICAL):
+                return "hypothetical"
+            if "if" in before:
+                after_if = words[words.index("if") + 1:]
+                if set(after_if[:6]) & HYPO_IF_VERBS:
+                    return "hypothetical"
+            owners = {self.owners[t.i] for t in self.sents[sent]}
+            if any(w in SELF_WORDS for w in words) or "dependent" in owners:
+                return None
+            if any(w in GENERIC_WORDS for w in words) or any(f" {g} " in original for g in INFO_GENERIC):
+                return "question"
+            if any(w in ("it", "this", "that", "these") and i and words[i - 1] in AUX_WORDS | {"might", "was"}
+                   for i, w in enumerate(words)):
+                return None  # "is it a rupture?", "could this be ...?" point at the visitor's own problem: fire
+            return "question"
+        if any(f" {h} " in original for h in ("what if", "in case", "if ever", "supposing", "hypothetically")):
+            return "hypothetical"
+        fear = {"worried", "worry", "afraid", "scared", "fear", "concerned", "anxious", "avoid", "prevent"}
+        modal = {"might", "could", "may", "will", "would", "gonna", "wo"}
+        if before & fear and before & modal:
+            return "hypothetical"
+        return None
+
+    # anchors -----------------------------------------------------------------------------------------------
+    def anchored(self, concept: Concept, start: int, end: int) -> bool:
+        if concept.anchor == "any":
+            return True
+        sent = self.toks[start].sent
+        best_foot, best_other = 99, 99
+        for tok in self.sents[sent]:
+            if tok.i in range(start, end):
+                dist = 0
+            else:
+                dist = min(abs(tok.i - start), abs(tok.i - (end - 1)))
+            if tok.forms & concept.parts:
+                best_foot = min(best_foot, dist)
+            elif tok.lower in OTHER_PARTS or tok.forms & FOOT_PARTS:
+                if tok.lower == "back" and tok.i + 1 < len(self.toks) and self.toks[tok.i + 1].lower == "of":
+                    continue
+                best_other = min(best_other, dist)
+        if best_other < best_foot:
+            return False
+        if best_foot < 99:
+            return concept.anchor != "foot_strict" or best_foot <= 5
+        if concept.anchor == "foot":
+            return True
+        if concept.anchor == "foot_or_pronoun":
+            lo = max(self.sents[sent][0].i, start - 5)
+            return any(t.lower in ("it", "it's", "its", "they", "they're", "them", "this", "everything")
+                       for t in self.toks[lo:start])
+        return False
+
+    def vetoed(self, concept: Concept, start: int, end: int) -> bool:
+        toks = self.toks
+        sent = toks[start].sent
+        nxt = [t for t in toks[end:end + 2] if t.sent == sent]
+        prv = [t for t in toks[max(0, start - 2):start] if t.sent == sent]
+        if nxt and (nxt[0].lower in concept.veto_next or
+                    (len(nxt) > 1 and f"{nxt[0].lower}_{nxt[1].lower}" in concept.veto_next)):
+            return True
+        if len(nxt) > 1 and nxt[0].lower in ("-", "'s") and nxt[1].lower in concept.veto_next:
+            return True
+        if prv and (prv[-1].lower in concept.veto_prev or
+                    (len(prv) > 1 and f"{prv[0].lower}_{prv[1].lower}" in concept.veto_prev)):
+            return True
+        if concept.veto_sentence and self.has_phrase(sent, concept.veto_sentence):
+            return not (concept.unveto_sentence and self.has_phrase(sent, concept.unveto_sentence))
+        return False
+
+    def clause(self, idx: int) -> Tuple[int, int]:
+        """Token range of the clause around idx: breaks, terminators, and ', I ...' / 'and my ...' starts."""
+        toks = self.toks
+
+        def boundary(j: int) -> bool:
+            tok = toks[j]
+            if tok.is_break or tok.lower in TERMINATORS:
+                return True
+            return tok.lower in (",", "and", "&") and j + 1 < len(toks) and toks[j + 1].lower in SUBJECT_STARTS
+
+        lo = idx
+        while lo > 0 and toks[lo - 1].sent == toks[idx].sent and not boundary(lo - 1):
+            lo -= 1
+        hi = idx
+        while hi + 1 < len(toks) and toks[hi + 1].sent == toks[idx].sent and not boundary(hi + 1):
+            hi += 1
+        return lo, hi + 1
+
+    def history(self, start: int) -> bool:
+        """'used to', 'years ago' ... in the concept's own clause: an old event, not a new one."""
+        lo, hi = self.clause(start)
+        joined = " " + " ".join(t.lower for t in self.toks[lo:hi]) + " "
+        return any(f" {marker} " in joined for marker in HISTORY_MARKERS)
+
+    # occurrences -------------------------------------------------------------------------------------------
+    @property
+    def personal(self) -> bool:
+        """The message speaks about the writer or someone they care for."""
+        return any(t.lower in SELF_WORDS or t.lower in ("my", "our") or "i" in t.forms for t in self.toks) or any(
+            owner == "dependent" for owner in self.owners)
+
+    @property
+    def asks(self) -> bool:
+        """Some sentence asks something ('can psoriasis affect heels', 'arthritis and heels, whats the link')."""
+        words = [t.lower for t in self.toks]
+        return bool(words) and (words[0] in AUX_WORDS or any(w in WH_WORDS or w in ("whats", "what's") for w in words)
+                                or any(self.is_question(s) for s in range(len(self.sents))))
+
+    def occurrences(self) -> List[Occurrence]:
+        found: List[Tuple[Concept, int, int]] = []
+        for concept in CONCEPTS:
+            for start, end in _find(self.toks, concept.patterns):
+                found.append((concept, start, end))
+        # negation tokens inside a concept ("can't walk", "no feeling") are part of it, not cues for others
+        for concept, start, end in found:
+            for i in range(start, end):
+                if self.toks[i].forms & NEG_CUES or "not" in self.toks[i].forms:
+                    self.consumed.add(i)
+        also_me = {s for s in self.sents if self.has_phrase(s, ALSO_ME)}
+        result: List[Occurrence] = []
+        for concept, start, end in found:
+            sent = self.toks[start].sent
+            owner = self.owners[start]
+            if sent in also_me and owner not in PATIENT_OWNERS:
+                owner = "self"
+            why = ""
+            if self.vetoed(concept, start, end):
+                why = "veto"
+            elif not self.anchored(concept, start, end):
+                why = "anchor"
+            elif self.negated(start, end):
+                why = "negated"
+            elif concept.acute and self.history(start):
+                why = "history"
+            elif not concept.acute and not self.personal and self.asks:
+                # A background condition named with no I/my/child in the message is a topic, not a report:
+                # "can ankylosing spondylitis affect the heels" asks for information.
+                why = "impersonal"
+            else:
+                why = self.suppressed_as_question(sent, start) or ""
+            result.append(Occurrence(concept.cid, start, end, sent, owner, why == "", why))
+        return result
+
+
+def analyse(doc: Any) -> List[Occurrence]:
+    """All concept occurrences in a message with their status (for debugging and the eval script)."""
+    return _Message(doc).occurrences()
+
+
+def _patient_facts(occurrences: Iterable[Occurrence]) -> Dict[str, List[Occurrence]]:
+    facts: Dict[str, List[Occurrence]] = {}
+    for occ in occurrences:
+        if occ.affirmed and occ.owner in PATIENT_OWNERS:
+            facts.setdefault(occ.concept, []).append(occ)
+    return facts
+
+
+def detect(doc: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
+    """Red flags in one message, most severe first, one hit per flag. context = facts from earlier turns."""
+    message = _Message(doc)
+    occurrences = message.occurrences()
+    facts = _patient_facts(occurrences)
+    remembered = context.facts() if context else frozenset()
+    hits: List[RedFlagHit] = []
+    for rule in FLAG_RULES:
+        evidence = _rule_evidence(rule, facts, remembered, message)
+        if evidence is not None:
+            hits.append(RedFlagHit(rule.flag_id, rule.level, evidence))
+    hits.sort(key=lambda h: (h.level.rank, [r.flag_id for r in FLAG_RULES].index(h.flag_id)))
+    return hits
+
+
+def _rule_evidence(rule: FlagRule, facts: Mapping[str, List[Occurrence]], remembered: FrozenSet[str],
+                   message: _Message) -> Optional[str]:
+    """Evidence sentence when some alternative of the rule holds for one patient, else None."""
+    for conjunction in rule.any_of:
+        current = [c for c in conjunction if c in facts]
+        if not current:
+            continue  # at least one part must be in this message, or old facts would re-fire every turn
+        if any(c not in facts and c not in remembered for c in conjunction):
+            continue
+        owner_sets = [{o.owner for o in facts[c]} for c in current]
+        # one patient for all parts: "I'm diabetic and my son has a cut" is two people; "third" (he/she) fits any
+        if not any(all(owner in pool or "third" in pool for pool in owner_sets) for owner in PATIENT_OWNERS):
+            continue
+        first = facts[current[0]][0]
+        return message.sent_text(first.sent)[:240]
+    return None
+
+
+def detect_text(text: str, nlp: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
+    return detect(nlp(text), context)
+
+
+def most_severe(hits: Sequence[RedFlagHit]) -> Optional[RedFlagHit]:
+    return min(hits, key=lambda h: h.level.rank) if hits else None
+
+
+def context_from_text(doc: Any, previous: Optional[RedFlagContext] = None) -> RedFlagContext:
+    """Facts about the patient in this message (affirmed, not hypothetical), merged with the previous context."""
+    facts = _patient_facts(analyse(doc))
+    return RedFlagContext.from_facts(facts).merge(previous)

@@ -1,0 +1,1 @@
+"""Builds the project spaCy pipeline (see nlp/build.py); terms live in nlp/terms.yml."""

@@ -1,0 +1,98 @@
+"""Measures the red-flag detector on a YAML set: recall per flag, overall recall, false-alarm rate, misses.
+
+Usage: python scripts/eval_redflags.py CASES.yml [--model build/spacy_heel]
+CASES.yml: {red_flags: [{text, flag, level}], negated: [{text}]}
+Exit code 1 when recall < 100% or false alarms > 2% (the release bar: a missed red flag is the worst failure).
+Never point it at data used to write the detector's rules; keep a held-out set for that.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MAX_FALSE_ALARM_RATE = 0.02
+
+
+def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
+    """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms."""
+    from actions.redflags import detect
+
+    per_flag_total: Counter = Counter()
+    per_flag_hit: Counter = Counter()
+    misses: List[Dict[str, Any]] = []
+    wrong_level: List[Dict[str, Any]] = []
+    for case in cases.get("red_flags") or []:
+        flag = case["flag"]
+        per_flag_total[flag] += 1
+        hits = {hit.flag_id: hit for hit in detect(nlp(case["text"]))}
+        if flag in hits:
+            per_flag_hit[flag] += 1
+            if case.get("level") and hits[flag].level.value != case["level"]:
+                wrong_level.append({**case, "got": hits[flag].level.value})
+        else:
+            misses.append({**case, "got": sorted(hits)})
+    false_alarms: List[Dict[str, Any]] = []
+    negated = cases.get("negated") or []
+    for case in negated:
+        hits = detect(nlp(case["text"]))
+        if hits:
+            false_alarms.append({**case, "got": [hit.flag_id for hit in hits]})
+    total = sum(per_flag_total.values())
+    return {
+        "per_flag": {flag: (per_flag_hit[flag], per_flag_total[flag]) for flag in sorted(per_flag_total)},
+        "recall": (sum(per_flag_hit.values()) / total) if total else 1.0,
+        "false_alarm_rate": (len(false_alarms) / len(negated)) if negated else 0.0,
+        "misses": misses,
+        "wrong_level": wrong_level,
+        "false_alarms": false_alarms,
+        "n_positive": total,
+        "n_negated": len(negated),
+    }
+
+
+def passes(report: Dict[str, Any]) -> bool:
+    return report["recall"] >= 1.0 and not report["wrong_level"] and \
+        report["false_alarm_rate"] <= MAX_FALSE_ALARM_RATE
+
+
+def print_report(report: Dict[str, Any]) -> None:
+    print("recall per flag:")
+    for flag, (hit, total) in report["per_flag"].items():
+        print(f"  {flag:34s} {hit:3d}/{total:<3d} {hit / total:6.1%}")
+    print(f"overall recall: {report['recall']:.1%} of {report['n_positive']}")
+    print(f"false alarms:   {report['false_alarm_rate']:.1%} of {report['n_negated']} negated")
+    for miss in report["misses"]:
+        print(f"MISS [{miss['flag']}] {miss['text']!r} (got {miss['got']})")
+    for case in report["wrong_level"]:
+        print(f"LEVEL [{case['flag']}] expected {case['level']}, got {case['got']}: {case['text']!r}")
+    for alarm in report["false_alarms"]:
+        print(f"FALSE ALARM {alarm['got']} {alarm['text']!r}")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    import yaml
+
+    from nlp.build import DEFAULT_OUT, load_or_build
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", help="YAML file with red_flags and negated lists")
+    parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
+    args = parser.parse_args(argv)
+    with open(args.cases, encoding="utf-8") as handle:
+        cases = yaml.safe_load(handle) or {}
+    report = evaluate(cases, load_or_build(Path(args.model)))
+    print_report(report)
+    ok = passes(report)
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,687 @@
+"""Red-flag detector: phrasings that must fire (right flag, right level) and look-alikes that must not.
+
+Cases are written for this test file only; the held-out set in tests/heldout/ is never used to write rules.
+"""
+from __future__ import annotations
+
+import pytest
+
+from actions.redflags import (CONCEPTS, FLAG_RULES, RedFlagContext, RedFlagHit, context_from_text, detect,
+                              detect_text, most_severe)
+from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
+
+E, U, D = CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON
+
+FIRES = {
+    "cold_pale_foot": [
+        "My foot has gone cold and pale",
+        "my toes look blue and feel freezing",
+        "The whole foot went white about an hour ago",
+        "its gone a funny purple colour",
+        "my foot is freezing cold to touch and it's gone a bluish colour",
+        "Since this morning my toes have turned white and I can't warm them up",
+        "the skin on my left foot looks really pale and it's cold compared to the other one",
+        "the foot's gone all mottled and purple and it's icy",
+        "Toes are blue",
+        "I've been running for years, had heel pain on and off, but tonight my whole foot suddenly turned pale and "
+        "cold, should I be worried?",
+        "my foot is really cold and I can't feel a pulse",
+        "my foot is white as a sheet and stone cold",
+        "my heel pain has been going on for months, I've tried stretching, insoles, everything. last night though "
+        "my whole foot felt freezing and this morning the toes are a purplish colour",
+    ],
+    "hot_swollen_foot_fever": [
+        "My foot is hot, red and swollen and I've got a fever",
+        "swollen red ankle and I feel really unwell with chills",
+        "my ankle is swolen and im shivery and feverish",
+        "my heel is red hot and swollen and I've been shivering all night",
+        "the foot is swollen and warm to touch, temperature of 38.5",
+        "foot really swollen and red, I'm burning up and feel awful",
+        "I have a high temperature and my ankle is hot and puffy",
+        "feverish, shivery, and the whole foot has swelled up and gone red",
+        "Not feeling well at all, got the chills, and my heel is swollen and hot",
+        "heel is throbbing, the whole foot is red and puffy and hot to touch, and I've been shaking and sweating "
+        "with a temperature since last night",
+        "Got a fever and my foot's swollen up like a balloon",
+    ],
+    "cannot_bear_weight_after_injury": [
+        "I fell off a ladder and can't put any weight on my foot",
+        "twisted my ankle playing football and I cannot walk on it",
+        "landed badly from a jump and couldn't take more than a couple of steps",
+        "slipped on the stairs yesterday and now I can't stand on my foot at all",
+        "I jumped off a wall and landed on my heels, now I can hardly walk",
+        "came off my bike, foot is agony and I can't weight bear",
+        "rolled my ankle on a trail run and I'm unable to put weight through it",
+        "fell down the stairs, can't take four steps without collapsing",
+        "my son fell off the trampoline and he can't walk on it",
+        "Went over on my ankle playing netball and now I'm hopping everywhere",
+        "I was doing a jump in parkour and landed wrong, can't put my foot down",
+        "So the story is I was at my daughter's party, jumped off the bouncy castle (stupid I know) and landed "
+        "really awkwardly on my left heel, it's swollen now and honestly I can't put any weight on it at all, "
+        "I had to be carried to the car. Is it just a bruise?",
+        "Since falling off the horse I can't bear weight on my foot",
+        "Tripped on the kerb, now I physically cannot walk",
+        "Took a tumble down the stairs and I can't walk on my foot",
+        "I'm not able to walk properly since I twisted my ankle",
+    ],
+    "achilles_rupture": [
+        "I heard a pop at the back of my heel",
+        "felt like someone kicked me in the back of the leg while playing squash",
+        "I think I've ruptured my achilles",
+        "playing badminton and felt a massive snap in my calf, now I can't push off",
+        "it felt like I'd been hit with a stone at the back of my ankle",
+        "heard a loud crack at the back of my ankle when I lunged",
+        "I thought someone had kicked me in the heel but nobody was there",
+        "Something went pop in my achilles during a sprint",
+        "my achilles just went during netball, there was a bang",
+        "suddenly couldn't stand on my tiptoes after a sharp pain in my heel",
+        "is it a rupture? I felt a twang",
+        "Hi there, I've been training for the London marathon and upped my miles a lot over the last month, my "
+        "heel has been sore in the mornings which I figured was plantar fasciitis, but today during my long run I "
+        "felt this sudden pop at the back of my ankle and now I'm limping badly. Anyway what do you think?",
+        "Felt something go at the back of my heel playing tennis",
+        "felt a sharp whack on the back of my calf like a ball hit me",
+    ],
+    "diabetic_foot_wound": [
+        "I'm diabetic and have a blister on my heel",
+        "I have type 2 diabetes and there's a cut on the bottom of my foot",
+        "diebetes and a sore on my heel that wont heal",
+        "I'm type 1 and found an open sore under my heel",
+        "as a diabetic I'm worried about the red patch on my heel that's warm",
+        "I take metformin and I have a blister on the back of my heel that's weeping",
+        "my diabetes is well controlled but I noticed my heel is red and hot",
+        "T2 diabetic, stepped on a nail last week and the foot is swollen now",
+        "diabetic here - got an ulcer on my foot",
+        "I have sugar diabetes and a cut on my toe that isn't healing",
+        "Been diabetic for 20 years, usually my feet are fine, I check them, but the last couple of days I've "
+        "noticed a small blister on my heel from my new work boots and it looks a bit red around it",
+        "Diabetic, heel skin is cracked and bleeding",
+        "my blood sugar is all over the place and there's a sore on my heel that won't heal",
+        "I'm diabetic and my heel has gone black",
+    ],
+    "new_neuro_deficit": [
+        "My foot has gone numb",
+        "I can't feel my toes since this morning",
+        "I can't lift my foot up, it just slaps on the floor",
+        "my foot feels numbess",
+        "since yesterday my foot has been numb and I keep tripping over my toes",
+        "I've got no feeling in the sole of my foot",
+        "my foot keeps slapping the ground when I walk",
+        "suddenly lost all sensation in my heel",
+        "can't move my toes properly and the foot feels weak",
+        "I have foot drop since my back op",
+        "my foot's gone dead and floppy",
+        "hi, quick question about booking... also not sure it matters but since Tuesday the top of my foot has "
+        "gone numb and I keep catching my toes on the stairs",
+        "I can't feel the floor under my foot",
+        "my foot won't lift properly when I walk",
+        "my foot went numb and it has not gone away",
+    ],
+    "night_pain_systemic": [
+        "heel hurts at night and I've lost a stone without trying",
+        "night pain in the heel and I had breast cancer 3 years ago",
+        "the pain wakes me up at night and I've been losing weight without dieting",
+        "I get drenching night sweats and the heel aches even at rest",
+        "heel pain at rest, I had prostate cancer a few years back",
+        "constant throbbing heel pain, worse in bed, and I've dropped 6kg without trying",
+        "the heel aches all night and I've been sweating through my sheets",
+        "I'm a cancer survivor and this heel pain keeps me awake at night",
+        "I'm 58, heel pain for 3 months, tried everything. the pain is there even when I'm lying in bed and I've "
+        "lost nearly a stone without meaning to, my wife is worried",
+        "pain in heel worse at night, unexplained weight loss of 5kg",
+    ],
+    "inflammatory_pattern": [
+        "both heels hurt, stiff for hours in the morning, and my knees and hips ache too",
+        "I have psoriasis and heel pain",
+        "my lower back and both heels are stiff for hours every morning",
+        "I've got Crohn's and now my heel hurts",
+        "I have ulcerative colitis and my achilles is sore",
+        "both my heels hurt, I'm stiff for about an hour each morning and my fingers are swollen",
+        "I have psoriasis on my elbows and now heel pain",
+        "heel pain in both feet, morning stiffness that lasts ages, and my knees hurt too",
+        "I've got psoriasis (mostly on my scalp) and the back of both my heels have started to ache",
+    ],
+}
+
+POSITIVE = [(text, flag) for flag, texts in FIRES.items() for text in texts]
+
+SILENT = [
+    # negated
+    "No numbness or tingling, just pain under the heel",
+    "I don't have any fever and the foot isn't swollen",
+    "my foot is not cold or pale, it's just sore",
+    "I didn't fall or twist it, but walking is painful in the morning",
+    "There was no pop or snap, it came on gradually",
+    "I'm not diabetic and there are no cuts or blisters",
+    "no weight loss, no night sweats, and I've never had cancer",
+    "only one heel hurts and no other joints are affected",
+    "My foot isn't cold, pale or blue",
+    "no fever, but my heel is a bit swollen",
+    "didn't hear any pop, it just gradually got worse",
+    "Tingling in my heel, no numbness",
+    "numbness? no. tingling? a little",
+    "I'm not diabetic",
+    "no redness, warmth or swelling",
+    "it's not numb, it's more of a burning pain",
+    "I'd say the pain wakes me up sometimes, but I haven't lost weight",
+    "I'm fine, no fever, no swelling, no numbness, nothing like that",
+    "I'm not in agony, I can walk, just sore under the heel in the mornings",
+    "no history of cancer or weight loss",
+    "My heel hurts like hell when I first get up, there's no swelling, no redness, I can walk on it",
+    "I haven't had any injury, fall or twist, the pain just started",
+    "The doctor said it's not an achilles rupture",
+    "The physio said there's no sign of a rupture",
+    "I'm not feeling numb at all, just sore",
+    "the pain at night is bad but I'm otherwise well, no weight loss",
+    # resolved or old
+    "The swelling has gone down now",
+    "the swelling went away after a day and I have no temperature",
+    "I used to get numbness years ago but not anymore",
+    "I tripped last year but that healed fine",
+    "My wife broke her ankle last year and couldn't walk for weeks",
+    "the numbness after my injection wore off quickly",
+    # other people
+    "My friend's foot went blue after her cast",
+    "My mum is diabetic but I'm not, I just have heel pain",
+    "my husband has diabetes and a blister on his foot",
+    "my dad has psoriasis",
+    "diabetes runs in my family but I don't have it",
+    "I'm not diabetic but my dad is, and I have a blister",
+    # questions and hypotheticals
+    "What does a pop at the back of the heel mean?",
+    "Is numbness a sign of nerve entrapment?",
+    "What are the red flags for heel pain?",
+    "how do I prevent a stress fracture?",
+    "Does diabetes cause foot ulcers?",
+    "does psoriasis cause heel pain?",
+    "should I ice it if it gets hot and swollen?",
+    "what if my foot goes numb?",
+    "Can shockwave make your foot numb?",
+    "sorry if this is a silly question, can a heel spur cause numbness?",
+    "what should a diabetic do about heel pain?",
+    "Should I be worried about diabetes?",
+    "Are there any warning signs I should look out for?",
+    "I'm worried I might rupture my achilles",
+    "I'm scared it could be cancer, it hurts at night",
+    # nerve entrapment symptoms are not red flags
+    "I get tingling and burning under my heel at night",
+    "pins and needles in my toes when I run",
+    "I have tingling and a burning feeling along the inside of my heel",
+    "I've had tingling on and off for a year",
+    # look-alike words
+    "I use a cold pack on my heel after runs",
+    "I bought some blue running shoes",
+    "I wear white socks and blue trainers",
+    "I bought a blue foam roller",
+    "my heel is bruised and purple after stepping on a stone",
+    "my toenail is black from running",
+    "cracked heels with dry white skin",
+    "my feet are always cold in winter",
+    "my feet get cold easily",
+    "I have a cold and heel pain",
+    "feeling a bit blue about not running",
+    "The heel pain came out of the blue last week",
+    "it's warm and sunny today and my heel is sore",
+    "hot bath helps my heel",
+    "I do a warm up before running and my calves are tight",
+    "I have a red flag question: when should I see a doctor?",
+    "I'm sick of this heel pain",
+    "felt a bit under the weather last week, heel is sore",
+    "I've got a bit of a temperature from a cold but my heel is just sore, not swollen",
+    "the area is a little swollen but I feel fine otherwise",
+    "I'm not sure if it's swollen",
+    "my heel is sore and a bit red from my new shoes rubbing",
+    "I can walk but it hurts a lot in the morning",
+    "I can't walk far without pain",
+    "I can't run at the moment because of my heel",
+    "I can't stand for long periods at work",
+    "It's not that I can't walk, it just hurts",
+    "I can still walk on it fine after I tripped",
+    "I fell over last month but I can walk normally",
+    "I've cut back my mileage",
+    "I have plantar fasciitis and my arches have fallen",
+    "I jumped in my mileage from 20 to 40 miles a week and now my heel hurts when I run",
+    "Dropped my phone on the floor",
+    "my knee pops sometimes when I squat",
+    "I felt a twinge at the back of my heel",
+    "my dog kicked over the water bowl",
+    "I hit the wall at mile 20 of my marathon",
+    "Had a cortisone shot in my heel last week",
+    "My heel is killing me, it feels like I'm walking on glass",
+    "feels like a knife stabbing my heel",
+    "my heel is painful when I stand on tiptoe",
+    "I can't stand on my toes for long because of calf pain",
+    "I'm doing calf raises to strengthen my achilles",
+    "My calf muscles feel weak after the marathon",
+    "I've got weak calf muscles according to my physio",
+    "ice numbs the pain a bit",
+    "I used numbing cream before the injection",
+    "my foot went to sleep while sitting on the toilet",
+    "I lost my running shoes",
+    "I need to lose weight, would that help?",
+    "I'm trying to lose weight and my heel hurts at night",
+    "my heel hurts at night but I've gained weight recently",
+    "My heel hurts when I get out of bed in the morning",
+    "I wake up stiff for a few minutes then it eases",
+    "both heels hurt in the morning for a few minutes",
+    "I had a blister last month from new shoes",
+    "I'm 12 weeks into marathon training and my heel is sore in the morning",
+    "my 8 year old has heel pain after football",
+    "the heel feels bruised, worse barefoot on tiles",
+]
+
+
+# A second batch, written in other voices (slang, typos, multi-sentence) after the rules above were stable.
+MORE_FIRES = [
+    ("my foot has turned a greyish blue colour and it's cold", 'cold_pale_foot'),
+    ('why is my foot so pale and cold all of a sudden?', 'cold_pale_foot'),
+    ('my left foot is ice cold compared to my right and looks really white', 'cold_pale_foot'),
+    ('toes have gone a dark purple and feel cold', 'cold_pale_foot'),
+    ('foot looks blueish and feels like ice', 'cold_pale_foot'),
+    ('URGENT my foot has gone completely white', 'cold_pale_foot'),
+    ('my foots gone really pale and cold to touch since this afternoon', 'cold_pale_foot'),
+    ("the colour has drained from my foot and it's freezing", 'cold_pale_foot'),
+    ("my heel is swollen, hot and red and I'm running a temperature", 'hot_swollen_foot_fever'),
+    ("feel like I've got flu and my foot has blown up, really red and hot", 'hot_swollen_foot_fever'),
+    ("the foot is very swollen and I've got chills and a fever of 39", 'hot_swollen_foot_fever'),
+    ('my ankle has swelled right up and is hot, and I feel very unwell and shivery', 'hot_swollen_foot_fever'),
+    ('high temp and my heel is red and inflamed', 'hot_swollen_foot_fever'),
+    ('i feel really ill, feverish, and the foot is hot, swollen and angry looking', 'hot_swollen_foot_fever'),
+    ("I fell off a step and now I can't walk at all", 'cannot_bear_weight_after_injury'),
+    ('sprained my ankle badly, cannot put any weight on it', 'cannot_bear_weight_after_injury'),
+    ("I landed on my heel from a height and I can't stand", 'cannot_bear_weight_after_injury'),
+    ("twisted my foot stepping off the kerb, can't weight bear at all", 'cannot_bear_weight_after_injury'),
+    ("after my fall I'm unable to walk on my left foot", 'cannot_bear_weight_after_injury'),
+    ("jumped down from the wall and now I literally can't walk on that foot", 'cannot_bear_weight_after_injury'),
+    ("fell while running and it's impossible to put weight on my foot", 'cannot_bear_weight_after_injury'),
+    ('i rolled my ankle and now i can barely take a step', 'cannot_bear_weight_after_injury'),
+    ('I felt a snap in my achilles', 'achilles_rupture'),
+    ('there was a popping sound in my heel and now it really hurts', 'achilles_rupture'),
+    ("felt like I'd been shot in the back of the leg", 'achilles_rupture'),
+    ('i think i tore my achilles tendon playing football', 'achilles_rupture'),
+    ('heard a snap at the back of my ankle during squash', 'achilles_rupture'),
+    ('it felt like somebody hit me in the heel with a bat', 'achilles_rupture'),
+    ('my achilles popped when I pushed off', 'achilles_rupture'),
+    ('I felt a sudden pop in my calf', 'achilles_rupture'),
+    ("I'm a type 2 diabetic with a sore on my heel", 'diabetic_foot_wound'),
+    ('diabetic and I have an open wound on my foot', 'diabetic_foot_wound'),
+    ("I've got diabetes and my heel looks red and feels warm", 'diabetic_foot_wound'),
+    ('type 1 diabetic, found a blister on my heel', 'diabetic_foot_wound'),
+    ("I'm diabetic and there's a crack in my heel that's weeping", 'diabetic_foot_wound'),
+    ('i have diabetes and theres an ulcer under my heel', 'diabetic_foot_wound'),
+    ('Diabetes, heel is swollen and hot', 'diabetic_foot_wound'),
+    ("I've lost feeling in my heel", 'new_neuro_deficit'),
+    ('my foot has gone numb since yesterday', 'new_neuro_deficit'),
+    ('sudden numbness in my whole foot', 'new_neuro_deficit'),
+    ("my toes are numb and I can't wiggle them", 'new_neuro_deficit'),
+    ('my foot feels weak and keeps dropping', 'new_neuro_deficit'),
+    ('I have no sensation in the bottom of my foot', 'new_neuro_deficit'),
+    ('numbness in my foot that started today', 'new_neuro_deficit'),
+    ('I keep tripping because my foot drags', 'new_neuro_deficit'),
+    ('I wake up every night with heel pain and have lost weight without trying', 'night_pain_systemic'),
+    ('heel pain at night and night sweats', 'night_pain_systemic'),
+    ("I've had cancer and now my heel hurts at night", 'night_pain_systemic'),
+    ("the heel pain is worse at night and I've lost 8 kilos recently without dieting", 'night_pain_systemic'),
+    ('pain at rest and I keep waking up drenched in sweat', 'night_pain_systemic'),
+    ('my heel keeps me up at night and I have a history of lung cancer', 'night_pain_systemic'),
+    ('I have psoriatic arthritis and now my heels hurt', 'inflammatory_pattern'),
+    ("I've been diagnosed with ankylosing spondylitis and get heel pain", 'inflammatory_pattern'),
+    ('both heels are sore and stiff for over an hour in the morning, my wrists and knees ache too', 'inflammatory_pattern'),
+    ('I have IBD and sore heels', 'inflammatory_pattern'),
+    ('psoriasis sufferer with heel pain', 'inflammatory_pattern'),
+    ('both achilles hurt, morning stiffness lasting hours, lower back pain too', 'inflammatory_pattern'),
+    ('help my foot is white and cold', 'cold_pale_foot'),
+    ('foot gone blue n cold after i took the cast off, what do i do', 'cold_pale_foot'),
+    ("Hi. I have had heel pain for a while. Today something different happened. My foot turned a purple-blue colour and it's cold. Is this related?", 'cold_pale_foot'),
+    ('me toes are proper blue mate', 'cold_pale_foot'),
+    ('foot looks pale and feels numb and cold', 'cold_pale_foot'),
+    ('foot swollen n hot, got a temp too', 'hot_swollen_foot_fever'),
+    ("my foot is red, swollen and warm and I've been feeling shivery and sick since yesterday", 'hot_swollen_foot_fever'),
+    ('I have a fever. Also my heel has gone red and swollen.', 'hot_swollen_foot_fever'),
+    ("the heel is really inflamed and hot, and I'm getting hot and cold sweats", 'hot_swollen_foot_fever'),
+    ('swelling and redness all over my foot, I feel terrible, think I have a temperature', 'hot_swollen_foot_fever'),
+    ('fell over playing footy, cant walk on it now', 'cannot_bear_weight_after_injury'),
+    ("I slipped on ice and now I can't put my foot on the floor", 'cannot_bear_weight_after_injury'),
+    ("Hi, I came down hard on my heel off a box jump at the gym and I honestly can't stand on it", 'cannot_bear_weight_after_injury'),
+    ('had a fall at work, foot is killing me and I cant put weight on it', 'cannot_bear_weight_after_injury'),
+    ("my daughter landed on her foot awkwardly at gymnastics and she can't walk", 'cannot_bear_weight_after_injury'),
+    ("I stumbled down some steps and now I can't walk without help", 'cannot_bear_weight_after_injury'),
+    ('it felt like someone whacked the back of my ankle', 'achilles_rupture'),
+    ('playing 5 a side and heard a pop in my heel, now limping', 'achilles_rupture'),
+    ('I think my achilles has snapped', 'achilles_rupture'),
+    ('sudden snapping feeling at the back of my heel when I sprinted', 'achilles_rupture'),
+    ('something snapped in my calf while I was running', 'achilles_rupture'),
+    ('my achilles went bang during a game of tennis', 'achilles_rupture'),
+    ('im diabetic n ive got a blister on me heel', 'diabetic_foot_wound'),
+    ('I have diabetes. There is a small wound on my heel that is not healing.', 'diabetic_foot_wound'),
+    ('diabetic, heel looks infected', 'diabetic_foot_wound'),
+    ("I'm on insulin and have a cut on my foot", 'diabetic_foot_wound'),
+    ('diabetic with redness on my heel', 'diabetic_foot_wound'),
+    ('I have diabeties and my heel has a sore that is leaking', 'diabetic_foot_wound'),
+    ('cant feel my foot properly since this morning', 'new_neuro_deficit'),
+    ('my foots gone numb and wont move properly', 'new_neuro_deficit'),
+    ("I woke up and couldn't lift my foot", 'new_neuro_deficit'),
+    ("my foot is slapping when I walk and I can't lift my toes", 'new_neuro_deficit'),
+    ('numbness has spread across my whole foot', 'new_neuro_deficit'),
+    ('my heel has gone numb', 'new_neuro_deficit'),
+    ("I've got bone cancer history and the heel pain wakes me at night", 'night_pain_systemic'),
+    ("constant pain in my heel even at night and I'm losing weight and don't know why", 'night_pain_systemic'),
+    ("the heel pain keeps me awake and I'm having night sweats", 'night_pain_systemic'),
+    ("I'm on chemo and my heel aches at night", 'night_pain_systemic'),
+    ("heel pain at night and I've been losing weight for no reason", 'night_pain_systemic'),
+    ("pain while resting and I've lost a lot of weight recently without trying", 'night_pain_systemic'),
+    ('I have crohns disease and my heels hurt', 'inflammatory_pattern'),
+    ('heel pain and I have psoriasis on my knees', 'inflammatory_pattern'),
+    ('I have colitis and heel pain', 'inflammatory_pattern'),
+    ('stiff heels on both sides for over an hour every morning, and my hands are swollen and stiff too', 'inflammatory_pattern'),
+    ('I have a psoriasis flare and my heels are sore', 'inflammatory_pattern'),
+    ("both feet hurt at the heel, mornings I'm stiff for ages, and my back and shoulders ache", 'inflammatory_pattern'),
+    ('no injury but my foot went cold and blue', 'cold_pale_foot'),
+    ("I don't know what happened, my foot just went numb", 'new_neuro_deficit'),
+    ("I can't believe it but my foot is blue", 'cold_pale_foot'),
+    ('Not sure why but my toes have gone white', 'cold_pale_foot'),
+    ("No idea what's going on, my foot has gone blue and cold", 'cold_pale_foot'),
+    ('nothing else, just that my heel went numb', 'new_neuro_deficit'),
+    ('never had this before: my foot is numb', 'new_neuro_deficit'),
+    ("There's no way I can walk on it after the fall", 'cannot_bear_weight_after_injury'),
+    ("I can't even stand up since I fell", 'cannot_bear_weight_after_injury'),
+    ("I don't think I can walk after falling off the ladder", 'cannot_bear_weight_after_injury'),
+    ('my foot has no feeling', 'new_neuro_deficit'),
+    ('not able to feel my toes', 'new_neuro_deficit'),
+    ("I'm unable to feel the bottom of my foot", 'new_neuro_deficit'),
+    ('no injury, but the foot is red, hot and swollen and I have a fever', 'hot_swollen_foot_fever'),
+    ("I'm diabetic, no pain really, but there's a blister on my heel", 'diabetic_foot_wound'),
+    ("I didn't fall, I just felt a pop at the back of my heel", 'achilles_rupture'),
+    ("I think there's no circulation in my foot, it's gone pasty", 'cold_pale_foot'),
+    ("my foot is infected and I've got a fever", 'hot_swollen_foot_fever'),
+    ('I feel hot and shaky and my foot is swollen', 'hot_swollen_foot_fever'),
+    ('heard what sounded like a gunshot at the back of my ankle', 'achilles_rupture'),
+    ("felt like I'd been whipped on the achilles", 'achilles_rupture'),
+    ("the heel pain doesn't go away even at rest and I have lost weight without trying", 'night_pain_systemic'),
+    ("diabetic and my heel has a cut that won't heal", 'diabetic_foot_wound'),
+    ('sudden weakness in my leg and my foot flops', 'new_neuro_deficit'),
+]
+MORE_SILENT = [
+    "my heel is a bit swollen after my long run but otherwise I'm fine",
+    'I have heel pain first thing in the morning that eases after a few minutes of walking',
+    'no numbness, no tingling, no weakness, just a dull ache',
+    "I'm diabetic but my feet are fine, no cuts or sores, I just have heel pain after running",
+    "I'm type 2 diabetic and have pain under my heel in the mornings",
+    'nothing popped, it just started hurting',
+    'does a cold foot mean bad circulation?',
+    "how do I know if I've ruptured my achilles?",
+    'what are the symptoms of a stress fracture?',
+    'is tingling in the heel serious?',
+    'how long does plantar fasciitis take to heal?',
+    'my heel hurts when I walk barefoot on hard floors',
+    "the physio thinks it's fat pad syndrome",
+    'can you tell me about shockwave therapy?',
+    'my heels are sore after standing all day at work',
+    "I've been icing my heel and it feels numb for a few minutes afterwards",
+    'I sometimes get pins and needles in my foot when I sit cross legged',
+    'heel pain that is worse at night but no other symptoms',
+    "I'm a bit overweight and my heel hurts",
+    'the back of my heel is swollen where my shoe rubs',
+    'I twisted my ankle last week but I can walk on it ok now',
+    'I felt a pull in my calf but no pop',
+    'my heel looks a bit red where my shoe rubs',
+    "I had a fever last week but it's gone and my heel still hurts",
+    "I'm worried about my heel, it's been sore for months",
+    "what's the difference between plantar fasciitis and a heel spur?",
+    'my achilles is stiff in the morning',
+    'my heel has a hard lump at the back',
+    'I have a burning sensation under my heel',
+    'both heels hurt when I run',
+    "my toes go white when I'm cold, I've got Raynaud's",
+    'I lost weight on purpose and now my heels hurt more',
+    'my running club friend had an achilles rupture last year',
+    'my heel throbs after running',
+    'my heel clicks when I walk',
+    'my feet sweat a lot in my trainers',
+    "what happens if you don't treat plantar fasciitis?",
+    'my foot feels tired and achy after a long day',
+    "I can't walk as far as I used to because of my heel",
+    'I stood on a lego and now my heel is sore',
+    'My heel is sore when I push off uphill',
+    'the pain is sharp, like a stone in my shoe',
+    'my partner thinks my heel pain is from my shoes',
+    'my ankle is a little puffy in the evenings',
+    "I'm pregnant and my heels hurt",
+    "I'd like to book an appointment please",
+    'I have a verruca on my heel',
+    'should I use heat or ice?',
+    'my heel hurts more in cold weather',
+    'I fell asleep on the sofa and woke up with heel pain',
+    'my arch collapses when I stand',
+    'my Achilles feels a bit weak after my injury last year',
+    'heel pain, no history of diabetes',
+    'I used to have psoriasis as a kid but it cleared up',
+    'my heels are dry and cracked',
+    'I run in the cold and my feet get numb until they warm up',
+    "My foot isn't numb at all",
+    "I haven't lost any weight",
+    'my foot is warm and a normal colour',
+    "there's been no injury",
+    "my foot is not swollen, not hot, and I don't have a temperature",
+    'Never had a pop or snap',
+    "I'm not diabetic, no wounds",
+    'no pain at night',
+    "it doesn't wake me up at night",
+    'no morning stiffness',
+    'I have no other joint problems',
+    'I can put weight on it fine',
+    'I can walk normally despite falling',
+    "there's no redness or heat",
+    "I don't feel unwell",
+    'the colour of my foot is normal',
+    'sensation is normal, I can feel everything',
+    'I can move my toes and lift my foot fine',
+    'no blisters or cuts, although I am diabetic',
+    'Not cold, not blue, not numb',
+    "I wouldn't say it's swollen, and I definitely don't have a fever",
+    "I've never had cancer",
+    'no, none of those',
+    'None of the above',
+    "no fevers or chills, and the foot isn't red",
+    'nope, no numbness, no weakness',
+    "I haven't fallen or hurt it",
+    'no sudden pop, it came on slowly over weeks',
+    "I don't have diabetes or psoriasis",
+    'no night pain and no weight loss',
+    'neither heel is swollen',
+    'I have not noticed any numbness or loss of feeling',
+    'It does not feel cold and it is not pale',
+    'foot drop? no',
+    'numbness: none',
+    'swelling - nope',
+    "my foot hasn't gone numb",
+    "I'm not losing weight",
+    "I didn't feel any snap",
+    "I don't think I've ruptured anything, it's just sore",
+    'I had my feet checked by the diabetic nurse and there were no ulcers',
+    "I'm diabetic and my feet get checked regularly, everything is fine",
+    'Without any injury, my heel started hurting',
+    "I don't get night sweats",
+    'I can stand on tiptoe fine',
+    'both heels hurt but I have no stiffness and no other joint pain',
+]
+
+POSITIVE += MORE_FIRES
+SILENT += MORE_SILENT
+
+
+def flags(nlp, text, context=None):
+    return [hit.flag_id for hit in detect(nlp(text), context)]
+
+
+def test_case_counts():
+    assert len(POSITIVE) >= 70 and len(SILENT) >= 50
+    assert all(len(texts) >= 6 for texts in FIRES.values())
+    assert set(FIRES) == set(RED_FLAG_LEVELS)
+
+
+@pytest.mark.parametrize("text,flag", POSITIVE)
+def test_fires(heel_nlp, text, flag):
+    hits = {hit.flag_id: hit for hit in detect(heel_nlp(text))}
+    assert flag in hits, f"{flag} missed in {text!r}; got {sorted(hits)}"
+    assert hits[flag].level == RED_FLAG_LEVELS[flag]
+    assert hits[flag].evidence
+
+
+@pytest.mark.parametrize("text", SILENT)
+def test_silent(heel_nlp, text):
+    assert flags(heel_nlp, text) == []
+
+
+@pytest.mark.parametrize("flag,level", [
+    ("cold_pale_foot", E), ("hot_swollen_foot_fever", E), ("cannot_bear_weight_after_injury", E),
+    ("achilles_rupture", U), ("diabetic_foot_wound", U), ("new_neuro_deficit", U),
+    ("night_pain_systemic", D), ("inflammatory_pattern", D),
+])
+def test_levels(flag, level):
+    assert RED_FLAG_LEVELS[flag] == level
+
+
+def test_every_rule_cites_a_source():
+    assert all(rule.source for rule in FLAG_RULES)
+    assert {rule.flag_id for rule in FLAG_RULES} == set(RED_FLAG_LEVELS)
+    assert all(concept.patterns for concept in CONCEPTS)
+
+
+def test_sorted_most_severe_first_and_one_hit_per_flag(heel_nlp):
+    text = ("I'm diabetic with a blister on my heel, my foot went numb, and I fell off a ladder and can't walk. "
+            "Also my foot is numb")
+    hits = detect(heel_nlp(text))
+    ids = [hit.flag_id for hit in hits]
+    assert ids == ["cannot_bear_weight_after_injury", "diabetic_foot_wound", "new_neuro_deficit"]
+    assert len(ids) == len(set(ids))
+    assert [hit.level.rank for hit in hits] == sorted(hit.level.rank for hit in hits)
+    assert most_severe(hits).flag_id == "cannot_bear_weight_after_injury"
+    assert most_severe([]) is None
+
+
+def test_detect_text_and_hit_type(heel_nlp):
+    hits = detect_text("my foot has gone blue", heel_nlp)
+    assert hits == [RedFlagHit("cold_pale_foot", E, hits[0].evidence)]
+    assert "blue" in hits[0].evidence
+
+
+def test_empty_and_punctuation_only(heel_nlp):
+    assert flags(heel_nlp, "") == []
+    assert flags(heel_nlp, "?!...") == []
+
+
+@pytest.mark.parametrize("turns,expected", [
+    (["I'm diabetic", "there's a blister on my heel"], ["diabetic_foot_wound"]),
+    (["I have type 1 diabetes", "what causes heel pain?", "my heel has an ulcer"], ["diabetic_foot_wound"]),
+    (["I fell off a ladder yesterday", "now I can't put any weight on my foot"],
+     ["cannot_bear_weight_after_injury"]),
+    (["my foot is red and swollen", "I've also got a fever now"], ["hot_swollen_foot_fever"]),
+    (["the heel pain wakes me up at night", "I've lost a lot of weight without trying"], ["night_pain_systemic"]),
+    (["I'm diabetic and have a blister on my heel", "ok thanks"], []),  # old facts do not re-fire every turn
+    (["my mum is diabetic", "there's a blister on my heel"], []),
+    (["I'm not diabetic", "there's a blister on my heel"], []),
+    (["is diabetes a risk for foot ulcers?", "I have a blister on my heel"], []),
+])
+def test_context_from_earlier_turns(heel_nlp, turns, expected):
+    context = None
+    hits = []
+    for turn in turns:
+        doc = heel_nlp(turn)
+        hits = detect(doc, context)
+        context = context_from_text(doc, context)
+    assert [hit.flag_id for hit in hits] == expected
+
+
+def test_context_round_trip_and_merge():
+    context = RedFlagContext(has_diabetes=True)
+    merged = context.merge(RedFlagContext(injury=True))
+    assert merged.has_diabetes and merged.injury
+    assert RedFlagContext.from_dict(merged.to_dict()) == merged
+    assert RedFlagContext.from_dict({"has_diabetes": 1, "unknown": True}).has_diabetes
+    assert RedFlagContext.from_dict(None) == RedFlagContext()
+    assert "diabetes" in merged.facts()
+
+
+def test_explicit_context_argument(heel_nlp):
+    assert flags(heel_nlp, "I have a cut on my heel", RedFlagContext(has_diabetes=True)) == ["diabetic_foot_wound"]
+    assert flags(heel_nlp, "I have a cut on my heel") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my daughter is diabetic and she has a blister on her heel", ["diabetic_foot_wound"]),  # carer for a child
+    ("I'm diabetic and my son has a cut on his foot", []),  # two different people
+    ("my friend fell and can't walk", []),
+    ("she's diabetic and has an ulcer on her heel", ["diabetic_foot_wound"]),  # unresolved she: fire
+    ("my mum is diabetic and so am I, and I've got a blister on my heel", ["diabetic_foot_wound"]),
+])
+def test_attribution(heel_nlp, text, expected):
+    assert flags(heel_nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("is it a rupture?", ["achilles_rupture"]),  # points at their own problem
+    ("could this be a torn achilles?", ["achilles_rupture"]),
+    ("what does a pop at the back of the heel mean?", []),
+    ("I heard a pop at the back of my heel, what does that mean?", ["achilles_rupture"]),
+    ("should I worry that my foot is numb?", ["new_neuro_deficit"]),
+    ("what should I do if my foot goes numb?", []),
+])
+def test_questions(heel_nlp, text, expected):
+    assert flags(heel_nlp, text) == expected
+
+
+def test_pseudo_negation_does_not_hide_a_flag(heel_nlp):
+    assert flags(heel_nlp, "not only is my heel sore, my foot has gone numb") == ["new_neuro_deficit"]
+    assert flags(heel_nlp, "I'm not sure but I think my foot is numb") == ["new_neuro_deficit"]
+
+
+def test_scope_ends_at_but(heel_nlp):
+    assert flags(heel_nlp, "no fever, but my foot has gone cold and white") == ["cold_pale_foot"]
+    assert flags(heel_nlp, "I didn't fall but my foot went numb") == ["new_neuro_deficit"]
+
+
+def test_eval_script(heel_nlp, tmp_path):
+    import yaml
+
+    from scripts.eval_redflags import evaluate, passes
+
+    cases = {"red_flags": [{"text": "my foot went blue", "flag": "cold_pale_foot", "level": "emergency"}],
+             "negated": [{"text": "my foot is not blue"}]}
+    report = evaluate(cases, heel_nlp)
+    assert passes(report) and report["recall"] == 1.0 and report["false_alarm_rate"] == 0.0
+    cases["red_flags"].append({"text": "heel hurts a bit", "flag": "achilles_rupture", "level": "urgent"})
+    report = evaluate(cases, heel_nlp)
+    assert not passes(report) and report["misses"][0]["flag"] == "achilles_rupture"
+    path = tmp_path / "cases.yml"
+    path.write_text(yaml.safe_dump(cases), encoding="utf-8")
+    assert path.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "my phone number is 07700 900123",
+    "Before I give you my number, how is my personal information stored?",
+    "what number do I call to book",
+])
+def test_phone_numbers_are_not_numbness(heel_nlp, text):
+    """The lookup lemmatizer maps 'number' to 'numb'; the pipeline must override it (found in review)."""
+    assert detect_text(text, heel_nlp) == []
+
+
+@pytest.mark.parametrize("text", [
+    "does psoriasis ever cause heel problems",
+    "can crohns disease affect your feet",
+    "reactive arthritis and the achilles, is there a link?",
+    "what's the connection between spondylitis and sore heels",
+])
+def test_questions_naming_a_background_condition_are_topics_not_reports(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("psoriasis, and now both heels ache", "inflammatory_pattern"),
+    ("I've got colitis and my heel has been sore for weeks", "inflammatory_pattern"),
+    ("type 1 diabetic, blister on my heel that's gone red", "diabetic_foot_wound"),
+])
+def test_telegraphic_self_reports_still_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
