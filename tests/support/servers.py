@@ -100,7 +100,10 @@ class Stack:
     services: Dict[str, Service] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, var_dir: Path, database_url: Optional[str] = None) -> "Stack":
+    def create(cls, var_dir: Path, database_url: Optional[str] = None, tracker_store: Optional[str] = None,
+               lock_store: Optional[str] = None, credentials: Optional[Path] = None,
+               rasa_instances: int = 1, endpoints: Optional[Path] = None) -> "Stack":
+        """tracker_store / lock_store: YAML blocks for endpoints.yml (default: SQLite tracker, in-memory lock)."""
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` first")
         stack = cls(var_dir=var_dir)
@@ -110,11 +113,11 @@ class Stack:
         stack.frontdesk_url = f"http://127.0.0.1:{ports['frontdesk']}"
         stack.web_url = f"http://127.0.0.1:{ports['web']}"
         stack.database_url = database_url or f"sqlite:///{var_dir / 'clinic.db'}"
-        endpoints = var_dir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
-        )
+        written = var_dir / "endpoints.yml"
+        tracker_store = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
+        written.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n' + tracker_store
+                           + (lock_store or ""))
+        endpoints = endpoints or written
         stack.env = dict(
             os.environ,
             PYTHONPATH=str(ROOT),
@@ -131,11 +134,14 @@ class Stack:
         stack.services["actions"] = Service(
             "actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
             f"{stack.actions_url}/health", var_dir / "actions.log")
-        stack.services["rasa"] = Service(
-            "rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
-                     "--port", str(ports["rasa"]), "--endpoints", str(endpoints),
-                     "--credentials", str(ROOT / "credentials.yml")],
-            f"{stack.rasa_url}/status", var_dir / "rasa.log")
+        for index in range(rasa_instances):
+            name = "rasa" if index == 0 else f"rasa{index + 1}"
+            port = ports["rasa"] if index == 0 else free_port()
+            stack.services[name] = Service(
+                name, [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
+                       "--port", str(port), "--endpoints", str(endpoints),
+                       "--credentials", str(credentials or ROOT / "credentials.yml")],
+                f"http://127.0.0.1:{port}/status", var_dir / f"{name}.log")
         if (ROOT / "frontdesk" / "__main__.py").exists():
             stack.services["frontdesk"] = Service(
                 "frontdesk", [python, "-m", "frontdesk"], f"{stack.frontdesk_url}/health",
@@ -164,11 +170,14 @@ class Stack:
         self.stop(name)
         self.start(name)
 
-    def talk(self, sender: str, text: str, metadata: Optional[dict] = None) -> List[dict]:
+    def url_of(self, name: str) -> str:
+        return self.services[name].health_url.rsplit("/", 1)[0]
+
+    def talk(self, sender: str, text: str, metadata: Optional[dict] = None, via: str = "rasa") -> List[dict]:
         payload = {"sender": sender, "message": text}
         if metadata:
             payload["metadata"] = metadata
-        return post_json(f"{self.rasa_url}/webhooks/rest/webhook", payload) or []
+        return post_json(f"{self.url_of(via)}/webhooks/rest/webhook", payload) or []
 
     def tracker(self, sender: str) -> dict:
         status, body = http_get(f"{self.rasa_url}/conversations/{sender}/tracker")

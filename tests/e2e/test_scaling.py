@@ -1,0 +1,72 @@
+"""Two Rasa instances behind one "balancer" share a conversation through the production endpoints:
+PostgreSQL tracker store and Redis lock store (endpoints.production.yml, as an operator would run it)."""
+import concurrent.futures
+import uuid
+
+import pytest
+import sqlalchemy
+
+from actions.config import PROJECT_ROOT
+from tests.support.servers import Stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="module")
+def tracker_database():
+    name = f"heel_tracker_{uuid.uuid4().hex[:8]}"
+    admin = sqlalchemy.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield name
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, tracker_database):
+    stack = Stack.create(tmp_path_factory.mktemp("cluster"), rasa_instances=2,
+                         endpoints=PROJECT_ROOT / "endpoints.production.yml")
+    stack.env.update(
+        ACTION_ENDPOINT_URL=f"{stack.actions_url}/webhook",
+        TRACKER_DB_HOST="127.0.0.1", TRACKER_DB_PORT="5432", TRACKER_DB_NAME=tracker_database,
+        TRACKER_DB_USER="postgres", TRACKER_DB_PASSWORD="",
+        REDIS_HOST="127.0.0.1", REDIS_PORT="6379", REDIS_DB="7",
+    )
+    stack.load_content()
+    try:
+        stack.start("actions", "rasa", "rasa2")
+    except Exception:
+        stack.stop()
+        raise
+    yield stack
+    stack.stop()
+
+
+def test_a_conversation_moves_between_instances_without_losing_context(cluster):
+    user = f"scale-{uuid.uuid4().hex[:8]}"
+    cluster.talk(user, "/ask_plantar_fasciitis", via="rasa")
+    replies = cluster.talk(user, "/ask_recovery_time", via="rasa2")
+    assert replies[0]["text"].startswith("Plantar fasciitis")
+
+
+def test_simultaneous_messages_for_one_conversation_are_processed_one_at_a_time(cluster):
+    user = f"scale-{uuid.uuid4().hex[:8]}"
+    messages = ["/ask_shockwave", "/ask_indiba", "/ask_taping", "/ask_orthoses"] * 2
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda pair: cluster.talk(user, pair[1], via="rasa" if pair[0] % 2 else "rasa2"),
+                                enumerate(messages)))
+    assert all(results)
+    events = cluster.tracker(user)["events"]
+    user_turns = [e for e in events if e["event"] == "user"]
+    assert sorted(e["text"] for e in user_turns) == sorted(messages), [e["text"] for e in user_turns]
+    # With the Redis lock each turn is complete (user, action, bot...) before the next user turn starts.
+    kinds = [e["event"] for e in events if e["event"] in ("user", "action")]
+    for index, kind in enumerate(kinds[:-1]):
+        if kind == "user":
+            assert kinds[index + 1] == "action"
