@@ -9,7 +9,10 @@ TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) 
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install spacy content train run test test-unit test-e2e validate test-stories eval bench clean
+WIDGET := web/static/widget.js
+WIDGET_DEPS := web/node_modules/.package-lock.json
+
+.PHONY: help install spacy content train widget run test test-unit test-widget test-browser validate test-stories eval bench clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,7 +39,15 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL) ## train the Rasa model when data or config changed
 
-run: $(MODEL) content ## serve everything: actions 5055, Rasa 5005 (REST + socket.io)
+$(WIDGET_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+$(WIDGET): $(WIDGET_DEPS) $(wildcard web/widget/src/*.js) web/widget/build.mjs
+	cd web && npm run build
+
+widget: $(WIDGET) ## build the chat widget (esbuild, packages from npm at build time)
+
+run: $(MODEL) $(WIDGET) content ## serve everything: Rasa 5005, actions 5055, website 8080, front desk 8081
 	$(PY) scripts/run_all.py
 
 validate: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## rasa data validate, warnings are errors
@@ -51,7 +62,14 @@ test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
 eval: $(MODEL) ## held-out intent accuracy and macro-F1 (fails under 95%)
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --min-accuracy 0.95
 
-test: $(MODEL) validate ## everything CI runs
+test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
+	cd web && npm test
+
+test-browser: $(MODEL) $(WIDGET) ## browser tests in headless Debian chromium
+	$(PY) -m pytest tests/browser -q
+
+test: $(MODEL) $(WIDGET) validate ## everything CI runs
+	$(MAKE) test-widget
 	$(MAKE) test-stories
 	$(PY) -m pytest -q
 	$(MAKE) eval
@@ -60,4 +78,4 @@ bench: $(MODEL) ## REST latency with 1 and 10 concurrent conversations (servers 
 	$(PY) scripts/bench_rest.py --url http://localhost:5005 --conversations 1 10
 
 clean:
-	rm -rf build models reports .pytest_cache
+	rm -rf build models reports .pytest_cache web/node_modules $(WIDGET)

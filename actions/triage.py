@@ -93,9 +93,14 @@ class ValidateAssessmentForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:
-        duration = tracker.get_slot("pain_duration")
         # Only a recent problem can be "mild, recent and improving" (self-care): ask about its course then.
-        recent = duration not in (None, SKIPPED) and float(duration) < SELF_CARE_WEEKS
+        # rasa-sdk calls this before validate_pain_duration, so the slot may still hold the raw answer.
+        raw = tracker.get_slot("pain_duration")
+        weeks = None
+        if raw not in (None, SKIPPED):
+            text = str(raw)
+            weeks = float(text) if text.replace(".", "", 1).isdigit() else parse.parse_duration_weeks(text)
+        recent = weeks is not None and weeks < SELF_CARE_WEEKS
         return [slot for slot in domain_slots if slot != "pain_course" or recent]
 
     def _latest(self, tracker: Tracker) -> tuple[str, float, str]:

@@ -77,7 +77,8 @@ async def test_question_mid_form_is_answered_and_the_question_stays_open(content
     assert "Sources:" in messages[0]["text"]
 
 
-@pytest.mark.parametrize("duration, asked", [("1", True), ("6", False), (SKIPPED, False)])
+@pytest.mark.parametrize("duration, asked", [("1", True), ("6", False), (SKIPPED, False),
+                                             ("about 6 weeks", False), ("a few days", True), ("no idea", False)])
 async def test_course_is_asked_only_for_recent_pain(duration, asked):
     tracker = make_tracker("inform", slots={"pain_duration": duration}, active_loop="assessment_form")
     slots = await ValidateAssessmentForm().required_slots(
