@@ -46,6 +46,14 @@ class Settings:
     notify_webhook_url: Optional[str]
     log_level: str
     extra: Dict[str, Any] = field(default_factory=dict)
+    # Booking hand-off and front-desk notifications (all optional: the defaults run fully offline).
+    frontdesk_host: str = "0.0.0.0"
+    rasa_token: Optional[str] = None
+    smtp_username: Optional[str] = None
+    smtp_password: Optional[str] = None
+    smtp_starttls: bool = False
+    notify_webhook_secret: Optional[str] = None
+    outbox_poll_seconds: float = 2.0
 
 
 def load_settings() -> Settings:
@@ -68,6 +76,13 @@ def load_settings() -> Settings:
         frontdesk_email=_env("FRONTDESK_EMAIL"),
         notify_webhook_url=_env("NOTIFY_WEBHOOK_URL"),
         log_level=_env("LOG_LEVEL", "INFO"),
+        frontdesk_host=_env("FRONTDESK_HOST", "0.0.0.0"),
+        rasa_token=_env("RASA_TOKEN"),
+        smtp_username=_env("SMTP_USERNAME"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_env("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+        notify_webhook_secret=_env("NOTIFY_WEBHOOK_SECRET"),
+        outbox_poll_seconds=float(_env("OUTBOX_POLL_SECONDS", "2")),
     )
 
 

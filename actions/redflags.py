@@ -7,8 +7,10 @@ How it works, in order:
 1. tokens -> sentences -> "forms" (lower case, norm, lemma, typo fixes) so "can't"/"cant"/"cannot" all read
    "can not", and "swolen"/"numbess" read "swollen"/"numb";
 2. concept patterns (a tiny token-window DSL, see `_Pattern`) find clinical concepts (cold foot, injury, ...);
-3. each occurrence is checked for NegEx-style negation, history ("years ago"), who it is about (me, my son,
-   my friend) and whether the sentence is an information question or a hypothetical;
+3. each occurrence is checked for NegEx-style negation, history ("years ago", or "in 2015 ... repaired and fine
+   since"), things instead of the body ("my shoelace snapped"), transient benign sensations ("cold in the snow,
+   warmed up straight away"), who it is about (me, my son, my friend; "my diabetes nurse" is the writer's) and
+   whether the sentence is an information question or a hypothetical;
 4. flag rules (any-of / all-of concepts, also combining facts from earlier turns via RedFlagContext) fire.
 
 Decisions (SAFETY FIRST: when unsure, fire):
@@ -19,6 +21,8 @@ Decisions (SAFETY FIRST: when unsure, fire):
   can't walk") and an unresolved "he"/"she" do fire: a carer may be writing for the patient.
 - Plain tingling, burning or pins and needles never fire (nerve entrapment, not a red flag); numbness described
   as long-standing or coming and going with tingling at night does not fire either.
+- Old events stay silent only with a time marker ("years ago"; or a year / "back in" / "when I was 30" plus a
+  stated repair or recovery); transient sensations only with both a benign cause and a stated recovery.
 Sources: shared/PRODUCT.md red-flag table (BRIEF); Ottawa ankle and foot rules (OTT); NICE NG19 diabetic foot
 (NG19); Tu & Bytomski, Am Fam Physician 2011;84(8):909-916 (AFP); NICE CKS plantar fasciitis (CKS).
 """
@@ -98,6 +102,7 @@ _CONTEXT_FIELDS: Dict[str, str] = {
     "cancer": "cancer_history",
     "both_heels": "both_heels",
     "morning_stiffness": "morning_stiffness",
+    "morning_ache_long": "morning_stiffness",
     "other_joints": "other_joints",
     "sudden": "sudden_onset",
     "cannot_tiptoe": "cannot_tiptoe",
@@ -120,11 +125,18 @@ PERSONS = frozenset(
     "neighbour neighbor boss grandma granny nan nana nanna grandmother grandad granddad grandpa grandfather aunt "
     "auntie uncle cousin niece nephew family relative relatives teammate teammates coach client clients patient "
     "patients people person runner runners athlete athletes someone somebody anyone anybody everyone diabetics "
-    "guy guys lady man woman men women doctor gp nurse physio physiotherapist surgeon consultant podiatrist "
-    "colleague's".split())
+    "guy guys lady man woman men women colleague's gran grans gramps grampa gramma granma grandmum grandmom "
+    "grandmama grandparent grandparents nanny nonna nonno stepmum stepmom stepmother stepdad stepfather "
+    "stepbrother stepsister stepmum's inlaws in-laws flatmate flatmates housemate housemates roommate roommates "
+    "hubby missus missis wifey bestie bff gf bf lodger tenant tenants resident residents".split())
+# The writer's own clinicians report on the writer ("my diabetes nurse", "the physio said it's torn"): they do not
+# change whom the message is about (found in review: "my diabetes nurse" made the diabetes someone else's).
+CLINICIANS = frozenset(
+    "doctor doctors dr gp gps nurse nurses physio physios physiotherapist surgeon consultant podiatrist "
+    "chiropodist specialist dietitian dietician diabetologist endocrinologist rheumatologist".split())
 DEPENDENTS = frozenset(
     "son sons daughter daughters child children kid kids boy girl baby toddler teen teenager stepson "
-    "stepdaughter grandson granddaughter lad youngest eldest".split())
+    "stepdaughter grandson granddaughter grandchild grandchildren grandkid grandkids lad youngest eldest twins".split())
 SELF_WORDS = frozenset("i me my myself we us our im i'm ive i've id i'd".split())
 THIRD_PRONOUNS = frozenset("he she him his her hers himself herself".split())
 GENERIC_WORDS = frozenset("you your yours yourself one's".split())
@@ -156,7 +168,73 @@ HISTORY_MARKERS = (
     "used to", "years ago", "year ago", "last year", "months ago", "in the past", "as a kid", "as a child",
     "when i was young", "when i was younger", "when i was a kid", "when i was a child", "when i was little",
     "ages ago", "a while back", "long time ago", "long ago", "previously", "decade ago", "as a teenager",
+    "decades ago", "years back", "yrs ago", "yrs back", "years earlier",
 )
+# A past event that was treated or has resolved is history too, when its clause carries a softer time marker (a year,
+# "back in", "when I was 30") and the sentence or the next one says it recovered: "I ruptured my achilles in 2015,
+# it was repaired and fine since" (BRIEF: the urgent row is for a sudden, new event; a repaired tendon is under care).
+PAST_TIME_RE = re.compile(
+    r"\b(?:19[5-9]\d|20\d\d)\b|\bback in\b|\bwhen i was (?:\d+|at|in|doing|training|playing|younger)\b"
+    r"|\b(?:at|from) (?:the )?age (?:of )?\d+|\baged \d+|\bin my (?:teens|twenties|thirties|forties|fifties|\d0s)\b"
+    r"|\blast (?:summer|winter|spring|autumn|season)\b|\bat (?:school|uni|university|college)\b"
+    r"|\bin (?:january|february|march|april|june|july|august|september|october|november|december)\b")
+RECOVERY_PATTERNS = (  # token patterns (see _Pattern); a not/never just before or inside cancels one
+    "repaired|repair|operated|operation|op|surgery|surgically|stitched|pinned|plated|fixed|healed|recovered|"
+    "recovery|rehab|rehabbed|sorted|cast|plaster",
+    "fine|ok|okay|good|normal ~1 ever? since|now", "no problem|problems|issue|issues|trouble|bother ~1 since",
+    "all good", "back ~1 to ~1 normal",
+)
+
+# Transient, benign sensations (cold toes in the snow, a foot that "went to sleep" from kneeling) that are gone
+# again are neither a foot that is cold or pale now nor "new numbness" (BRIEF red-flag table). Both a benign cause
+# near the finding and a stated recovery after it are needed; "hasn't warmed up" or "still numb" keeps the flag.
+BENIGN_CAUSE_PATTERNS = (
+    "snow|snowy|snowing|rain|rainy|raining|sleet|frost|frosty|puddle|puddles|winter|outside|outdoors|swim|"
+    "swimming|pool|sea|aircon|fridge|freezer",
+    "cold|freezing|wet|chilly ~1 weather|day|morning|night|floor|floors|tiles|water",
+    "bus stop", "air con|conditioning", "ice bath",
+    "sitting|sat|sit|kneeling|knelt|kneel|squatting|squatted|squat|crouching|crouched|cross-legged|driving|"
+    "drive|journey|flight|commute|slept|sleeping|lying|lay",
+    "cross|crossed ~1 legged|legs", "legs crossed",
+    "went|gone|go|goes|fell|fallen|falls|falling|going ~1 to? sleep|asleep",
+    "tight ~1 laces|shoes|boots|socks|trainers", "laces ~2 tight",
+)
+TRANSIENT_RECOVERY_PATTERNS = (  # declarative only: "came back"/"a minute later" alone can mean it recurred
+    "warmed|warming ~1 up|back|again", "warm|normal|fine|ok|okay|pink|better ~1 again",
+    "back ~1 to ~1 normal", "normal|fine|ok|okay ~1 now|afterwards|after|within|straight",
+    "normal|fine|ok|okay ~3 later", "feeling|sensation|colour|color|circulation ~2 came|come ~1 back",
+    "came back ~1 to ~1 normal", "went|gone|goes ~1 away", "wore|worn|wears ~1 off", "recovered",
+    "shook|shake|walked|walk ~1 it ~1 off|out",
+)
+
+# Pop / snap / rupture / kick words whose subject or object is a thing, not the visitor's tendon:
+# "my shoelace snapped", "the heel counter snapped", "a balloon popped", "snapped a photo", "kicked a ball".
+# A simile ("like a rubber band snapped") is the classic rupture description and keeps the finding (BRIEF:
+# "sudden pop or 'kicked' feeling at the back of the heel").
+THINGS = frozenset(
+    "lace laces shoelace shoelaces bootlace bootlaces strap straps counter insole insoles orthotic orthotics "
+    "orthotic's shoe shoes trainer trainers sandal sandals flip-flop flip-flops flipflop flipflops slipper slippers "
+    "boot boots heel-cup cup cups pad pads gel cushion band bands elastic bungee cord string rope lead leash cable "
+    "wire pen pencil stick sticks twig twigs branch balloon balloons bubble bubbles wrap cork champagne bottle "
+    "lid popcorn music song songs photo photos picture pictures pic pics selfie knuckle knuckles gum pipe pipes "
+    "tyre tyres tire tires ball balls football door car cars firework fireworks gun exhaust engine phone screen "
+    "glass plate mug toy toys dog dogs puppy cat horse chair stool ladder floorboard floorboards board zip zipper "
+    "button seam stitching disc disk appendix eardrum tv telly radio neighbours neighbors tape brace splint "
+    "ibuprofen paracetamol painkiller painkillers tablet tablets pill pills nurofen naproxen co-codamol aspirin "
+    "antibiotic antibiotics".split())
+THING_SKIP = frozenset("a an the some my his her their its this that these those from of loud big small little huge "
+                       "massive sudden few couple old new all both".split())
+THING_STOP = frozenset("and then n & , when while as heard hear felt feel feeling noticed sensed i i'm me "
+                       "something it".split())
+SIMILE_CUES = frozenset("like if though sounded sounds".split())
+
+# "Long" morning stiffness (BRIEF doctor-soon row; AFP: inflammatory enthesitis). We read 30 minutes or more, an
+# hour, "hrs", "ages" or "all morning" as long; "a few minutes" is the mechanical first-steps pain of CKS.
+LONG_DURATION_RE = re.compile(
+    r"\bhours?\b|\bhrs?\b|\d\s*(?:h|hr|hrs|hour|hours)\b|\bages\b|\byonks\b|\bfor ?ever\b"
+    r"|\b(?:all|half the|most of the) (?:morning|day)\b|\b(?:un)?til+ (?:lunch|midday|noon|mid-?morning)"
+    r"|\blong time\b|\b(?:3\d|[4-9]\d|1\d\d) ?(?:-|to) ?\d* ?(?:min|mins|minutes)\b"
+    r"|\b(?:3\d|[4-9]\d|1\d\d) ?(?:min|mins|minutes)\b|\b(?:thirty|forty|fifty|sixty|ninety) (?:min|mins|minutes)\b")
 INFO_GENERIC = ("is it normal", "is it common", "is it possible", "is it bad", "is it serious", "is it ok",
                 "is it okay", "is it safe", "is it dangerous", "is it true", "does it mean", "what does it mean",
                 "what would it mean", "is it worrying", "is it a sign", "is it always", "is it usual")
@@ -165,8 +243,10 @@ HYPOTHETICAL = ("what if", "in case", "how do i know if", "how do you know if", 
                 "imagine", "hypothetically", "say i", "say my")
 HYPO_IF_VERBS = frozenset("goes go gets get turns turn starts start becomes become happens happen were ever "
                           "developed develop suddenly".split())
+# Elliptical "me too" phrases that share someone else's finding with the writer ("my mum is diabetic and so am I").
+# Not "I also have ...": that names its own object ("my gran has an ulcer, I also have heel pain").
 ALSO_ME = ("so am i", "so do i", "me too", "as am i", "as do i", "i am too", "i'm too", "same here",
-           "i do too", "i have too", "i also have", "i'm also", "i am also", "both of us", "so have i")
+           "i do too", "i have too", "both of us", "so have i", "like me", "same as me", "as well as me")
 
 # Misspellings seen in patient messages -> canonical form; mirrors nlp/terms.yml lemma_overrides.
 TYPOS: Dict[str, str] = {
@@ -323,17 +403,49 @@ class _Pattern:
 
         return rec(0, start)
 
+    @property
+    def first_words(self) -> Optional[FrozenSet[str]]:
+        """Exact words one of which must start a match, or None when the first element is optional or a prefix."""
+        kind, spec, optional = self.elems[0]
+        if kind != "tok" or optional or spec[1]:
+            return None
+        return spec[0]
+
 
 @lru_cache(maxsize=None)
 def _compile(source: str) -> _Pattern:
     return _Pattern(source)
 
 
-def _find(toks: Sequence[_Tok], sources: Iterable[str]) -> List[Tuple[int, int]]:
+@lru_cache(maxsize=None)
+def _phrase_re(phrases: Tuple[str, ...]) -> "re.Pattern[str]":
+    """One compiled regex per phrase table: any phrase as whole words."""
+    alternatives = "|".join(re.escape(p.lower().strip()) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + (alternatives or r"(?!x)x") + r")(?![a-z0-9])")
+
+
+def _form_index(toks: Sequence[_Tok]) -> Dict[str, List[int]]:
+    """form -> token indices, so a pattern is tried only where its first word occurs (keeps long messages fast)."""
+    index: Dict[str, List[int]] = {}
+    for tok in toks:
+        if not tok.is_break:
+            for form in tok.forms:
+                index.setdefault(form, []).append(tok.i)
+    return index
+
+
+def _find(toks: Sequence[_Tok], sources: Iterable[str],
+          index: Optional[Mapping[str, List[int]]] = None) -> List[Tuple[int, int]]:
+    index = _form_index(toks) if index is None else index
     spans = []
     for source in sources:
         pattern = _compile(source)
-        for start in range(len(toks)):
+        first = pattern.first_words
+        if first is None:
+            starts: Iterable[int] = range(len(toks))
+        else:
+            starts = sorted({i for word in first for i in index.get(word, ())})
+        for start in starts:
             if toks[start].is_break:
                 continue
             end = pattern.match_at(toks, start)
@@ -360,6 +472,9 @@ class Concept:
     unveto_sentence: Tuple[str, ...] = ()  # phrases that restore it despite veto_sentence
     acute: bool = True  # history markers ("years ago") cancel acute concepts only
     parts: FrozenSet[str] = FOOT_PARTS  # body parts that count as "the foot" for the anchor check
+    things: bool = False  # cancelled when its subject or object is a thing (THINGS): "my shoelace snapped"
+    transient: bool = False  # cancelled when a benign cause and a recovery go with it ("cold in the snow, warmed up")
+    needs_long_duration: bool = False  # counts only with a long duration (LONG_DURATION_RE) in this or the next sentence
 
 
 def _fs(words: str) -> FrozenSet[str]:
@@ -373,6 +488,11 @@ OBJECTS = _fs("shoe shoes trainer trainers sock socks tape insole insoles light 
               "compress gel cream spray water weather bath shower tub floor floors tile tiles air flag flags wine "
               "meat yoga laser therapy treatment plunge noise tooth teeth wire dress jeans tablet tablets pill pills")
 WEIGHT_VERBS = "walk|walking|stand|standing|step|steps|weight|weightbear|weight-bear|hobble|bear"
+STIFF = "stiff|stiffness|stiffnes|stifness|stiffer|stiffen|stiffens|seized|locked|rigid"
+ACHE = ("achy|achey|achiness|aching|ache|aches|ached|sore|soreness|painful|pain|pains|hurt|hurts|hurting|tight|"
+        "tightness|creaky|rusty|" + STIFF)
+MORNING = "morning|mornings|mornin|mornins|morn|wake|waking|wakin|woke|bed"
+GET_UP = "get|getting|gettin|got|gets up"
 
 CONCEPTS: Tuple[Concept, ...] = (
     # --- cold_pale_foot: BRIEF (foot cold, pale or blue = possible arterial occlusion, emergency) ---
@@ -387,7 +507,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_sentence=("bruise", "bruised", "bruising", "black and blue", "dry", "cracked", "flaky", "peeling",
                        "callus", "hard skin", "dead skin", "athlete", "fungal", "verruca", "in the cold",
                        "when it's cold", "when its cold", "when it is cold", "in winter", "raynaud", "raynauds",
-                       "raynaud's", "always", "red flag", "red flags", "out of the blue")),
+                       "raynaud's", "always", "red flag", "red flags", "out of the blue"),
+        unveto_sentence=("still white", "still blue", "still pale", "still purple", "still grey", "blue again",
+                         "white again", "pale again", "purple again", "won't warm", "wont warm", "can't warm",
+                         "cant warm", "haven't warmed", "hasn't warmed", "not warming"),
+        transient=True),
     Concept("cold_limb", (
         "cold|colder|icy|freezing|frozen|chilly|ice-cold", "cool ~1 to ~1 touch",
         "ice ~1 cold", "stone cold"),
@@ -398,7 +522,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "always", "usually", "raynaud", "raynauds", "ice pack", "iced", "icing", "ice it",
                        "frozen bottle", "frozen water", "cold water", "cold pack", "cold compress", "weather",
                        "cold feet", "get cold", "gets cold", "easily", "often", "tend to", "at night", "in bed",
-                       "circulation has always")),
+                       "circulation has always"),
+        transient=True),
     Concept("no_pulse", ("no|not|cant|cannot ~3 pulse|pulses", "pulse ~2 gone|absent|weak",
                          "no|lost|losing|cut ~2 circulation", "no|lost|losing|cut ~2 blood ~1 supply|flow", "circulation ~2 gone|stopped|cut")),
     # --- hot_swollen_foot_fever: BRIEF (possible infection / septic arthritis / cellulitis) ---
@@ -433,8 +558,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "came|come ~1 down ~1 hard|awkwardly|heavily|badly|wrong", "missed ~1 step|steps|stair",
         "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
         "broke|broken|fractured|fracture|break|cracked"),
-        veto_next=_fs("asleep apart in into behind over_laughing arch arches trip slip-on slippers out skin sleep "
-                      "heart promise record mileage training miles distance"),
+        veto_next=_fs("asleep apart in_love in_line into behind over_laughing arch arches trip slip-on slippers out "
+                      "skin sleep heart promise record mileage training miles distance"),
         veto_prev=_fs("running overuse old previous sports sport repetitive chronic stress an_old the_fall"),
         veto_sentence=("fallen arch", "fallen arches", "arches have fallen", "arch has fallen", "arches fall",
                        "arch falls", "arches are falling", "fall asleep", "fell asleep", "falling asleep",
@@ -443,7 +568,9 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "jump in my", "jumped up", "break from", "take a break", "taking a break", "road trip",
                        "a trip", "broken sleep", "broken shoes", "injury prevention", "avoid injury",
                        "prevent injury", "avoid injuries", "skin cracked", "cracked skin", "cracked heels",
-                       "cracked heel", "cracks")),
+                       "cracked heel", "cracks", "break in", "breaking in", "broke in", "broken in",
+                       "broke them in", "break them in", "breaking them in", "fall in mileage", "drop in mileage",
+                       "drop in training")),
     Concept("cannot_bear_weight", (
         f"{CANT} ~3 {WEIGHT_VERBS}",
         f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
@@ -472,12 +599,16 @@ CONCEPTS: Tuple[Concept, ...] = (
         "bang|crack|rip|tear|ping ~1 sound|noise"),
         anchor="foot",
         veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
-                      "songs corn at_me shut"),
+                      "songs corn at_me shut concert concerts quiz star stars gig socket sockets tart tarts group "
+                      "punk culture at_him at_her at_them at_us at_you at_everyone at_everybody at_people "
+                      "at_someone at_somebody"),
         veto_prev=_fs("to will i'll ill gonna knuckle knuckles"),
         veto_sentence=("blister", "always", "often", "every time", "pop in to", "pop in for", "pop in and",
                        "popped in to", "popped in for", "pop in at", "pop in when", "pop in next", "whenever", "clicks", "clicking", "crack my",
                        "cracking my", "crick", "all the time", "sometimes", "usually", "crack in", "cracks in",
-                       "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my")),
+                       "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my", "firework",
+                       "fireworks"),
+        things=True),
     Concept("kicked", (
         "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
         "whacked|smacked|slapped|punched|kick|hit",
@@ -487,14 +618,15 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage"),
         veto_prev=_fs("steroid cortisone booster flu vaccine covid given another injection a an"),
         veto_sentence=("hit the wall", "hit a wall", "hit my pb", "hit my target", "kicked off", "kick off",
-                       "a shot of", "steroid shot", "cortisone shot", "flu shot")),
+                       "a shot of", "steroid shot", "cortisone shot", "flu shot"),
+        things=True),
     Concept("ruptured", (
         "ruptured|rupture|torn|tore|tear|ripped|snapped|burst ~3 achilles|tendon|calf",
         "achilles|tendon ~3 ruptured|rupture|torn|tore|tear|ripped|snapped|burst|gone|went",
         "rupture|ruptured"),
         veto_sentence=("worried", "afraid", "scared", "fear", "risk", "avoid", "prevent", "prevention", "might",
                        "could", "may", "chance", "how to", "don't want", "dont want"),
-        unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst")),
+        unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst"), things=True),
     Concept("sudden", ("sudden|suddenly|instantly|immediately", "all of a sudden", "out of nowhere",
                        "out of the blue", "just like that")),
     Concept("cannot_tiptoe", (
@@ -503,20 +635,35 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{CANT} ~3 push ~1 off", f"{CANT} ~3 calf|heel ~1 raise|raises",
         f"{NEG_ABLE} ~3 tiptoe|tiptoes|push ~1 off")),
     # --- diabetic_foot_wound: BRIEF; NICE NG19 (ulcer, infection, Charcot: red, warm, swollen foot) ---
+    # Said indirectly too (NG19 applies to anyone with diabetes): "type 1 since I was a kid", "T1D", "on insulin",
+    # "my sugars are all over the place", "my HbA1c is high"; "my diabetes nurse" is the writer's (see CLINICIANS).
     Concept("diabetes", (
         "diabetes|diabetic|diabetes's|prediabetic|prediabetes|pre-diabetic|diabeti*|diabet*|diebet*|dibet*",
         "type|t ~1 1|2|one|two|i|ii ~1 diabetes|diabetic|dm", "t1d|t2d|t1dm|t2dm|iddm|niddm|dm2|dm1",
-        "i'm|im|am|i ~1 type ~1 1|2|one|two",
-        "insulin|metformin|gliclazide|sitagliptin|empagliflozin|dapagliflozin|ozempic|semaglutide",
-        "blood ~1 sugar|sugars|glucose", "sugar diabetes"),
-        acute=False, veto_next=_fs("diet test tests testing screening screen risk"),
+        "type 1|2|one|two|1s|2s", "t1|t2|type1|type2|t1s|t2s",
+        "insulin|metformin|gliclazide|glipizide|glimepiride|pioglitazone|sitagliptin|januvia|empagliflozin|"
+        "jardiance|dapagliflozin|forxiga|ozempic|semaglutide|trulicity|dulaglutide|liraglutide|victoza|mounjaro|"
+        "tirzepatide|novorapid|humalog|lantus|levemir|tresiba|toujeo",
+        "hba1c|a1c|glucose|glucometer|cgm|libre|dexcom|hypo|hypos|hypoglycaemia|hypoglycemia|hyperglycaemia|"
+        "hyperglycemia",
+        "blood|my|me ~1 sugar|sugars", "sugar|sugars ~1 level|levels|reading|readings|control|spike|spikes|numbers",
+        "sugars ~1 are|were|have|been|all|up|high|low|everywhere", "sugar diabetes"),
+        acute=False, veto_next=_fs("diet test tests testing screening screen risk weighted signal image images mri "
+                                   "scan scans fibre fibres fiber fibers muscle collagen error fracture fractures "
+                                   "injury"),
+        veto_prev=_fs("salter-harris harris grade"),
         veto_sentence=("diabetes test", "tested for diabetes", "test for diabetes", "diabetes runs",
-                       "family history", "risk of diabetes", "at risk", "diabetic socks")),
+                       "family history", "risk of diabetes", "at risk", "diabetic socks", "salter", "sugar intake",
+                       "sugar free", "sugar-free", "cut out sugar", "cut down on sugar", "less sugar", "sugary")),
     Concept("foot_wound", (
         "wound|wounds|blister|blisters|blistered|blistering|ulcer|ulcers|ulcerated|ulceration|sores|graze|grazed|"
         "scrape|scraped|puncture|punctured|infection|infected|pus|oozing|weeping|discharge|gash|laceration|"
         "swollen|swelling|swell|inflamed|red|redness|reddish|hot|warm|warmth|discoloured|discolored|"
         "discolouration|discoloration|black|bleeding|splinter|cellulitis|abscess",
+        # loose wording (NG19: any break in the skin, redness, warmth or swelling of a diabetic foot)
+        "nick|nicked|scratch|scratched|scratches|scab|scabs|scabbed|scabby|crusty|crusted|leaking|leaky|weepy|"
+        "bleed|bleeds|bled|redder|reddening|reddened|pink|pinker|hotter|warmer|puffy|raw",
+        "patch|spot|area|mark|hole ~5 not ~2 heal|healing|healed|close|closing|closed",
         "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
         "cut|cuts",
         "broken|cracked|split|open|peeling ~1 skin", "skin ~2 broken|split|cracked|open|peeling|breaking",
@@ -524,8 +671,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "stood|stepped|trod ~1 on ~1 a|some ~1 nail|glass|pin|tack|drawing|something|thorn|shell|stone|lego"),
         anchor="foot",
         veto_next=OBJECTS | _fs("back down out short up off it heel foot feet toe toes arch ankle calf leg achilles"
-                                " throat glands mileage training miles distance sugar carbs hours flag flags"),
-        veto_prev=_fs("mouth stomach peptic gastric warm be a_warm"),
+                                " throat glands mileage training miles distance sugar carbs hours flag flags"
+                                " food diet vegan eggs"),
+        veto_prev=_fs("mouth stomach peptic gastric warm be a_warm from"),
         veto_sentence=("warm up", "warm-up", "warming up", "warm down", "red flag", "red flags", "cut back",
                        "cut down", "cut out", "cutting back", "cutting down", "mouth ulcer", "stomach ulcer",
                        "hot water", "hot bath", "wound up")),
@@ -550,7 +698,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "crossing my legs", "cross my legs", "difference", "no feeling of", "numb the pain",
                        "numbs the pain", "numbing the pain", "dead skin", "dead tired", "icing", "iced", "ice",
                        "ice pack", "in the cold", "when it's cold", "when its cold", "until they warm",
-                       "until it warms", "until i warm", "few minutes", "cold water", "frozen")),
+                       "until it warms", "until i warm", "few minutes", "cold water", "frozen"),
+        transient=True),
     Concept("weakness", (
         "foot|feet ~1 drop|drops|dropping|slap|slaps|slapping|flops|flopping|floppy|drags|dragging|flapping",
         "drop|dropped ~1 foot", "dropfoot|footdrop|foot-drop|drop-foot",
@@ -570,7 +719,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         , unveto_sentence=("foot drop", "drop foot", "dropfoot", "foot is weak", "sudden weakness",
                            "suddenly weak", "slapping", "flopping", "floppy", "can't lift", "cannot lift",
                            "can't move my toes", "cannot move my toes", "paralysed", "paralyzed"),
-        parts=_fs("foot feet toe toes ankle leg legs limb")),
+        parts=_fs("foot feet toe toes ankle leg legs limb"), transient=True),
     # --- night_pain_systemic: BRIEF; AFP (night/rest pain + weight loss, sweats or cancer: tumour, infection) ---
     Concept("night_pain", (
         "wakes|woke|waking|wake|wakening|keeps|kept ~1 me ~1 up|awake|at",
@@ -625,14 +774,16 @@ CONCEPTS: Tuple[Concept, ...] = (
                          "i had", "i've had", "ive had", "i have had", "my cancer", "had breast", "had prostate",
                          "had bowel", "had lung", "had skin")),
     # --- inflammatory_pattern: BRIEF; AFP (enthesitis in spondyloarthritis: bilateral, stiffness, other joints) ---
+    # "my heels" (plural) and "hands and heels both" are both heels too; "wearing heels" is footwear
     Concept("both_heels", (
         "both|bilateral|each ~3 heel|heels|foot|feet|sides|ankles|achilles|legs|them",
-        "left ~1 and ~1 right", "right ~1 and ~1 left", "two heels", "bilateral"),
-        acute=False, veto_sentence=("both of us", "both times", "both ways", "both shoes", "both pairs")),
+        "left ~1 and ~1 right", "right ~1 and ~1 left", "two|2 heels", "bilateral",
+        "heels|feet|ankles|achilles|sides ~1 both", "heels"),
+        acute=False, veto_sentence=("both of us", "both times", "both ways", "both shoes", "both pairs", "wear heels", "wearing heels", "wore heels", "high heels", "kitten heels",
+                                    "block heels", "stiletto", "stilettos", "pair of heels", "put heels on"),
+        unveto_sentence=("both heels", "both my heels", "both of my heels", "heels both")),
     Concept("morning_stiffness", (
-        "stiff|stiffness|stiffnes|stifness|stiffer|stiffen|stiffens|seized|locked|rigid ~12 morning|mornings|"
-        "wake|waking|woke|bed|first",
-        "morning|mornings|wake|waking|woke ~12 stiff|stiffness|stiffnes|stifness|stiffer|seized|locked|rigid"),
+        f"{STIFF} ~12 {MORNING}|first", f"{STIFF} ~12 {GET_UP}", f"{MORNING} ~12 {STIFF}", f"{GET_UP} ~12 {STIFF}"),
         acute=False,
         veto_sentence=("few minutes", "couple of minutes", "couple minutes", "first few steps", "few steps",
                        "a minute", "a few mins", "few mins", "quickly", "soon eases", "soon wears off",
@@ -642,6 +793,14 @@ CONCEPTS: Tuple[Concept, ...] = (
         unveto_sentence=("hour", "hours", "half the morning", "all morning", "most of the morning",
                          "until lunch", "till lunch", "half an hour", "30 minutes", "45 minutes", "ages",
                          "long time", "other joints", "knees", "hips", "back", "hands")),
+    # Achy or sore (not "stiff") on getting up counts only when it lasts long: "both heels achey in the mornings
+    # for like an hour+" (BRIEF doctor-soon row: long morning stiffness; AFP: inflammatory enthesitis).
+    Concept("morning_ache_long", (
+        f"{ACHE} ~12 {MORNING}", f"{ACHE} ~12 {GET_UP}", f"{ACHE} ~12 first thing", f"{MORNING} ~12 {ACHE}",
+        f"{GET_UP} ~12 {ACHE}", f"first thing ~12 {ACHE}"),
+        acute=False, needs_long_duration=True,
+        veto_sentence=("after running", "after a run", "after my run", "after runs", "long run", "after training",
+                       "after exercise", "after work", "after standing", "after walking", "after football")),
     Concept("other_joints", (
         "knee|knees|hip|hips|spine|neck|hand|hands|finger|fingers|wrist|wrists|shoulder|shoulders|elbow|elbows|"
         "jaw|buttock|buttocks|sacroiliac|joints|joint",
@@ -699,6 +858,7 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
                                      ("night_pain", "cancer")),
              "BRIEF doctor-soon row: night or rest pain with weight loss, night sweats or cancer history; AFP"),
     FlagRule("inflammatory_pattern", (("both_heels", "morning_stiffness", "other_joints"),
+                                      ("both_heels", "morning_ache_long", "other_joints"),
                                       ("inflammatory_disease",)),
              "BRIEF doctor-soon row; AFP: enthesitis of spondyloarthritis (psoriasis, IBD)"),
 )
@@ -718,7 +878,7 @@ class Occurrence:
     sent: int
     owner: str  # self | dependent | third | other | generic
     affirmed: bool
-    why_not: str  # "" when affirmed, else negated | history | question | hypothetical | veto | anchor
+    why_not: str  # "" when affirmed, else negated | history | transient | question | hypothetical | veto | anchor
 
 
 class _Message:
@@ -732,6 +892,8 @@ class _Message:
         self._strings: Dict[int, Tuple[str, str]] = {}
         self.owners = self._owners()
         self.consumed: Set[int] = set()
+        self._span_cache: Dict[str, List[Tuple[int, int]]] = {}
+        self.index = _form_index(self.toks)
 
     # sentences ---------------------------------------------------------------------------------------------
     def words(self, sent: int) -> List[str]:
@@ -753,11 +915,8 @@ class _Message:
 
     def has_phrase(self, sent: int, phrases: Iterable[str]) -> bool:
         original, normed = self._sent_strings(sent)
-        for phrase in phrases:
-            pattern = r"(?<![a-z0-9])" + re.escape(phrase.lower().strip()) + r"(?![a-z0-9])"
-            if re.search(pattern, original) or re.search(pattern, normed):
-                return True
-        return False
+        pattern = _phrase_re(tuple(phrases))
+        return bool(pattern.search(original) or pattern.search(normed))
 
     def is_question(self, sent: int) -> bool:
         """Ends with '?', starts with a wh-word, or starts with an auxiliary followed by a subject."""
@@ -785,6 +944,8 @@ class _Message:
                     last_person = person
             elif word in SELF_WORDS or tok.forms & {"i"}:
                 current = "self"
+            elif word in CLINICIANS or word.rstrip("s'") in CLINICIANS:
+                pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif word in DEPENDENTS:
                 current = last_person = "dependent"
             elif (word in PERSONS or word.rstrip("s'") in PERSONS) and not (
@@ -804,6 +965,8 @@ class _Message:
         for tok in self.toks[idx + 1: idx + 5]:
             if tok.is_break or tok.lower in FOOT_PARTS or tok.lower in OTHER_PARTS:
                 return None
+            if tok.lower in CLINICIANS or tok.lower.rstrip("s'") in CLINICIANS:
+                return None  # "my diabetes nurse", "my GP": the writer's own clinician
             if tok.lower in DEPENDENTS:
                 return "dependent"
             if tok.lower in PERSONS or tok.lower.rstrip("s'") in PERSONS:
@@ -929,9 +1092,76 @@ class _Message:
         if prv and (prv[-1].lower in concept.veto_prev or
                     (len(prv) > 1 and f"{prv[0].lower}_{prv[1].lower}" in concept.veto_prev)):
             return True
+        if concept.things and self.about_thing(start, end):
+            return True
+        if concept.needs_long_duration and not self.long_duration(sent):
+            return True
         if concept.veto_sentence and self.has_phrase(sent, concept.veto_sentence):
             return not (concept.unveto_sentence and self.has_phrase(sent, concept.unveto_sentence))
         return False
+
+    def about_thing(self, start: int, end: int) -> bool:
+        """'my shoelace snapped', 'a balloon popped', 'snapped a photo', 'a bang from the car': a thing, not a tendon.
+
+        Subject: the nearest word before the match in its clause (stopping at the visitor, a body part, a verb of
+        perception or a conjunction); object: the first word after it past articles and 'from'. A simile
+        ('like a rubber band snapped') describes the visitor's own sensation and keeps the finding.
+        """
+        toks = self.toks
+        lo, hi = self.clause(start)
+        if any(t.lower in SIMILE_CUES for t in toks[lo:start]):
+            return False
+        for j in range(start - 1, max(lo, start - 6) - 1, -1):
+            tok = toks[j]
+            if tok.lower in THINGS:
+                return True
+            if tok.lower in THING_STOP or tok.forms & FOOT_PARTS or tok.lower in OTHER_PARTS:
+                break
+        for k in range(end, min(hi, end + 4)):
+            tok = toks[k]
+            if tok.lower in THINGS:
+                return True
+            if tok.lower not in THING_SKIP:
+                break
+        # "I snapped at my husband": a sharp word, not a tendon
+        return end < hi and toks[end].lower == "at" and any(
+            t.lower in PERSONS or t.lower in DEPENDENTS for t in toks[end + 1:min(hi, end + 3)])
+
+    def long_duration(self, sent: int) -> bool:
+        """A long duration ('for like an hour+', '2 hrs', 'for ages') in this sentence or the next one."""
+        return any(LONG_DURATION_RE.search(self._sent_strings(s)[0]) for s in (sent, sent + 1) if s in self.sents)
+
+    # recovery / transient ----------------------------------------------------------------------------------
+    def _spans(self, key: str, patterns: Sequence[str]) -> List[Tuple[int, int]]:
+        """Non-negated matches of a pattern table (cached per message): 'healed', not 'never healed'."""
+        cached = self._span_cache.get(key)
+        if cached is None:
+            cached = []
+            for start, end in _find(self.toks, patterns, self.index):
+                # a not/never just before or inside ("feeling hasn't come back"); the first word may be "no" itself
+                near = self.toks[max(0, start - 3):start] + self.toks[start + 1:end]
+                if not any(t.forms & NEG_CUES or "not" in t.forms for t in near if t.sent == self.toks[start].sent):
+                    cached.append((start, end))
+            self._span_cache[key] = cached
+        return cached
+
+    def recovered_past(self, start: int) -> bool:
+        """A softer past-time marker in the clause and a treatment or recovery in this sentence or the next."""
+        lo, hi = self.clause(start)
+        joined = " ".join(t.lower for t in self.toks[lo:hi])
+        if not PAST_TIME_RE.search(joined):
+            return False
+        sent = self.toks[start].sent
+        return any(self.toks[a].sent in (sent, sent + 1) for a, _ in self._spans("recovery", RECOVERY_PATTERNS))
+
+    def transient(self, start: int, end: int) -> bool:
+        """A benign cause near the finding (its sentence or a neighbour) and a recovery after it."""
+        sent = self.toks[start].sent
+        if not any(self.toks[a].sent in (sent - 1, sent, sent + 1)
+                   for a, _ in self._spans("cause", BENIGN_CAUSE_PATTERNS)):
+            return False
+        return any(a >= end and self.toks[a].sent in (sent, sent + 1) and not self.is_question(self.toks[a].sent)
+                   for a, _ in self._spans("transient_recovery", TRANSIENT_RECOVERY_PATTERNS))
 
     def clause(self, idx: int) -> Tuple[int, int]:
         """Token range of the clause around idx: breaks, terminators, and ', I ...' / 'and my ...' starts."""
@@ -955,7 +1185,7 @@ class _Message:
         """'used to', 'years ago' ... in the concept's own clause: an old event, not a new one."""
         lo, hi = self.clause(start)
         joined = " " + " ".join(t.lower for t in self.toks[lo:hi]) + " "
-        return any(f" {marker} " in joined for marker in HISTORY_MARKERS)
+        return any(f" {marker} " in joined for marker in HISTORY_MARKERS) or self.recovered_past(start)
 
     # occurrences -------------------------------------------------------------------------------------------
     @property
@@ -974,7 +1204,7 @@ class _Message:
     def occurrences(self) -> List[Occurrence]:
         found: List[Tuple[Concept, int, int]] = []
         for concept in CONCEPTS:
-            for start, end in _find(self.toks, concept.patterns):
+            for start, end in _find(self.toks, concept.patterns, self.index):
                 found.append((concept, start, end))
         # negation tokens inside a concept ("can't walk", "no feeling") are part of it, not cues for others
         for concept, start, end in found:
@@ -982,6 +1212,8 @@ class _Message:
                 if self.toks[i].forms & NEG_CUES or "not" in self.toks[i].forms:
                     self.consumed.add(i)
         also_me = {s for s in self.sents if self.has_phrase(s, ALSO_ME)}
+        # "My gran is diabetic. So am I, ...": a sentence that opens with "so am I" shares the previous one
+        also_me |= {s - 1 for s in also_me if any(" ".join(self.words(s)).startswith(p) for p in ALSO_ME)}
         result: List[Occurrence] = []
         for concept, start, end in found:
             sent = self.toks[start].sent
@@ -997,6 +1229,8 @@ class _Message:
                 why = "negated"
             elif concept.acute and self.history(start):
                 why = "history"
+            elif concept.transient and self.transient(start, end):
+                why = "transient"
             elif not concept.acute and not self.personal and self.asks:
                 # A background condition named with no I/my/child in the message is a topic, not a report:
                 # "can ankylosing spondylitis affect the heels" asks for information.

@@ -16,8 +16,9 @@ import yaml
 from sqlalchemy import select
 
 from actions.config import get_settings
-from actions.store.db import get_engine, session_scope
-from actions.store.models import Base, Topic
+from actions.store.db import session_scope
+from actions.store.models import Topic
+from actions.store.schema import create_schema
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,6 @@ def read_content_dir(content_dir: Path) -> List[Dict[str, Any]]:
 
 def _hash(topic: Dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(topic, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def create_schema(url: Optional[str] = None) -> None:
-    Base.metadata.create_all(get_engine(url))
 
 
 def load_content(content_dir: Optional[Path] = None, url: Optional[str] = None) -> LoadReport:
