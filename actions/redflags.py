@@ -474,7 +474,7 @@ class Concept:
     parts: FrozenSet[str] = FOOT_PARTS  # body parts that count as "the foot" for the anchor check
     things: bool = False  # cancelled when its subject or object is a thing (THINGS): "my shoelace snapped"
     transient: bool = False  # cancelled when a benign cause and a recovery go with it ("cold in the snow, warmed up")
-    needs_long_duration: bool = False  # counts only with a long duration (LONG_DURATION_RE) in this or the next sentence
+    needs_long_duration: bool = False  # counts only with LONG_DURATION_RE in this or the next sentence
 
 
 def _fs(words: str) -> FrozenSet[str]:
@@ -779,8 +779,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "both|bilateral|each ~3 heel|heels|foot|feet|sides|ankles|achilles|legs|them",
         "left ~1 and ~1 right", "right ~1 and ~1 left", "two|2 heels", "bilateral",
         "heels|feet|ankles|achilles|sides ~1 both", "heels"),
-        acute=False, veto_sentence=("both of us", "both times", "both ways", "both shoes", "both pairs", "wear heels", "wearing heels", "wore heels", "high heels", "kitten heels",
-                                    "block heels", "stiletto", "stilettos", "pair of heels", "put heels on"),
+        acute=False,
+        veto_sentence=("both of us", "both times", "both ways", "both shoes", "both pairs", "wear heels",
+                       "wearing heels", "wore heels", "high heels", "kitten heels", "block heels", "stiletto",
+                       "stilettos", "pair of heels", "put heels on"),
         unveto_sentence=("both heels", "both my heels", "both of my heels", "heels both")),
     Concept("morning_stiffness", (
         f"{STIFF} ~12 {MORNING}|first", f"{STIFF} ~12 {GET_UP}", f"{MORNING} ~12 {STIFF}", f"{GET_UP} ~12 {STIFF}"),

@@ -685,3 +685,219 @@ def test_questions_naming_a_background_condition_are_topics_not_reports(heel_nlp
 ])
 def test_telegraphic_self_reports_still_fire(heel_nlp, text, flag):
     assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Error classes reported by an external evaluation (described abstractly there; every phrasing below is our own).
+# Each false-alarm class has guards: near-identical messages that must still fire (safety first).
+# ---------------------------------------------------------------------------------------------------------------
+
+OBJECT_POPS = [  # pop / snap / rupture / kick words about objects or other things
+    "my shoelace snapped halfway round my run and now my heel is sore",
+    "the heel counter on my old trainers snapped, could that be why my heel hurts?",
+    "a balloon popped right next to me at the party, anyway my heel aches in the morning",
+    "I had pop music blasting on my run and my heel started aching",
+    "I crack my knuckles all the time, unrelated, but my heel hurts",
+    "my insole snapped in half so I need new ones for my heel pain",
+    "I kicked a ball around with my kids and my heel is sore after",
+    "heard a loud bang from the car next door while I was stretching my calves",
+    "the gel pad in my heel cup ruptured and leaked everywhere",
+    "the strap on my sandal snapped and my heel has been sore since",
+    "the kids were popping bubble wrap while I iced my heel",
+    "I snapped a photo of my heel to show you",
+    "my lace snapped and I had to walk home with a sore heel",
+    "my dog snapped at my ankle but didn't bite, anyway my heel aches",
+    "someone kicked the ball and it smacked my achilles, bit of a bruise",
+    "I had a ruptured disc in my back a while ago and now my heel hurts",
+    "the back tab of my running shoe snapped off and it's been rubbing my heel",
+    "kids were letting off fireworks, loud bangs all night, my heel is sore from running",
+    "I popped a couple of ibuprofen for my heel",
+    "the heel of my boot snapped off on the stairs but I'm fine",
+    "I snapped at my husband because my heel hurts so much",
+    "my kids popped all the balloons and I trod on one, heel sore",
+]
+OBJECT_POP_GUARDS = [  # the sensation is the visitor's: must still fire
+    "it felt like a rubber band snapped at the back of my heel",
+    "sounded like a balloon popping at the back of my ankle",
+    "my laces came undone and then I felt a pop in my heel",
+    "bent down to tie my shoe and heard a pop at the back of my heel",
+    "something snapped at the back of my heel while I was putting my trainers on",
+    "heard a loud crack from my heel when I jumped",
+    "my achilles snapped like an elastic band",
+]
+
+PAST_RESOLVED = [  # a past, treated, resolved event with a time marker
+    "I ruptured my achilles in 2015, it was repaired and fine since; now the other heel is sore",
+    "broke my heel years ago and couldn't walk for 6 weeks, it healed fine, but now it aches after running",
+    "I tore my achilles back in 2019, had surgery and it's all good now, but my plantar fascia is playing up",
+    "In 2018 I snapped my achilles playing squash. It healed well after the op. Now I have heel pain on the "
+    "other side.",
+    "ruptured my left achilles in 2012, repaired surgically, no problems since. right heel sore in the mornings",
+    "my achilles snapped when I was 30 and was repaired, since then no problems, now heel pain",
+    "back in 2016 I felt a pop in my achilles and had it stitched, fine ever since. Current issue is arch pain",
+    "I fell off a ladder in 2020 and couldn't walk for a month, it healed fine, this heel pain is new",
+    "I'm diabetic; I had an ulcer on my heel in 2019 that healed completely, now it's just plantar fasciitis",
+    "Snapped my achilles about 8 years back, operated on, no issues since. Now my other heel aches",
+    "When I was 25 I ruptured my achilles, it was fixed with surgery and I've been fine since",
+]
+PAST_RESOLVED_GUARDS = [  # a new event next to an old one, or an old one that never recovered
+    ("I ruptured my achilles in 2015 and it was repaired, but today I felt a pop in the same heel",
+     "achilles_rupture"),
+    ("My achilles was repaired in 2018 and yesterday I heard a snap at the back of the heel again",
+     "achilles_rupture"),
+    ("I broke my heel years ago, and today I fell off a ladder and can't walk", "cannot_bear_weight_after_injury"),
+    ("I tore my achilles in 2016, it was never repaired, and this morning I felt a pop in it again",
+     "achilles_rupture"),
+]
+
+TRANSIENT_BENIGN = [  # transient sensation with a benign cause, gone again
+    "my feet got really cold in the snow but warmed up straight away once I got inside",
+    "toes went white and cold in the rain on my run but were fine after a hot shower",
+    "my foot went numb from sitting cross-legged and was normal again after a minute",
+    "my foot went to sleep during the film, fine now, but my heel aches",
+    "kneeling in church made my foot go numb, it came back to normal quickly",
+    "feet were chilly at the bus stop, warmed up in the car, heel still aches though",
+    "I sat on my foot and it went numb, then pins and needles, then normal again",
+    "after kneeling to do the gardening my foot was numb, totally fine a minute later",
+    "My feet got freezing cold in the snow yesterday. They warmed up straight away once I got inside.",
+    "my foot went dead after sitting on it on the train, it was fine a minute later",
+    "foot went numb on a long drive, fine after I got out and walked it off",
+    "toes were blue with cold after the rain but pink again after a bath",
+]
+TRANSIENT_GUARDS = [  # same causes, but the sensation stayed or came back
+    ("My feet got cold in the snow and they still haven't warmed up hours later and look white", "cold_pale_foot"),
+    ("my foot went numb from kneeling and it's still numb two hours later", "new_neuro_deficit"),
+    ("my foot went numb while sitting and the feeling hasn't come back yet", "new_neuro_deficit"),
+    ("my toes went white in the snow, warmed up, but now they're white and cold again", "cold_pale_foot"),
+    ("my foot is cold and pale and hasn't warmed up", "cold_pale_foot"),
+    ("my foot went numb while sitting at my desk and the numbness keeps coming back", "new_neuro_deficit"),
+    ("my foot went numb while lying in bed and 20 minutes later it's still numb", "new_neuro_deficit"),
+    ("my foot went white and cold while sitting in the garden, is it ok now?", "cold_pale_foot"),
+]
+
+OTHER_PERSON_THEN_ME = [  # the concepts belong to someone else; the writer only later speaks about themself
+    "my gran is diabetic and has an ulcer on her foot... I'd like to ask about insoles for me",
+    "My gran is diabetic. She has an ulcer on her foot. I'd like to ask about insoles for me.",
+    "my flatmate is diabetic and has an infected blister on her heel, I'm asking about my plantar fasciitis",
+    "my gran's foot has gone blue, and I want to ask about my heel",
+    "asking for my gramps: diabetic with a weeping sore on his heel. Also what insoles would suit me?",
+    "my housemate's foot went numb, I have heel pain",
+    "my mum is diabetic and has a cut on her foot that won't heal, and I also have a sore heel",
+    "my stepdad fell off his roof and can't walk. I just want to book for my own heel pain",
+    "my nanna is diabetic and she's got a sore on her heel that's weeping. For me, I want to ask about heel cups",
+    "My grandparents are both diabetic and my gran has a foot ulcer; I'm just here about my heel pain",
+]
+OTHER_PERSON_GUARDS = [
+    ("my gran is diabetic and so am I, and I have a blister on my heel", "diabetic_foot_wound"),
+    ("my gran has diabetes like me, and I've got a cut on my heel that won't heal", "diabetic_foot_wound"),
+    ("My gran is diabetic. So am I, and there's an ulcer on my heel.", "diabetic_foot_wound"),
+]
+
+INDIRECT_DIABETES_WOUNDS = [  # diabetes said indirectly, wound described loosely
+    "Type 1 since I was a kid, and I've got a cut on my heel that's still open after a week",
+    "T1D here, there's a sore patch on my heel that's getting redder",
+    "type 2, blister on my heel that won't heal",
+    "on metformin, got a cut on my heel that's still open after a week",
+    "my diabetes nurse is away and I have a blister on my heel that won't heal",
+    "my sugars are all over the place and there's a sore patch on my heel getting redder",
+    "I go to the diabetic clinic, there's a graze on my heel that's weeping",
+    "been type one since childhood, heel has a cut that hasn't closed up",
+    "T2 and there's a red sore spot on my heel",
+    "my sugar levels are high and I've got a blister on my foot",
+    "I'm type 1, my heel has a nick that's gone a bit pink and puffy",
+    "my hba1c is high and there's a spot on my heel that won't heal",
+    "my diabetic nurse said to ask, i've a crack in my heel thats bleeding",
+    "on insulin since 2010, scraped my heel on a step and it's weeping",
+    "my libre says my sugars are high, there's a blister on my heel",
+    "type1 diabetic, rubbed my heel raw on a hike",
+]
+
+INFORMAL_INFLAMMATORY = [  # both heels, long morning stiffness (or achiness), other joints: informal wording
+    "both heels achey in the mornings for like an hour+, my toes n knees too",
+    "stiff for ages when I get up, both heels, and my hands",
+    "hands and heels both stiff for ages when i get up",
+    "both heels r achey in da mornin for like an hour n my knees hurt 2",
+    "my heels are achy for over an hour every morning and my knees and fingers ache too",
+    "both my heels ache for 1hr+ after I get up and my lower back is stiff",
+    "both feet achy first thing for a good hour, and my wrists and knees too",
+    "heels both sore n stiff for hrs when i wake up, knees too",
+    "heels both achy every morning till lunch, plus my knees n wrists",
+    "my heels are sore for hours when I get out of bed and my hips and knees ache",
+]
+INFORMAL_INFLAMMATORY_SILENT = [  # short-lived or no other joints: mechanical, not inflammatory
+    "both heels achey in the mornings for a few minutes, my knees too",
+    "both heels ache in the morning and my knees hurt after running",
+    "both heels are a bit achy first thing but it goes after 5 mins, knees fine",
+    "I wear heels at work and my feet ache for hours in the morning, knees are fine",
+]
+
+
+@pytest.mark.parametrize("text", OBJECT_POPS + PAST_RESOLVED + TRANSIENT_BENIGN + OTHER_PERSON_THEN_ME
+                         + INFORMAL_INFLAMMATORY_SILENT)
+def test_error_classes_silent(heel_nlp, text):
+    assert flags(heel_nlp, text) == []
+
+
+@pytest.mark.parametrize("text,flag", [(t, "achilles_rupture") for t in OBJECT_POP_GUARDS] + PAST_RESOLVED_GUARDS
+                         + TRANSIENT_GUARDS + OTHER_PERSON_GUARDS
+                         + [(t, "diabetic_foot_wound") for t in INDIRECT_DIABETES_WOUNDS]
+                         + [(t, "inflammatory_pattern") for t in INFORMAL_INFLAMMATORY])
+def test_error_classes_fire(heel_nlp, text, flag):
+    assert flag in flags(heel_nlp, text)
+
+
+def test_error_classes_have_enough_cases():
+    for cases in (OBJECT_POPS, PAST_RESOLVED, TRANSIENT_BENIGN, OTHER_PERSON_THEN_ME, INDIRECT_DIABETES_WOUNDS,
+                  INFORMAL_INFLAMMATORY):
+        assert len(cases) >= 6
+
+
+def test_indirect_diabetes_is_remembered_for_a_later_wound(heel_nlp):
+    context = context_from_text(heel_nlp("T1D since I was 12"))
+    assert flags(heel_nlp, "there's a graze on my heel that's weeping", context) == ["diabetic_foot_wound"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # falls "in" a place are falls (found in review: a veto on "fell in" hid them)
+    ("I fell in the bathroom and can't put weight on my foot", ["cannot_bear_weight_after_injury"]),
+    ("had a fall in the garden and now I can't walk on it", ["cannot_bear_weight_after_injury"]),
+    ("slipped in the shower and can't stand on my foot", ["cannot_bear_weight_after_injury"]),
+    ("I'm breaking in new trainers and can't walk far in them", []),
+    # new diabetes and wound wording must not read unrelated words as diabetes or a wound
+    ("I'm diabetic, is the clinic still open today?", []),
+    ("I'm type 2 diabetic and my plantar fasciitis is a bit better but still not healed", []),
+    ("my MRI showed a T2 signal in the heel, and my heel is a bit puffy", []),
+    ("my son had a Salter-Harris type 2 fracture, his heel is swollen", []),
+    ("I'm trying to cut down on sugar, my heel is a bit red where my shoe rubs", []),
+    ("what type 2 insoles do you sell?", []),
+    # plural heels count as both heels, high heels do not
+    ("I wear heels to work every day, my feet ache for hours in the morning and my knees hurt", []),
+    ("both heels hurt for hours after my long run on sunday morning, and my knees ache", []),
+    # the writer's clinician does not make a finding someone else's
+    ("my GP says I'm diabetic and I've got a sore on my heel", ["diabetic_foot_wound"]),
+    ("the physio thinks I've ruptured my achilles", ["achilles_rupture"]),
+])
+def test_review_findings(heel_nlp, text, expected):
+    assert flags(heel_nlp, text) == expected
+
+
+def test_detection_stays_fast(heel_nlp):
+    """Every message is screened: well under 10 ms each, also for a long rambling one."""
+    import time
+
+    docs = [heel_nlp(text) for text in [t for t, _ in POSITIVE] + SILENT]
+    docs.append(heel_nlp(". ".join(t for t, _ in POSITIVE[:25])))
+    for doc in docs:
+        detect(doc)  # warm caches
+    import gc
+
+    slowest = 0.0
+    gc.disable()  # a collector pause is not the detector's time
+    try:
+        for doc in docs:
+            began = time.perf_counter()
+            detect(doc)
+            slowest = max(slowest, time.perf_counter() - began)
+    finally:
+        gc.enable()
+    assert slowest < 0.05  # generous bound for slow CI machines; typical is about 0.5 ms
