@@ -206,6 +206,8 @@ NO_WORDS = ("no", "nope", "nah", "n", "not really", "not at all", "never", "nega
             "it doesn't", "it doesnt", "i don't", "i dont", "i haven't", "i havent", "it isn't", "it isnt",
             "doesn't hurt", "doesnt hurt", "no pain", "not painful", "not sore", "don't think so",
             "dont think so", "neither", "no it doesn't", "not that i know", "not that i've noticed", "nothing like that")
+STRONG_NO_WORDS = ("it doesn't", "it doesnt", "it does not", "doesn't hurt", "doesnt hurt", "does not hurt",
+                   "no pain", "not painful", "not sore", "it isn't", "it isnt", "it is not", "i don't", "i dont")
 UNSURE_WORDS = ("not sure", "unsure", "don't know", "dont know", "dunno", "maybe", "perhaps", "no idea",
                 "can't tell", "cant tell", "hard to say", "possibly", "idk", "not certain")
 
@@ -222,6 +224,9 @@ def parse_yes_no(text: str) -> Optional[bool]:
     if yes and not no:
         return True
     if yes and no:  # "no, it doesn't hurt" vs "yes, it does, no doubt": trust the first word
+        # ...unless the answer says the verb is negated: "yeah no it doesn't" (British "yeah no" means no).
+        if any(_has(norm, p) for p in STRONG_NO_WORDS) or _has(norm, "yeah no"):
+            return False
         first = norm.split()[0] if norm.strip() else ""
         if first in ("no", "nope", "nah", "not", "never"):
             return False

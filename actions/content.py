@@ -132,3 +132,14 @@ class ActionOutOfScope(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         dispatcher.utter_message(**message("out_of_scope", get_clinic().placeholders()))
         return []
+
+
+class ActionAcknowledge(Action):
+    """A 'yes' or 'no' that answers nothing open (e.g. after a request was already sent)."""
+
+    def name(self) -> Text:
+        return "action_acknowledge"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(**message("acknowledge"))
+        return []

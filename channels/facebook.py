@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import MESSENGER, Outgoing
 
@@ -93,7 +94,7 @@ class _MessengerEvents(Messenger):
             await out_channel.send_action(sender_id, "typing_off")
 
 
-class MessengerInput(ChoiceInput, FacebookInput):
+class MessengerInput(PausedSafetyNet, ChoiceInput, FacebookInput):
     """/webhooks/facebook/webhook: GET answers Meta's verification, POST takes signed message events."""
 
     profile = MESSENGER

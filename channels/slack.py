@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import SLACK_PROFILE, Outgoing
 
@@ -53,7 +54,7 @@ class SlackOutput(FittedOutput, SlackBot):
                                  blocks=[{"type": "image", "image_url": image, "alt_text": image}])
 
 
-class SlackInput(ChoiceInput, RasaSlackInput):
+class SlackInput(PausedSafetyNet, ChoiceInput, RasaSlackInput):
     """/webhooks/slack/webhook: Events API messages (JSON) and button clicks (form-encoded), both signed."""
 
     profile = SLACK_PROFILE

@@ -34,6 +34,8 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
+from channels.safety import PausedSafetyNet
+
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -49,7 +51,7 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
-class SocketIOInput(RasaSocketIOInput):
+class _AwaitedRoomSocketIOInput(RasaSocketIOInput):
     """The built-in socket.io channel, with the room join awaited."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -101,3 +103,7 @@ class SocketIOInput(RasaSocketIOInput):
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return socketio_webhook
+
+
+class SocketIOInput(PausedSafetyNet, _AwaitedRoomSocketIOInput):
+    """What credentials.yml names: the fixed channel plus the paused-conversation red-flag safety net."""

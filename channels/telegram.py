@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import TELEGRAM, Outgoing, html_to_plain
 
@@ -68,7 +69,7 @@ class TelegramBotOutput(FittedOutput, RasaTelegramOutput):
         await self.request("setWebhook", data)  # aiogram 2.15's set_webhook() predates secret_token
 
 
-class TelegramInput(ChoiceInput, RasaTelegramInput):
+class TelegramInput(PausedSafetyNet, ChoiceInput, RasaTelegramInput):
     """/webhooks/telegram/webhook: text messages and button presses from private chats with the bot."""
 
     profile = TELEGRAM

@@ -19,6 +19,7 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import SMS, WHATSAPP_TWILIO, Outgoing, Profile
 
@@ -81,7 +82,7 @@ class TwilioWhatsAppOutput(FittedOutput, TwilioOutput):
                                   "media_url": [image]})
 
 
-class TwilioWhatsAppInput(ChoiceInput, TwilioInput):
+class TwilioWhatsAppInput(PausedSafetyNet, ChoiceInput, TwilioInput):
     """Twilio's webhook (/webhooks/twilio/webhook) with X-Twilio-Signature checked on every request."""
 
     @classmethod

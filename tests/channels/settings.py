@@ -32,6 +32,7 @@ def channel_credentials(api_base_url: str) -> dict:
     """credentials.channels.yml as shipped, with every messaging API pointed at ``api_base_url``."""
     credentials = yaml.safe_load((ROOT / "credentials.channels.yml").read_text())
     for key, settings in credentials.items():
-        if "." in key:  # our connectors, e.g. channels.telegram.TelegramInput
+        # our messaging connectors, e.g. channels.telegram.TelegramInput (not the website's REST / socket.io)
+        if "." in key and key not in ("channels.rest.RestInput", "channels.socketio.SocketIOInput"):
             settings["api_base_url"] = api_base_url
     return credentials

@@ -26,7 +26,7 @@ def test_default_credentials_start_without_any_messaging_secret(monkeypatch):
 
 def test_channel_credentials_keep_the_website_channels_unchanged():
     default, channels = yaml.safe_load(DEFAULT.read_text()), yaml.safe_load(CHANNELS.read_text())
-    website = ("rest", "channels.socketio.SocketIOInput")
+    website = ("channels.rest.RestInput", "channels.socketio.SocketIOInput")
     assert {k: channels[k] for k in website} == default
 
 
@@ -38,7 +38,7 @@ def test_channel_credentials_build_our_four_connectors(monkeypatch, tmp_path):
     path.write_text(yaml.safe_dump(channel_credentials("http://127.0.0.1:9"), sort_keys=False))
     channels = {c.name(): c for c in create_http_input_channels(None, str(path))}
     assert {name: type(c).__module__ for name, c in channels.items()} == {
-        "rest": "rasa.core.channels.rest", "socketio": "channels.socketio",
+        "rest": "channels.rest", "socketio": "channels.socketio",
         "telegram": "channels.telegram", "twilio": "channels.twilio", "facebook": "channels.facebook",
         "slack": "channels.slack"}
     assert channels["telegram"].secret_token == CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]

@@ -190,3 +190,13 @@ def test_extract_answers_from_a_description():
 
 def test_extract_answers_is_conservative():
     assert extract_answers("hello, what is plantar fasciitis?") == {}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("yeah no it doesnt", False),
+    ("yeah no, doesn't hurt at all", False),
+    ("yes, it does hurt", True),
+    ("yep it does, no question", True),
+])
+def test_mixed_answers_follow_the_negated_verb(text, expected):
+    assert parse_squeeze_pain(text) is expected

@@ -1,0 +1,58 @@
+"""A red flag in a paused conversation still gets the urgent-care message.
+
+After "talk to a person" the conversation is paused (Rasa's ConversationPaused) so the bot does not talk over
+staff. Rasa then records the visitor's messages, red-flag intent included, but predicts nothing. Safety comes
+before that rule: this input mixin runs the red-flag alert action whenever the message it just handled was
+classified `red_flag` in a paused conversation. The conversation stays paused for everything else.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, List, Optional
+
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+RED_FLAG_INTENT = "red_flag"
+ALERT_ACTION = "action_red_flag_alert"
+
+
+def _agent(blueprint: Blueprint) -> Optional[Any]:
+    return next((getattr(app.ctx, "agent", None) for app in blueprint.apps), None)
+
+
+async def alert_if_paused(message: UserMessage, agent: Any) -> bool:
+    """Runs the red-flag alert for a red flag in a paused conversation; True when it did."""
+    tracker = await agent.tracker_store.retrieve(message.sender_id)
+    if tracker is None or not tracker.is_paused():
+        return False
+    latest = tracker.latest_message
+    if latest is None or (latest.intent or {}).get("name") != RED_FLAG_INTENT:
+        return False
+    logger.debug("red flag in paused conversation %s: alerting", message.sender_id)
+    await agent.execute_action(message.sender_id, ALERT_ACTION, message.output_channel, None, None)
+    return True
+
+
+class PausedSafetyNet:
+    """Input-channel mixin (put it first in the bases) adding the paused-conversation red-flag alert."""
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        registered: List[Blueprint] = []
+
+        async def handle(message: UserMessage) -> Any:
+            result = await on_new_message(message)
+            agent = _agent(registered[0]) if registered else None
+            if agent is not None:
+                try:
+                    await alert_if_paused(message, agent)
+                except Exception:  # never lose the visitor's message because of the safety net itself
+                    logger.exception("paused-conversation red-flag check failed")
+            return result
+
+        blueprint = super().blueprint(handle)  # type: ignore[misc]
+        registered.append(blueprint)
+        return blueprint

@@ -1,0 +1,54 @@
+"""End to end over REST: red flags interrupt anything, negations do not alarm, a paused chat still gets alerts."""
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def sender() -> str:
+    return f"safety-{uuid.uuid4().hex[:8]}"
+
+
+def texts(replies):
+    return " ".join(r.get("text", "") for r in replies)
+
+
+def payloads(replies):
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+def test_emergency_as_first_message_gets_emergency_care_and_no_booking(stack):
+    replies = stack.talk(sender(), "I fell off a ladder this morning and I can't put any weight on my foot at all")
+    assert "emergency" in texts(replies).lower()
+    assert not any("book" in p for p in payloads(replies))
+
+
+def test_negated_symptoms_do_not_raise_an_alarm(stack):
+    replies = stack.talk(sender(), "no numbness or tingling and no swelling, it's just sore under my heel when I run")
+    assert "emergency" not in texts(replies).lower() and "today" not in texts(replies).lower()
+
+
+def test_red_flag_mid_assessment_interrupts_then_the_visitor_can_carry_on(stack):
+    user = sender()
+    stack.talk(user, "can you check my symptoms")
+    replies = stack.talk(user, "actually I just felt a pop at the back of my ankle like someone kicked me")
+    assert "today" in texts(replies)
+    assert "/continue_form" in payloads(replies)
+    resumed = stack.talk(user, "/continue_form")
+    assert resumed and "?" in texts(resumed)  # the next assessment question
+    tracker = stack.tracker(user)
+    assert tracker["active_loop"].get("name") == "assessment_form"
+
+
+def test_a_paused_conversation_stays_quiet_but_still_alerts_on_a_red_flag(stack):
+    user = sender()
+    stack.talk(user, "can I talk to a real person")
+    stack.talk(user, "/affirm")
+    confirmation = stack.talk(user, "jo.bloggs@example.com")
+    assert "reference" in texts(confirmation).lower()
+    assert stack.tracker(user)["paused"] is True
+    assert stack.talk(user, "hello, is anyone there?") == []
+    alert = stack.talk(user, "my foot has suddenly gone cold and blue")
+    assert "emergency" in texts(alert).lower()
+    assert stack.tracker(user)["paused"] is True
