@@ -423,3 +423,22 @@ def extract_answers(text: str) -> Dict[str, Any]:
 def describe_options(values: Iterable[str]) -> List[str]:
     """Human labels for numbered options on channels without buttons ('under_heel' -> 'under heel')."""
     return [value.replace("_", " ") for value in values]
+
+
+COURSE_TABLE: Tuple[Tuple[bool, Sequence[str]], ...] = (
+    (False, ("getting worse", "worse and worse", "not getting better", "not improving", "no better", "worsening")),
+    (True, ("getting better", "improving", "easing off", "settling down", "less each day", "getting less",
+            "already better", "on the mend", "better every day", "better each day")),
+)
+
+
+def describes_course(text: str) -> Optional[bool]:
+    """Whether a free description says the pain is improving (True) or not (False); None when it does not say.
+
+    Stricter than parse_improving: a description's stray "yes" or "a bit" must not answer the course question.
+    """
+    norm = _norm(text)
+    for value, phrases in COURSE_TABLE:
+        if any(_has(norm, phrase) and (not value or not _negated(norm, phrase)) for phrase in phrases):
+            return value
+    return None

@@ -68,6 +68,9 @@ def prefill(texts: List[str]) -> Dict[str, str]:
         for field, value in parse.extract_answers(text).items():
             if field in FIELD_SLOTS:
                 found[FIELD_SLOTS[field]] = encode(field, value)
+        course = parse.describes_course(text)
+        if course is not None:
+            found["pain_course"] = encode("improving", course)
     return found
 
 

@@ -41,6 +41,11 @@ def macro_f1(pairs: List[Tuple[str, str]]) -> float:
 
 async def predict(model: Path, texts: List[str]) -> List[dict]:
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)  # no per-message debug lines in the report
+    configure_structlog(logging.WARNING)
 
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]

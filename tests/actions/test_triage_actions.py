@@ -16,6 +16,12 @@ def test_opening_description_prefills_what_was_already_said():
     assert found["pain_timing"] == "morning_first_steps"
     assert found["pain_duration"] == "6"
     assert "squeeze_pain" not in found  # yes/no questions are never guessed from a description
+    assert "pain_course" not in found
+
+
+def test_a_description_that_says_it_is_improving_answers_the_course_question():
+    assert prefill(["sore under my heel since last week but it's already getting better"])["pain_course"] == "yes"
+    assert prefill(["my heel pain is getting worse every week"])["pain_course"] == "no"
 
 
 def test_start_resets_old_answers_and_prefills(content_db):
