@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 WIDGET := web/static/widget.js
 WIDGET_DEPS := web/node_modules/.package-lock.json
 
-.PHONY: help install spacy content train widget run test test-unit test-widget test-browser validate test-stories eval bench clean
+.PHONY: help install spacy content train widget run test test-unit test-widget test-browser validate test-stories eval eval-redflags bench clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,8 +59,17 @@ test-stories: $(MODEL) ## test stories, failing on any prediction error
 test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
 	$(PY) -m pytest -m "not e2e" -q
 
-eval: $(MODEL) ## held-out intent accuracy and macro-F1 (fails under 95%)
-	$(PY) scripts/eval_heldout.py --model $(MODEL) --min-accuracy 0.95
+# Gates sit a little under the measured values (docs/evaluation.md) so retraining noise does not fail CI,
+# while a real regression does. v1 was used for error analysis; v2 and v3 were written later by others.
+eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on three held-out sets
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout/utterances.yml --min-accuracy 0.94 --max-wrong-topic 0.03 --report reports/heldout_intents.json
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v2/utterances.yml --min-accuracy 0.90 --max-wrong-topic 0.04 --report reports/heldout_v2_intents.json
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v3/utterances.yml --min-accuracy 0.91 --max-wrong-topic 0.04 --report reports/heldout_v3_intents.json
+
+eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
+	$(PY) scripts/eval_redflags.py tests/heldout/red_flags.yml
+	$(PY) scripts/eval_redflags.py tests/heldout_v2/red_flags.yml
+	$(PY) scripts/eval_redflags.py tests/heldout_v3/red_flags.yml
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test
@@ -73,6 +82,7 @@ test: $(MODEL) $(WIDGET) validate ## everything CI runs
 	$(MAKE) test-stories
 	$(PY) -m pytest -q
 	$(MAKE) eval
+	$(MAKE) eval-redflags
 
 bench: $(MODEL) ## REST latency with 1 and 10 concurrent conversations (servers must be running: make run)
 	$(PY) scripts/bench_rest.py --url http://localhost:5005 --conversations 1 10

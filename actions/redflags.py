@@ -547,7 +547,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "not|never ~2 feeling|feel|felt|feels ~2 well|great|good|right|myself",
         "under the weather", "out of sorts", "run down", "38.*|39.*|40.*",
         "i ~1 feel|felt|am|be ~1 very|really|so? hot|boiling|clammy|feverish"),
-        veto_sentence=("sick of", "sick and tired", "sick about", "sick to death", "feel sick thinking", "hot and cold therapy",
+        veto_sentence=("not weak", "not unwell", "not ill", "not poorly", "not sick", "not faint", "not dizzy",
+                       "sick of", "sick and tired", "sick about", "sick to death", "feel sick thinking", "hot and cold therapy",
                                                       "hot and cold treatment", "contrast")),
     # --- cannot_bear_weight_after_injury: BRIEF; Ottawa ankle/foot rules (unable to take four steps) ---
     Concept("injury", (
@@ -576,7 +577,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
         f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
         f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
-        f"not able ~3 {WEIGHT_VERBS}", f"not able ~3 put|take ~3 weight|step|steps",
+        f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
         f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
         "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
         "non|not ~1 weight ~1 bearing", "no weight ~1 on|through", "not|never putting ~2 weight",
@@ -590,6 +591,7 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "without limping", "without discomfort", "stand the pain", "stand it", "bear the pain",
                        "bear it", "run", "running")
         , unveto_sentence=("can't walk at all", "cannot walk at all", "can't stand at all", "no weight", "steps",
+                           "foot down", "put my foot", "bear weight",
                            "any weight", "weight bear", "weight on", "put weight", "four steps", "4 steps",
                            "a step", "a single step", "on it", "on my foot", "on the foot")),
     # --- achilles_rupture: BRIEF ("sudden pop or kicked feeling at the back of the heel"); AFP ---
@@ -704,7 +706,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "foot|feet ~1 drop|drops|dropping|slap|slaps|slapping|flops|flopping|floppy|drags|dragging|flapping",
         "drop|dropped ~1 foot", "dropfoot|footdrop|foot-drop|drop-foot",
         "dragging|drag|drags ~1 my|the ~1 foot|leg|toes", "toes|foot ~1 catching|catch|catches",
-        f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~3 foot|toe|toes|ankle|it|them|up",
+        f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~5 foot|toe|toes|ankle|it|them|up",
+        "slap|slaps|slapping|slapped ~3 floor|ground|down",
         f"{NEG_ABLE} ~3 lift|raise|pull|move|wiggle ~3 foot|toe|toes|ankle|it|them",
         "weak|weakness|weaker|weakened|paralysed|paralyzed|paralysis|floppy",
         "lost|losing|loss|no ~2 strength|power|control",
@@ -1210,6 +1213,8 @@ class _Message:
                 found.append((concept, start, end))
         # negation tokens inside a concept ("can't walk", "no feeling") are part of it, not cues for others
         for concept, start, end in found:
+            if self.vetoed(concept, start, end):
+                continue  # a vetoed match ("is not weak" read as feeling weak) must not swallow a negation
             for i in range(start, end):
                 if self.toks[i].forms & NEG_CUES or "not" in self.toks[i].forms:
                     self.consumed.add(i)

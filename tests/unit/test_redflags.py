@@ -901,3 +901,25 @@ def test_detection_stays_fast(heel_nlp):
     finally:
         gc.enable()
     assert slowest < 0.05  # generous bound for slow CI machines; typical is about 0.5 ms
+
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("twisted my ankle coming down the stairs and I have not been able to stand on it since", "cannot_bear_weight_after_injury"),
+    ("fell off my bike, haven't been able to put any weight through the foot", "cannot_bear_weight_after_injury"),
+    ("went over on my ankle on a run and can't put my foot down", "cannot_bear_weight_after_injury"),
+    ("I can't lift up the toes of my right foot since this morning", "new_neuro_deficit"),
+    ("my foot keeps slapping down on the ground when I walk now", "new_neuro_deficit"),
+])
+def test_loosely_worded_emergencies_and_foot_drop_fire(heel_nlp, text, flag):
+    """Found on a fresh held-out set: 'not been able to', a longer object after 'lift', and foot slap."""
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+
+@pytest.mark.parametrize("text", [
+    "my ankle is not weak, I can stand on tiptoe fine",
+    "the foot isn't weak and I'm not unwell, it's just sore under the heel",
+])
+def test_negated_weakness_is_not_read_as_feeling_unwell(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
