@@ -92,7 +92,7 @@ TIMING_TABLE: Tuple[Tuple[str, Sequence[str]], ...] = (
     ("after_running", ("after running", "after a run", "after my run", "after runs", "after i run", "post run",
                        "post-run", "after exercise", "after training", "after sport", "next day", "day after",
                        "after football", "after the run", "once i stop", "when i stop", "afterwards")),
-    ("during_running", ("during", "while running", "whilst running", "when i run", "when running", "on runs",
+    ("during_running", ("during", "longer i run", "more i run", "further i run", "hop", "hopping", "while running", "whilst running", "when i run", "when running", "on runs",
                         "on my runs", "mid run", "mid-run", "running", "jogging", "when i jog", "sport", "playing",
                         "when i walk", "walking", "every step", "impact", "jumping", "activity", "exercise")),
     ("all_the_time", ("all the time", "constant", "constantly", "always", "all day", "24/7", "non stop",
@@ -175,7 +175,9 @@ CHANGE_TABLE: Tuple[Tuple[str, Sequence[str]], ...] = (
                            "taken up running", "new training", "training plan", "marathon", "half marathon",
                            "speed work", "speedwork", "intervals", "sprints", "doubled", "ramped", "couch to 5k",
                            "c25k", "more often", "every day", "training", "started", "new sport", "more exercise",
-                           "more walking", "walking more", "running more", "ran more", "park run", "parkrun")),
+                           "more walking", "walking more", "running more", "ran more", "park run", "parkrun",
+                           "went from", "gone from", "jumped from", "ultra", "km a week", "miles a week",
+                           "k a week", "a week more", "weekly mileage", "more km", "more kilometres")),
     ("other", ("weight", "pregnant", "pregnancy", "new job", "job", "work", "holiday", "football", "dancing",
                "netball", "tennis", "gym", "ill", "illness", "surgery", "operation", "something else", "other")),
 )
@@ -442,3 +444,15 @@ def describes_course(text: str) -> Optional[bool]:
         if any(_has(norm, phrase) and (not value or not _negated(norm, phrase)) for phrase in phrases):
             return value
     return None
+
+
+_QUESTION_START = ("what", "whats", "what's", "how", "why", "which", "who", "when", "where", "is", "are", "do",
+                   "does", "did", "can", "could", "should", "would", "will", "tell", "explain")
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or a sentence opening like a question ('what is shockwave', 'tell me about taping')."""
+    if "?" in text:
+        return True
+    return any(sentence.split()[:1] and sentence.split()[0] in _QUESTION_START
+               for sentence in re.split(r"[.!;\n]+", _norm(text)))

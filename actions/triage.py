@@ -120,14 +120,19 @@ class ValidateAssessmentForm(FormValidationAction):
         parsed = parser(str(value))
         if parsed is not None:
             return {slot: encode(SLOT_FIELDS.get(slot, slot), parsed)}
-        if intent.startswith("ask_") and confidence >= QUESTION_CONFIDENCE:
+        reasked = list(tracker.get_slot("reasked") or [])
+        digressed = f"{slot}:question"
+        # A question in the middle is answered once per question slot; an unparsed *answer* that the model
+        # happens to read as a topic must not loop (answer, same question, same answer, ...).
+        if (intent.startswith("ask_") and confidence >= QUESTION_CONFIDENCE and digressed not in reasked
+                and parse.looks_like_question(text)):
             topic = content_repo.get_topic_by_intent(intent)
             if topic is not None:
                 events = answer_topic(dispatcher, tracker, topic)
                 result: Dict[Text, Any] = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
                 result[slot] = None  # ask the same question again, no penalty
+                result["reasked"] = reasked + [digressed]
                 return result
-        reasked = list(tracker.get_slot("reasked") or [])
         if slot in reasked:
             dispatcher.utter_message(text="No problem, let's move on.")
             return {slot: SKIPPED}

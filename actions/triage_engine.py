@@ -186,6 +186,9 @@ CAUSE_RULES: Tuple[CauseRule, ...] = (
     CauseRule("at_back", _eq("location", "back_of_heel"), "achilles_tendinopathy", 4,
               "pain at the back of the heel where the tendon attaches", "AFP"),
     CauseRule("sev_back", _eq("location", "back_of_heel"), "severs_disease", 1, "pain at the back of the heel", "AFP"),
+    # Where it hurts separates the two commonest causes best (AFP, table 1): weak priors must not outvote it.
+    CauseRule("pf_not_back", _eq("location", "back_of_heel"), "plantar_fasciitis", -3, "", "AFP"),
+    CauseRule("at_not_under", _eq("location", "under_heel"), "achilles_tendinopathy", -2, "", "AFP"),
     CauseRule("fat_whole", _eq("location", "whole_heel"), "fat_pad", 2, "deep pain across the heel pad", "AFP"),
     CauseRule("sf_whole", _eq("location", "whole_heel"), "stress_fracture", 1, "pain through the whole heel", "AFP"),
     CauseRule("sf_side", _eq("location", "side_of_heel"), "stress_fracture", 2, "pain on the sides of the heel", "AFP"),

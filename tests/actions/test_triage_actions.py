@@ -78,7 +78,7 @@ async def test_skip_intent_skips_the_question():
 async def test_question_mid_form_is_answered_and_the_question_stays_open(content_db):
     result, messages = await validate("pain_duration", "what does shockwave therapy involve?", intent="ask_shockwave")
     assert result["pain_duration"] is None
-    assert "reasked" not in result
+    assert result["reasked"] == ["pain_duration:question"]  # answered once, not counted as an unclear answer
     assert result["last_topic"] == "shockwave"
     assert "Sources:" in messages[0]["text"]
 
@@ -128,3 +128,23 @@ def test_suspected_stress_fracture_goes_to_a_doctor_first(content_db):
     assert slots["care_level"] == "doctor_soon"
     assert "stress fracture" in message["text"].lower()
     assert "/book_appointment" not in [b["payload"] for b in message["buttons"]]
+
+
+async def test_an_answer_the_model_reads_as_a_topic_question_does_not_loop(content_db):
+    """'I went from 30 to 60 km a week' classified ask_recovery_time must not be answered as a question."""
+    result, messages = await validate("pain_change", "I went from 30 to 60 km a week in a month for an ultra",
+                                      intent="ask_recovery_time")
+    assert result["pain_change"] == "training_increase"
+    assert messages == []
+
+
+async def test_a_second_question_on_the_same_slot_falls_back_to_asking_again(content_db):
+    result, _ = await validate("pain_duration", "what is indiba?", intent="ask_indiba",
+                               slots={"reasked": ["pain_duration:question"]})
+    assert result["pain_duration"] is None
+    assert "pain_duration" in result["reasked"]
+
+
+def test_pain_at_the_back_of_the_heel_points_to_achilles_even_with_morning_stiffness(content_db):
+    message, slots = outcome(dict(TYPICAL_PF, pain_location="back_of_heel", pain_change="hills"))
+    assert slots["condition"] == "achilles_tendinopathy"

@@ -49,6 +49,8 @@ RULE_EXAMPLES = {
     "sf_squeeze": dict(squeeze_pain=True),
     "sev_squeeze": dict(squeeze_pain=True, age=10),
     "sf_no_squeeze": dict(squeeze_pain=False),
+    "pf_not_back": dict(location="back_of_heel"),
+    "at_not_under": dict(location="under_heel"),
     "sev_no_squeeze": dict(squeeze_pain=False),
     "ne_symptoms": dict(nerve_symptoms=True),
     "ne_none": dict(nerve_symptoms=False),
