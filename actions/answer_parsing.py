@@ -125,6 +125,10 @@ _UNIT_WEEKS: Dict[str, float] = {
 _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _UNIT = r"(" + "|".join(sorted(_UNIT_WEEKS, key=len, reverse=True)) + r")\b"
 _DURATION_RE = re.compile(_NUM + r"(?:\s*(?:-|to|or)\s*(\d+(?:\.\d+)?))?\s*(?:and a half\s*)?" + _UNIT)
+_LONG_RELATIVE: Tuple[Tuple[str, float], ...] = (
+    ("most of the year", 40.0), ("all year", 52.0), ("over a year", 60.0), ("more than a year", 60.0),
+    ("for years", 104.0), ("a long time", 26.0), ("since last summer", 26.0), ("since last year", 40.0),
+)
 _RELATIVE: Tuple[Tuple[str, float], ...] = (
     ("today", 0.0), ("since yesterday", 1 / 7), ("yesterday", 1 / 7), ("last night", 1 / 7),
     ("this week", 0.5), ("since last week", 1.0), ("last week", 1.0), ("since last month", 4.0),
@@ -138,7 +142,12 @@ def parse_duration_weeks(text: str, default_unit: Optional[str] = None) -> Optio
     A bare number ('6') counts only when the question named its unit (default_unit='weeks').
     """
     norm = _norm(text)
-    match = _DURATION_RE.search(norm)
+    for phrase, weeks in _LONG_RELATIVE:  # checked first: "most of the year on and off" names no number
+        if _has(norm, phrase):
+            return float(weeks)
+    # A number word must stand apart from its unit: "an" + "d" inside "and" is not "a day".
+    match = next((m for m in _DURATION_RE.finditer(norm)
+                  if m.group(1)[0].isdigit() or norm[m.end(1):m.end(1) + 1].isspace()), None)
     if match:
         number_text, upper, unit = match.group(1), match.group(2), match.group(3)
         number = float(number_text) if re.fullmatch(r"\d+(?:\.\d+)?", number_text) else _NUMBER_WORDS[number_text]
@@ -272,13 +281,20 @@ IMPROVING_TABLE: Tuple[Tuple[bool, Sequence[str]], ...] = (
 
 
 def parse_improving(text: str) -> Optional[bool]:
-    """'getting better slowly' -> True; 'worse if anything' / 'about the same' -> False."""
+    """'getting better slowly' -> True; 'worse if anything' / 'about the same' -> False.
+
+    Falls back to yes/no only for a plain yes or no: "it's painful where my shoe rubs" says nothing about
+    whether the pain is improving, although "painful" counts as a yes elsewhere.
+    """
     norm = _norm(text)
     for value, phrases in IMPROVING_TABLE:
         for phrase in phrases:
             if _has(norm, phrase) and (not value or not _negated(norm, phrase)):
                 return value
-    return parse_yes_no(text)
+    first = norm.split()[0] if norm.split() else ""
+    if first in ("yes", "yeah", "yep", "yup", "y", "no", "nope", "nah", "n"):
+        return parse_yes_no(text)
+    return None
 
 
 # ------------------------------------------------------------------------------------------------ age

@@ -200,3 +200,19 @@ def test_extract_answers_is_conservative():
 ])
 def test_mixed_answers_follow_the_negated_verb(text, expected):
     assert parse_squeeze_pain(text) is expected
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("most of the year on and off", 40.0),
+    ("on and off for about 3 weeks", 3.0),
+    ("2 weeks and a bit", 2.0),
+])
+def test_duration_words_inside_other_words_are_not_numbers(text, weeks):
+    assert parse_duration_weeks(text) == weeks
+
+
+def test_a_description_is_not_a_yes_to_improving():
+    from actions.answer_parsing import parse_improving
+
+    assert parse_improving("I've got a bony lump on the back of my heel and it's painful where my shoe rubs") is None
+    assert parse_improving("yes, a bit better") is True
