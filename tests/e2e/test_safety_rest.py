@@ -52,3 +52,19 @@ def test_a_paused_conversation_stays_quiet_but_still_alerts_on_a_red_flag(stack)
     alert = stack.talk(user, "my foot has suddenly gone cold and blue")
     assert "emergency" in texts(alert).lower()
     assert stack.tracker(user)["paused"] is True
+
+
+def test_red_flag_mid_booking_stops_the_booking_and_stores_nothing(stack):
+    user = sender()
+    stack.talk(user, "/book_appointment")
+    stack.talk(user, "/affirm")
+    stack.talk(user, "Chris Day")
+    replies = stack.talk(user, "sorry, I've just noticed my whole foot has gone white and cold")
+    assert "emergency" in texts(replies).lower()
+    assert not any("book" in p or p == "/continue_form" for p in payloads(replies))
+    tracker = stack.tracker(user)
+    assert not tracker["active_loop"].get("name")
+    status, body = __import__("tests.support.servers", fromlist=["http_get"]).http_get(
+        f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
+        headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
+    assert status == 200 and body.strip() == b"[]"
