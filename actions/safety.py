@@ -33,7 +33,8 @@ class ActionRedFlagAlert(Action):
         return "action_red_flag_alert"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        flags = red_flag_ids(tracker)
+        # The detector's flags for this message, else flags that earlier facts complete (actions/red_flag_context.py).
+        flags = red_flag_ids(tracker) or list(tracker.get_slot("red_flags_this_turn") or [])
         active = (tracker.active_loop or {}).get("name")
         # Always close any form: the rules expect it, and nothing routine may continue after an alert.
         events: List[Dict] = [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -68,3 +68,11 @@ def test_red_flag_mid_booking_stops_the_booking_and_stores_nothing(stack):
         f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
         headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
     assert status == 200 and body.strip() == b"[]"
+
+
+def test_diabetes_in_one_message_and_a_wound_in_the_next_is_caught(stack):
+    user = sender()
+    stack.talk(user, "I'm type 1 diabetic, which running shoes would you recommend?")
+    replies = stack.talk(user, "also I've noticed a blister on my heel that has gone red and warm")
+    assert "today" in texts(replies)
+    assert not any("book" in p for p in payloads(replies))

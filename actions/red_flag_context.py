@@ -1,0 +1,64 @@
+"""Red flags that span turns ("I'm diabetic" ... later "there's a blister on my heel").
+
+The NLU override sees one message at a time. This action runs on every user turn (a custom slot mapping, so
+Rasa's action_extract_slots calls it), keeps the facts said so far in the `red_flag_context` slot, and alerts
+when earlier facts and the new message together make a red flag the single message did not.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import redflags, safety_text
+from actions.config import get_clinic, get_settings
+
+logger = logging.getLogger(__name__)
+_nlp_lock = threading.Lock()
+_nlp: Dict[str, Any] = {}
+
+
+def pipeline() -> Any:
+    """The project's spaCy pipeline, loaded once on first use (never at import)."""
+    with _nlp_lock:
+        if "nlp" not in _nlp:
+            import spacy
+
+            _nlp["nlp"] = spacy.load(get_settings().spacy_model)
+        return _nlp["nlp"]
+
+
+def new_flags(text: str, context: Optional[Dict[str, Any]], nlp: Any) -> tuple[List[str], Dict[str, Any]]:
+    """Flags that need the earlier facts (not found in the message alone), and the updated context."""
+    previous = redflags.RedFlagContext.from_dict(context)
+    doc = nlp(text)
+    alone = {hit.flag_id for hit in redflags.detect(doc)}
+    combined = [hit.flag_id for hit in redflags.detect(doc, previous)]
+    updated = redflags.context_from_text(doc, previous)
+    return [flag for flag in combined if flag not in alone], updated.to_dict()
+
+
+class ActionTrackRedFlagContext(Action):
+    def name(self) -> Text:
+        return "action_track_red_flag_context"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        text = tracker.latest_message.get("text") or ""
+        if not text or text.startswith("/"):
+            return []
+        flags, context = new_flags(text, tracker.get_slot("red_flag_context"), pipeline())
+        already = set(tracker.get_slot("red_flags") or [])
+        fresh = [flag for flag in flags if flag not in already and flag in safety_text.known_flags()]
+        # When the model already chose red_flag, action_red_flag_alert runs next and reads these flags.
+        events: List[Dict] = [SlotSet("red_flag_context", context), SlotSet("red_flags_this_turn", fresh)]
+        if fresh and tracker.get_intent_of_latest_message() != "red_flag":
+            logger.debug("cross-turn red flag")
+            dispatcher.utter_message(text=safety_text.alert_text(fresh, get_clinic().placeholders()))
+            level = safety_text.most_severe_level(safety_text.flag_level(f) for f in fresh)
+            events += [SlotSet("red_flags", sorted(already | set(fresh))),
+                       SlotSet("care_level", safety_text.most_severe_level([level, tracker.get_slot("care_level")]))]
+        return events

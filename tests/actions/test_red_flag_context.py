@@ -1,0 +1,46 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.red_flag_context import ActionTrackRedFlagContext, new_flags
+from tests.support.trackers import make_tracker
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory):
+    from nlp.build import load_or_build
+
+    return load_or_build(tmp_path_factory.mktemp("nlp") / "spacy_heel")
+
+
+def test_diabetes_then_a_wound_in_a_later_turn_is_a_red_flag(nlp):
+    flags, context = new_flags("I'm type 2 diabetic, on metformin", None, nlp)
+    assert flags == [] and context["has_diabetes"] is True
+    flags, _ = new_flags("there's a blister on my heel that has gone red", context, nlp)
+    assert flags == ["diabetic_foot_wound"]
+
+
+def test_a_wound_without_diabetes_is_not(nlp):
+    _, context = new_flags("I run about 30k a week", None, nlp)
+    flags, _ = new_flags("there's a blister on my heel that has gone red", context, nlp)
+    assert flags == []
+
+
+def test_a_flag_the_message_already_shows_is_left_to_the_nlu_override(nlp):
+    flags, _ = new_flags("I'm diabetic and there's an ulcer on my heel", None, nlp)
+    assert flags == []
+
+
+def test_the_action_alerts_once_and_keeps_the_context(content_db, nlp, monkeypatch):
+    monkeypatch.setattr("actions.red_flag_context.pipeline", lambda: nlp)
+    tracker = make_tracker("describe_symptoms", text="my heel has a cut that is red and warm",
+                           slots={"red_flag_context": {"has_diabetes": True}})
+    dispatcher = CollectingDispatcher()
+    events = ActionTrackRedFlagContext().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in events}
+    assert "today" in dispatcher.messages[0]["text"]
+    assert slots["care_level"] == "urgent" and slots["red_flags"] == ["diabetic_foot_wound"]
+    again = make_tracker("describe_symptoms", text="the cut is still red",
+                         slots={"red_flag_context": slots["red_flag_context"], "red_flags": slots["red_flags"]})
+    dispatcher = CollectingDispatcher()
+    ActionTrackRedFlagContext().run(dispatcher, again, {})
+    assert dispatcher.messages == []
