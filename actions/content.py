@@ -49,10 +49,14 @@ class ActionAnswerTopic(Action):
         return answer_topic(dispatcher, tracker, topic)
 
 
+def _titles_and_intents() -> tuple[Dict[str, str], Dict[str, str]]:
+    index = content_repo.topic_index()
+    return ({topic_id: title for topic_id, (title, _) in index.items()},
+            {topic_id: intent for topic_id, (_, intent) in index.items()})
+
+
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView) -> List[Dict]:
-    topics = content_repo.list_topics()
-    titles = {t.id: t.title for t in topics}
-    intents = {t.id: t.intent for t in topics}
+    titles, intents = _titles_and_intents()
     condition = None if topic.id in answers.CONDITION_TOPICS else _condition(tracker)
     text = answers.summary_reply(topic, get_clinic().placeholders(), condition, titles.get(condition or ""))
     dispatcher.utter_message(text=text, buttons=answers.topic_buttons(topic, titles, intents))
@@ -74,9 +78,7 @@ class ActionMoreInfo(Action):
         if topic is None:
             dispatcher.utter_message(**message("more_info_no_topic"))
             return []
-        topics = content_repo.list_topics()
-        titles = {t.id: t.title for t in topics}
-        intents = {t.id: t.intent for t in topics}
+        titles, intents = _titles_and_intents()
         dispatcher.utter_message(
             text=answers.detail_reply(topic, get_clinic().placeholders()),
             buttons=answers.topic_buttons(topic, titles, intents, more=False),
@@ -92,7 +94,7 @@ class ActionClarify(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         ranking = tracker.latest_message.get("intent_ranking") or []
-        topics = {t.intent: t.title for t in content_repo.list_topics()}
+        topics = {intent: title for title, intent in content_repo.topic_index().values()}
         buttons: List[Dict[str, str]] = []
         seen = set()
         for candidate in ranking:

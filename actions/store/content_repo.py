@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 
@@ -61,6 +61,13 @@ def get_titles(topic_ids: List[str]) -> Dict[str, str]:
     with session_scope() as session:
         rows = session.execute(select(Topic.id, Topic.title).where(Topic.id.in_(topic_ids))).all()
         return {topic_id: title for topic_id, title in rows}
+
+
+def topic_index() -> Dict[str, Tuple[str, str]]:
+    """topic id -> (title, intent) for buttons and clarifying questions, in one light query."""
+    with session_scope() as session:
+        rows = session.execute(select(Topic.id, Topic.title, Topic.intent)).all()
+        return {topic_id: (title, intent) for topic_id, title, intent in rows}
 
 
 def list_topics() -> List[TopicView]:
