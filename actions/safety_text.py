@@ -9,9 +9,10 @@ import yaml
 
 from actions.answers import fill
 from actions.config import PROJECT_ROOT
+from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
 
 SAFETY_FILE = PROJECT_ROOT / "content" / "safety.yml"
-LEVEL_ORDER = ("emergency", "urgent", "doctor_soon", "physiotherapy", "self_care")
+LEVEL_ORDER = tuple(level.value for level in CareLevel)  # most severe first; the engine owns the order
 DISCLAIMER = "This is information, not a diagnosis."
 
 
@@ -26,7 +27,8 @@ def known_flags() -> List[str]:
 
 
 def flag_level(flag_id: str) -> str:
-    return _load()["flags"][flag_id]["level"]
+    """Levels come from the triage engine's table; safety.yml only holds the wording."""
+    return RED_FLAG_LEVELS[flag_id].value
 
 
 def most_severe_level(levels: Iterable[Optional[str]]) -> Optional[str]:

@@ -63,3 +63,10 @@ def test_resume_with_nothing_to_resume_offers_options():
     dispatcher = CollectingDispatcher()
     assert ActionResumeForm().run(dispatcher, make_tracker("continue_form"), {}) == []
     assert dispatcher.messages[0]["buttons"]
+
+
+def test_every_engine_red_flag_has_wording_and_nothing_else_does():
+    from actions import safety_text
+    from actions.triage_engine import RED_FLAG_LEVELS
+
+    assert set(safety_text.known_flags()) == set(RED_FLAG_LEVELS)

@@ -1,7 +1,6 @@
 """The booking and hand-off actions, turn by turn (form_driver replays Rasa's form loop), on a real database."""
 import logging
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
@@ -267,9 +266,9 @@ async def test_a_second_booking_in_the_same_conversation_is_a_new_request(bookin
     await fill_booking(driver)
     await driver.say("yes", "affirm")
     await driver.run_action(booking.ActionSubmitBooking)
-    turn = await driver.activate("booking_form")
+    await driver.activate("booking_form")
     await driver.say("yes", "affirm")  # name and contact are known: straight to the time
-    turn = await driver.say("friday afternoon")
+    await driver.say("friday afternoon")
     await driver.say("a check-up")
     await driver.say("I've been before")
     await driver.say("yes", "affirm")
