@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/heel.tar.gz
 SPACY_MODEL := build/spacy_heel
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -34,7 +34,7 @@ content: $(VENV)/.installed ## load content/topics into the content store (idemp
 	$(PY) -m actions.store.loader
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name heel --out models
+	$(RASA) train --domain domain.yml --data data --config config.yml --fixed-model-name heel --out models
 	@touch $@
 
 train: $(MODEL) ## train the Rasa model when data or config changed
@@ -51,7 +51,7 @@ run: $(MODEL) $(WIDGET) content ## serve everything: Rasa 5005, actions 5055, we
 	$(PY) scripts/run_all.py
 
 validate: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## rasa data validate, warnings are errors
-	$(RASA) data validate --domain domain --fail-on-warnings
+	$(RASA) data validate --domain domain.yml --fail-on-warnings
 
 test-stories: $(MODEL) ## test stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
@@ -70,6 +70,7 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	$(PY) scripts/eval_redflags.py tests/heldout/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v2/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v3/red_flags.yml
+	$(PY) scripts/eval_redflags.py tests/heldout_v4/red_flags.yml
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

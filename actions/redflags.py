@@ -237,10 +237,21 @@ LONG_DURATION_RE = re.compile(
     r"|\b(?:3\d|[4-9]\d|1\d\d) ?(?:min|mins|minutes)\b|\b(?:thirty|forty|fifty|sixty|ninety) (?:min|mins|minutes)\b")
 INFO_GENERIC = ("is it normal", "is it common", "is it possible", "is it bad", "is it serious", "is it ok",
                 "is it okay", "is it safe", "is it dangerous", "is it true", "does it mean", "what does it mean",
-                "what would it mean", "is it worrying", "is it a sign", "is it always", "is it usual")
+                "what would it mean", "is it worrying", "is it a sign", "is it always", "is it usual",
+                # existence questions about a named condition: "reactive arthritis in the heel, is that a thing"
+                "is that a thing", "is that even a thing", "is this a thing", "is that a real thing", "is that real",
+                "is that common", "is that possible", "is that true", "does that exist", "does that happen")
+# Reported or pending questions: "my GP asked if I had psoriasis", "they tested me for gout". What follows is not
+# a fact the visitor reports about themselves.
+REPORTED_QUESTION = ("asked if", "asked me if", "asked whether", "asked me whether", "wondered if",
+                     "wondered whether", "wanted to know if", "wanted to know whether", "checked if",
+                     "checked whether", "checked for", "checked me for", "tested for", "tested me for",
+                     "test for", "test me for", "screened for", "screen for", "screened me for")
 HYPOTHETICAL = ("what if", "in case", "how do i know if", "how do you know if", "how can i tell if",
                 "how would i know if", "how can you tell if", "how do i tell if", "how do i know whether", "if ever", "what happens if", "what would happen", "supposing", "suppose",
-                "imagine", "hypothetically", "say i", "say my")
+                "imagine", "hypothetically", "say i", "say my", "what would it mean if", "what would that mean if",
+                "what would it mean", "would it be bad if", "would it be serious if", "would it be an emergency if",
+                "would that be serious if", "would it be a problem if")
 HYPO_IF_VERBS = frozenset("goes go gets get turns turn starts start becomes become happens happen were ever "
                           "developed develop suddenly".split())
 # Elliptical "me too" phrases that share someone else's finding with the writer ("my mum is diabetic and so am I").
@@ -475,6 +486,7 @@ class Concept:
     things: bool = False  # cancelled when its subject or object is a thing (THINGS): "my shoelace snapped"
     transient: bool = False  # cancelled when a benign cause and a recovery go with it ("cold in the snow, warmed up")
     needs_long_duration: bool = False  # counts only with LONG_DURATION_RE in this or the next sentence
+    negatable_tail: bool = False  # "hurts after running, never at night": a negation right before the last word
 
 
 def _fs(words: str) -> FrozenSet[str]:
@@ -507,7 +519,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_sentence=("bruise", "bruised", "bruising", "black and blue", "dry", "cracked", "flaky", "peeling",
                        "callus", "hard skin", "dead skin", "athlete", "fungal", "verruca", "in the cold",
                        "when it's cold", "when its cold", "when it is cold", "in winter", "raynaud", "raynauds",
-                       "raynaud's", "always", "red flag", "red flags", "out of the blue"),
+                       "raynaud's", "always", "red flag", "red flags", "out of the blue", "toenail", "toenails",
+                       "nail polish", "nail varnish", "painted", "polish", "varnish", "dye", "dyed", "paint"),
         unveto_sentence=("still white", "still blue", "still pale", "still purple", "still grey", "blue again",
                          "white again", "pale again", "purple again", "won't warm", "wont warm", "can't warm",
                          "cant warm", "haven't warmed", "hasn't warmed", "not warming"),
@@ -546,6 +559,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|myself|good",
         "not|never ~2 feeling|feel|felt|feels ~2 well|great|good|right|myself",
         "under the weather", "out of sorts", "run down", "38.*|39.*|40.*",
+        # rigors described in plain words: "I keep sweating and shaking", "got the shakes", "teeth chattering"
+        "sweating|sweaty|sweats|clammy ~3 shaking|shakes|shaky|trembling|shivering",
+        "shaking|shakes|shaky|trembling ~3 sweating|sweaty|sweats|clammy", "the shakes", "teeth ~1 chattering",
         "i ~1 feel|felt|am|be ~1 very|really|so? hot|boiling|clammy|feverish"),
         veto_sentence=("not weak", "not unwell", "not ill", "not poorly", "not sick", "not faint", "not dizzy",
                        "sick of", "sick and tired", "sick about", "sick to death", "feel sick thinking", "hot and cold therapy",
@@ -598,7 +614,8 @@ CONCEPTS: Tuple[Concept, ...] = (
     Concept("pop", (
         "pop|popped|popping|snap|snapped|snapping|twang|twanged|pinged|gunshot|whip|whipped|whiplash",
         "heard|felt|loud|sudden|big|massive ~2 bang|crack|cracking|rip|ripping|tear|tearing|ping|thud",
-        "bang|crack|rip|tear|ping ~1 sound|noise"),
+        "bang|crack|rip|tear|ping ~1 sound|noise",
+        "gave|give|gives|went|goes ~1 way ~3 crack|bang|snap|pop|ping|twang"),
         anchor="foot",
         veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
                       "songs corn at_me shut concert concerts quiz star stars gig socket sockets tart tarts group "
@@ -609,7 +626,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "popped in to", "popped in for", "pop in at", "pop in when", "pop in next", "whenever", "clicks", "clicking", "crack my",
                        "cracking my", "crick", "all the time", "sometimes", "usually", "crack in", "cracks in",
                        "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my", "firework",
-                       "fireworks"),
+                       "fireworks", "just a balloon", "only a balloon", "just the balloon", "kids' balloon",
+                       "kid's balloon", "kids balloon", "a balloon at", "bubble wrap", "champagne", "cork", "popcorn"),
         things=True),
     Concept("kicked", (
         "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
@@ -617,7 +635,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
         "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break"),
         anchor="foot",
-        veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage"),
+        veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage #num "
+                      "steps the_gym the_road the_ground the_trails the_track the_shops the_pavement my_goal my_steps"),
         veto_prev=_fs("steroid cortisone booster flu vaccine covid given another injection a an"),
         veto_sentence=("hit the wall", "hit a wall", "hit my pb", "hit my target", "kicked off", "kick off",
                        "a shot of", "steroid shot", "cortisone shot", "flu shot"),
@@ -629,6 +648,13 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_sentence=("worried", "afraid", "scared", "fear", "risk", "avoid", "prevent", "prevention", "might",
                        "could", "may", "chance", "how to", "don't want", "dont want"),
         unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst"), things=True),
+    # A palpable gap or dent in the tendon above the heel (AFP: palpable defect, Thompson test).
+    Concept("tendon_gap", (
+        "gap|dent|dip|hollow|indent|indentation ~4 achilles|tendon|heel|ankle|calf",
+        "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation"),
+        veto_sentence=("gap between", "gap in my training", "gap in training", "dip in mileage", "dip in form",
+                       "dip in training", "dip in performance", "toe gap", "arch"),
+        things=True),
     Concept("sudden", ("sudden|suddenly|instantly|immediately", "all of a sudden", "out of nowhere",
                        "out of the blue", "just like that")),
     Concept("cannot_tiptoe", (
@@ -667,7 +693,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "bleed|bleeds|bled|redder|reddening|reddened|pink|pinker|hotter|warmer|puffy|raw",
         "patch|spot|area|mark|hole ~5 not ~2 heal|healing|healed|close|closing|closed",
         "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
-        "cut|cuts",
+        "cut|cuts", "hole|holes ~3 skin|heel|heels|foot|sole|soles",
         "broken|cracked|split|open|peeling ~1 skin", "skin ~2 broken|split|cracked|open|peeling|breaking",
         "crack|cracks|cracked|fissure|fissures|split ~2 heel|heels|skin|foot|sole",
         "stood|stepped|trod ~1 on ~1 a|some ~1 nail|glass|pin|tack|drawing|something|thorn|shell|stone|lego"),
@@ -733,7 +759,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "aching|throbs|throbbing|agony",
         "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",
         "day ~1 and ~1 night", "even ~3 rest|resting|sitting|lying|still|sleeping"),
-        veto_prev=_fs("after from"),
+        veto_prev=_fs("after from"), negatable_tail=True,
         veto_sentence=("after rest", "after resting", "after sitting", "rest of", "rest helps", "resting helps",
                        "better with rest", "better when i rest", "eases with rest", "eases when i rest",
                        "fine at rest", "fine when i rest", "ok at rest", "fine at night", "ok at night",
@@ -788,7 +814,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "stilettos", "pair of heels", "put heels on"),
         unveto_sentence=("both heels", "both my heels", "both of my heels", "heels both")),
     Concept("morning_stiffness", (
-        f"{STIFF} ~12 {MORNING}|first", f"{STIFF} ~12 {GET_UP}", f"{MORNING} ~12 {STIFF}", f"{GET_UP} ~12 {STIFF}"),
+        f"{STIFF} ~12 {MORNING}|first", f"{STIFF} ~12 {GET_UP}", f"{MORNING} ~12 {STIFF}", f"{GET_UP} ~12 {STIFF}",
+        f"{STIFF} ~8 lunch|lunchtime|midday|noon|elevenses"),
         acute=False,
         veto_sentence=("few minutes", "couple of minutes", "couple minutes", "first few steps", "few steps",
                        "a minute", "a few mins", "few mins", "quickly", "soon eases", "soon wears off",
@@ -810,7 +837,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "knee|knees|hip|hips|spine|neck|hand|hands|finger|fingers|wrist|wrists|shoulder|shoulders|elbow|elbows|"
         "jaw|buttock|buttocks|sacroiliac|joints|joint",
         "lower|my|low ~1 back", "back ~1 pain|ache|aches|stiffness|is|hurts|stiff",
-        "sausage ~1 toe|toes|finger|fingers", "swollen ~1 finger|fingers|toe|toes"),
+        "sausage ~1 toe|toes|finger|fingers", "swollen ~1 finger|fingers|toe|toes",
+        "knuckle|knuckles",
+        "swollen|puffy|stiff|inflamed ~2 ankles|toes|fingers|hands|wrists",
+        "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed"),
         acute=False,
         veto_next=_fs("of"),
         veto_prev=_fs("other on second hand-"),
@@ -853,7 +883,7 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
              "BRIEF emergency row: hot red swollen foot with fever or feeling unwell (infection)"),
     FlagRule("cannot_bear_weight_after_injury", (("injury", "cannot_bear_weight"),),
              "BRIEF emergency row; Ottawa ankle and foot rules: unable to bear weight for four steps after injury"),
-    FlagRule("achilles_rupture", (("pop",), ("kicked",), ("ruptured",), ("sudden", "cannot_tiptoe")),
+    FlagRule("achilles_rupture", (("pop",), ("kicked",), ("ruptured",), ("tendon_gap",), ("sudden", "cannot_tiptoe")),
              "BRIEF urgent row: sudden pop or 'kicked' feeling at the back of the heel; AFP"),
     FlagRule("diabetic_foot_wound", (("diabetes", "foot_wound"),),
              "BRIEF urgent row; NICE NG19: diabetes with ulcer, wound, infection, redness, warmth or swelling"),
@@ -930,6 +960,10 @@ class _Message:
             return False
         if "?" in words[-1]:
             return True
+        if "," in words:  # a trailing tag question typed without "?": "reactive arthritis, is that a thing"
+            tail = words[len(words) - words[::-1].index(","):]
+            if len(tail) > 1 and tail[0] in AUX_WORDS and tail[1] in AUX_SUBJECTS:
+                return True
         if words[0] in WH_WORDS:
             return True
         return words[0] in AUX_WORDS and len(words) > 1 and words[1] in AUX_SUBJECTS
@@ -1049,6 +1083,9 @@ class _Message:
             return "question"
         if any(f" {h} " in original for h in ("what if", "in case", "if ever", "supposing", "hypothetically")):
             return "hypothetical"
+        prefix = " " + " ".join(words[:rel]) + " "
+        if any(f" {h} " in prefix for h in REPORTED_QUESTION):
+            return "hypothetical"
         fear = {"worried", "worry", "afraid", "scared", "fear", "concerned", "anxious", "avoid", "prevent"}
         modal = {"might", "could", "may", "will", "would", "gonna", "wo"}
         if before & fear and before & modal:
@@ -1089,6 +1126,9 @@ class _Message:
         sent = toks[start].sent
         nxt = [t for t in toks[end:end + 2] if t.sent == sent]
         prv = [t for t in toks[max(0, start - 2):start] if t.sent == sent]
+        if nxt and "#num" in concept.veto_next and (nxt[0].lower.replace(",", "").replace(".", "").isdigit()
+                                                      or nxt[0].lower.rstrip("k").isdigit()):
+            return True  # "trying to hit 15,000 steps", "hit 10k"
         if nxt and (nxt[0].lower in concept.veto_next or
                     (len(nxt) > 1 and f"{nxt[0].lower}_{nxt[1].lower}" in concept.veto_next)):
             return True
@@ -1100,6 +1140,9 @@ class _Message:
         if concept.things and self.about_thing(start, end):
             return True
         if concept.needs_long_duration and not self.long_duration(sent):
+            return True
+        if concept.negatable_tail and any(t.lower in ("never", "not", "no", "n't", "without", "nt")
+                                          for t in toks[max(start, end - 3):end - 1]):
             return True
         if concept.veto_sentence and self.has_phrase(sent, concept.veto_sentence):
             return not (concept.unveto_sentence and self.has_phrase(sent, concept.unveto_sentence))
@@ -1190,7 +1233,20 @@ class _Message:
         """'used to', 'years ago' ... in the concept's own clause: an old event, not a new one."""
         lo, hi = self.clause(start)
         joined = " " + " ".join(t.lower for t in self.toks[lo:hi]) + " "
-        return any(f" {marker} " in joined for marker in HISTORY_MARKERS) or self.recovered_past(start)
+        for contrast in (" where it used to ", " where there used to ", " which used to ", " that used to "):
+            joined = joined.replace(contrast, " ")  # "a dip where it used to feel solid" describes now
+        return (any(f" {marker} " in joined for marker in HISTORY_MARKERS) or self.recovered_past(start)
+                or self.recovered_later(start))
+
+    def recovered_later(self, start: int) -> bool:
+        """'I had foot drop after an operation but it recovered fully years ago': a recovery after the finding in
+        the same sentence, with a past-time marker after the finding. A finding after the recovery stays new."""
+        sent = self.toks[start].sent
+        after = [t for t in self.toks[start:] if t.sent == sent]
+        joined = " " + " ".join(t.lower for t in after) + " "
+        if not (any(f" {marker} " in joined for marker in HISTORY_MARKERS) or PAST_TIME_RE.search(joined)):
+            return False
+        return any(a > start and self.toks[a].sent == sent for a, _ in self._spans("recovery", RECOVERY_PATTERNS))
 
     # occurrences -------------------------------------------------------------------------------------------
     @property

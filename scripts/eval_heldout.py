@@ -51,6 +51,21 @@ async def predict(model: Path, texts: List[str]) -> List[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
+def threshold_sweep(confidences: List[Tuple[str, str, float]]) -> List[dict]:
+    """For each candidate clarifying threshold: right answers kept, wrong-topic answers left, clarifications."""
+    rows = []
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+        answered = [(gold, pred) for gold, pred, conf in confidences if conf >= threshold and pred != "nlu_fallback"]
+        rows.append({
+            "threshold": threshold,
+            "correct": sum(gold == pred for gold, pred in answered),
+            "wrong_topic": sum(gold != pred and gold.startswith("ask_") and pred.startswith("ask_")
+                               for gold, pred in answered),
+            "clarified": len(confidences) - len(answered),
+        })
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "models" / "heel.tar.gz"))
@@ -75,6 +90,9 @@ def main() -> int:
             errors.append({"text": item["text"], "gold": gold, "predicted": pred,
                            "confidence": round(result["intent"].get("confidence", 0.0), 3),
                            "wrong_topic": is_wrong_topic})
+    # What a stricter clarifying threshold would do: confidences of the top intent, right and wrong.
+    confidences = [(item["intent"], result["intent"]["name"], result["intent"].get("confidence", 0.0))
+                   for item, result in zip(items, results)]
     total = len(pairs)
     education = sum(1 for gold, _ in pairs if gold.startswith("ask_"))
     accuracy = sum(gold == pred for gold, pred in pairs) / total
@@ -92,6 +110,7 @@ def main() -> int:
         "fallbacks": sum(1 for _, pred in pairs if pred == "nlu_fallback"),
         "per_intent": dict(sorted(per_intent.items())),
         "errors": errors,
+        "threshold_sweep": threshold_sweep(confidences),
     }
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, indent=2))

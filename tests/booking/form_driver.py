@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking
 
-DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain" / "booking.yml"
+DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 DOMAIN: Dict[str, Any] = yaml.safe_load(DOMAIN_FILE.read_text())
 VALIDATORS = {"booking_form": booking.ValidateBookingForm, "handoff_form": booking.ValidateHandoffForm}
 ASK_ACTIONS = {cls().name(): cls for cls in booking.AskAction.__subclasses__()}

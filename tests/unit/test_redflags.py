@@ -506,6 +506,41 @@ MORE_SILENT = [
     'both heels hurt but I have no stiffness and no other joint pain',
 ]
 
+# Session 2: reported questions, tag questions without "?", and "hit" meaning reaching a number.
+SESSION2_FIRES = [
+    ("felt like i was hit by a stone at the back of my heel and cant push off", "achilles_rupture"),
+    ("i have psoriasis and both heels are stiff every morning, is that normal", "inflammatory_pattern"),
+    ("the nurse checked my sugar and I'm diabetic, now there's an open sore on my heel", "diabetic_foot_wound"),
+    ("was out on a run when something hit the back of my ankle, heard a snap and now I can't stand on tiptoe",
+     "achilles_rupture"),
+    ("my heel is swollen and red and hot, I've got the shakes and feel clammy", "hot_swollen_foot_fever"),
+    ("foot is puffy and angry looking, been shivering and sweaty all afternoon", "hot_swollen_foot_fever"),
+    ("jumping at netball my ankle went with a bang and there's a dent in the tendon now", "achilles_rupture"),
+    ("there is a dip in my achilles where it used to feel solid, happened at squash today", "achilles_rupture"),
+    ("type 2 diabetic, found a small hole on the sole of my foot this morning", "diabetic_foot_wound"),
+    ("both my heels are stiff until about midday and my wrists are swollen", "inflammatory_pattern"),
+    ("heels on both sides stiff till lunch every day and my knuckles ache and swell", "inflammatory_pattern"),
+]
+SESSION2_SILENT = [
+    "the physio asked whether I had gout in the family, why would that matter for my heel",
+    "my doctor wants to test me for arthritis because of my heel, what would that show",
+    "ankylosing spondylitis and heel pain, is that a thing",
+    "plantar fasciitis from diabetes, is that even a thing",
+    "I've been trying to hit 12,000 steps every day and my heels ache in the evening",
+    "aiming to hit 10k steps daily, heel is a bit sore after",
+    "hit the gym hard this week and now my heel is sore when I get up",
+    "would it be serious if my achilles made a snapping noise?",
+    "what would it mean if my foot went numb during a run",
+    "I had a melanoma removed in 2019 and I'm fine now, my heel aches after long walks but never at night",
+    "my heel is only sore when I'm up and about, not at rest",
+    "I broke my heel falling off a ladder but it healed well years ago, now it's just stiff after runs",
+    "had weakness in my foot after a slipped disc but that recovered completely last year",
+    "there's a gap in my training log because of my heel, how do I restart",
+    "my daughter painted my toenails purple, my heel still aches after parkrun",
+    "something went pop behind me, only a balloon at the party, my heel is just its usual sore self",
+]
+MORE_FIRES += SESSION2_FIRES
+MORE_SILENT += SESSION2_SILENT
 POSITIVE += MORE_FIRES
 SILENT += MORE_SILENT
 
