@@ -3,6 +3,7 @@
 HeelEntityExtractor: turns the entity ruler's matches into entities whose value is the canonical id.
 RedFlagOverride: runs the deterministic red-flag detector on every message, after the classifiers, and forces the
 intent to `red_flag` when it fires, so safety never depends on the statistical model being right.
+AspectRouter: applies the aspect rule of docs/labels.md (nlp/aspects.yml) to a condition intent.
 """
 from __future__ import annotations
 
@@ -99,4 +100,48 @@ class RedFlagOverride(GraphComponent):
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AspectRouter(GraphComponent):
+    """After DIET, before FallbackClassifier: a condition intent becomes the aspect the visitor asked about
+    (docs/labels.md, nlp/aspects.yml). The confidence is kept, so the fallback threshold still applies."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "AspectRouter":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from nlu_components import aspects
+
+        table = aspects.load_table()
+        for message in messages:
+            text = message.get(TEXT)
+            intent = message.get(INTENT) or {}
+            if not text or text.startswith("/") or intent.get("name") not in table.condition_intents:
+                continue
+            ranking = message.get(INTENT_RANKING_KEY, [])
+            target = aspects.reroute(intent.get("name"), ranking,
+                                     aspects.aspect_candidates(text, message.get(ENTITIES, []), table), table)
+            if target is None:
+                continue
+            # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.
+            top = intent.get("confidence", 0.0)
+            was = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == target), 0.0)
+            routed = {"name": target, "confidence": top, "routed_from": intent.get("name")}
+            swapped = [{"name": r.get("name"), "confidence": was if r.get("name") == intent.get("name") else
+                        r.get("confidence", 0.0)} for r in ranking if r.get("name") != target]
+            message.set(INTENT, routed, add_to_output=True)
+            message.set(INTENT_RANKING_KEY,
+                        [{"name": target, "confidence": top}] + sorted(swapped, key=lambda r: -r["confidence"]),
+                        add_to_output=True)
         return messages

@@ -1,0 +1,60 @@
+"""Aspect routing (docs/labels.md): the aspect asked about decides the intent, a named condition picks the note.
+
+Pure functions over a cue table read from nlp/aspects.yml; the Rasa component that applies them is
+`nlu_components.heel_nlu.AspectRouter`. Nothing here runs at import.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+TABLE_PATH = Path(__file__).resolve().parent.parent / "nlp" / "aspects.yml"
+
+
+@dataclass(frozen=True)
+class AspectTable:
+    condition_intents: frozenset
+    treatment_intents: Mapping[str, str]
+    cues: Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]
+
+
+@lru_cache(maxsize=4)
+def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    cues = tuple((intent, tuple(re.compile(p, re.IGNORECASE) for p in patterns))
+                 for intent, patterns in raw["cues"].items())
+    return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues)
+
+
+def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
+    """Aspect intents the message asks about: named treatments first, then cue phrases (each once)."""
+    found: List[str] = []
+    for entity in entities:
+        intent = table.treatment_intents.get(str(entity.get("value"))) if entity.get("entity") == "treatment" else None
+        if intent and intent not in found:
+            found.append(intent)
+    for intent, patterns in table.cues:
+        if intent not in found and any(p.search(text or "") for p in patterns):
+            found.append(intent)
+    return found
+
+
+def reroute(top_intent: Optional[str], ranking: Sequence[Mapping], candidates: Sequence[str],
+            table: AspectTable) -> Optional[str]:
+    """The aspect intent to answer with instead of a condition overview, or None to keep the classifier's choice.
+
+    Only a condition intent is rerouted, and only to an aspect the classifier itself ranked (so a cue word in an
+    unrelated sense, far down the ranking, cannot take over). Among several aspects the classifier's favourite wins.
+    """
+    if top_intent not in table.condition_intents or not candidates:
+        return None
+    positions: Dict[str, int] = {str(item.get("name")): i for i, item in enumerate(ranking)}
+    ranked = [c for c in candidates if c in positions]
+    if not ranked:
+        return None
+    return min(ranked, key=lambda c: positions[c])

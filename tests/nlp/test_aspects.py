@@ -1,0 +1,79 @@
+"""The aspect rule (docs/labels.md) as applied by nlu_components.aspects and the AspectRouter component."""
+import pytest
+
+from nlu_components import aspects
+
+
+@pytest.fixture(scope="module")
+def table():
+    return aspects.load_table()
+
+
+def ranking(*names):
+    return [{"name": name, "confidence": round(0.9 - i * 0.1, 2)} for i, name in enumerate(names)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my doc says stress fracture, how long will I be off running", "ask_recovery_time"),
+    ("severs in my boy, will he grow out of it", "ask_recovery_time"),
+    ("when can I race again with plantar fasciitis", "ask_recovery_time"),
+    ("what are the signs of fat pad atrophy", "ask_symptoms"),
+    ("how would I know it's a trapped nerve", "ask_symptoms"),
+    ("do I need an MRI for an achilles problem", "ask_diagnosis"),
+    ("best stretches for plantar fasciitis?", "ask_exercises"),
+    ("how do I stop it coming back once the achilles settles", "ask_prevention"),
+])
+def test_cue_phrases(table, text, expected):
+    assert expected in aspects.aspect_candidates(text, [], table)
+
+
+def test_treatment_entities_come_first(table):
+    entities = [{"entity": "treatment", "value": "shockwave"}, {"entity": "condition", "value": "plantar_fasciitis"}]
+    found = aspects.aspect_candidates("is shockwave worth it for PF, and how long till it works", entities, table)
+    assert found[0] == "ask_shockwave" and "ask_recovery_time" in found
+
+
+@pytest.mark.parametrize("text", [
+    "what is plantar fasciitis exactly",
+    "is a heel spur the same as plantar fasciitis",
+    "my son's heels hurt after football, is it Sever's",
+    "my daughter was just diagnosed with Sever's disease, what actually is it",
+])
+def test_plain_condition_questions_have_no_aspect(table, text):
+    assert aspects.aspect_candidates(text, [], table) == []
+
+
+def test_reroutes_a_condition_intent_to_the_aspect_the_classifier_ranked(table):
+    target = aspects.reroute("ask_stress_fracture", ranking("ask_stress_fracture", "ask_symptoms", "ask_recovery_time"),
+                             ["ask_recovery_time", "ask_symptoms"], table)
+    assert target == "ask_symptoms"  # both asked about: the classifier's favourite aspect wins
+
+
+def test_never_reroutes_other_intents_or_to_unranked_aspects(table):
+    assert aspects.reroute("ask_physiotherapy", ranking("ask_physiotherapy", "ask_recovery_time"),
+                           ["ask_recovery_time"], table) is None
+    assert aspects.reroute("ask_achilles", ranking("ask_achilles", "ask_symptoms"), ["ask_exercises"], table) is None
+    assert aspects.reroute("ask_achilles", ranking("ask_achilles"), [], table) is None
+    assert aspects.reroute(None, [], ["ask_exercises"], table) is None
+
+
+def test_component_keeps_confidence_and_ranking():
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu_components.heel_nlu import AspectRouter
+
+    message = Message(data={TEXT: "got told its a heel stress fracture, how long am I out for",
+                            INTENT: {"name": "ask_stress_fracture", "confidence": 0.81},
+                            INTENT_RANKING_KEY: ranking("ask_stress_fracture", "ask_causes", "ask_recovery_time")})
+    AspectRouter().process([message])
+    assert message.get(INTENT) == {"name": "ask_recovery_time", "confidence": 0.81, "routed_from": "ask_stress_fracture"}
+    ranked = message.get(INTENT_RANKING_KEY)
+    assert ranked[0] == {"name": "ask_recovery_time", "confidence": 0.81}
+    assert {r["name"]: r["confidence"] for r in ranked[1:]} == {"ask_causes": 0.8, "ask_stress_fracture": 0.7}
+    assert [r["confidence"] for r in ranked] == sorted((r["confidence"] for r in ranked), reverse=True)
+
+    button = Message(data={TEXT: "/ask_stress_fracture", INTENT: {"name": "ask_stress_fracture", "confidence": 1.0},
+                           INTENT_RANKING_KEY: ranking("ask_stress_fracture", "ask_recovery_time")})
+    AspectRouter().process([button])
+    assert button.get(INTENT)["name"] == "ask_stress_fracture"
