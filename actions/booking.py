@@ -33,8 +33,6 @@ logger = logging.getLogger(__name__)
 
 REQUESTED_SLOT = "requested_slot"
 # An education question asked in the middle of a form is answered by the rules, then the form asks again.
-DIGRESSION_INTENTS = {"more_info", "bot_challenge"}
-DIGRESSION_CONFIDENCE = 0.8
 # After an emergency or same-day alert a booking is still possible (follow-up physio), but urgent care comes first.
 URGENT_CARE_LEVELS = {"emergency", "urgent"}
 
@@ -163,8 +161,7 @@ class RequestFormValidation(FormValidationAction, ABC):
         if not requested or requested not in tracker.slots_to_validate():
             return None
         intent, confidence = _latest_intent(tracker)
-        if intent and (intent.startswith("ask_") or intent in DIGRESSION_INTENTS) and \
-                confidence > DIGRESSION_CONFIDENCE:
+        if logic.is_digression(intent, confidence, (tracker.latest_message or {}).get("text") or ""):
             return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
         return None
 

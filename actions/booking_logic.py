@@ -17,6 +17,8 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from actions.answer_parsing import looks_like_question
+
 DEFAULT_REGION = "GB"
 MAX_NAME_CHARS = 80
 MAX_NAME_WORDS = 6
@@ -705,3 +707,22 @@ def idempotency_key(conversation_id: str, submission_id: Optional[str], fields: 
     stores one request; a corrected request (different content) is a new one."""
     material = "\x1f".join([conversation_id, submission_id or "", content_fingerprint(fields)])
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+DIGRESSION_INTENTS = frozenset({"more_info", "bot_challenge"})
+DIGRESSION_CONFIDENCE = 0.8
+
+
+def is_digression(intent: Optional[str], confidence: float, text: str) -> bool:
+    """Whether a message typed while a booking question is open asks something instead of answering it.
+
+    The classifier must be sure it is a question (an education intent, "tell me more", "are you a bot") AND the
+    text must read like one or be a button: a name such as "Alex" can look like anything to the classifier, and an
+    answer must never be swallowed as a question (found when new training data made "Alex Walker" a topic).
+    """
+    if not intent or confidence <= DIGRESSION_CONFIDENCE:
+        return False
+    if not (intent.startswith("ask_") or intent in DIGRESSION_INTENTS):
+        return False
+    text = (text or "").strip()
+    return text.startswith("/") or looks_like_question(text)

@@ -234,3 +234,22 @@ def test_idempotency_key_is_stable_and_content_sensitive():
     assert key != logic.idempotency_key("conv-1", "sub-2", fields)
     assert key != logic.idempotency_key("conv-1", "sub-1", {**fields, "name": "Jo"})
     assert len(key) == 64
+
+
+@pytest.mark.parametrize("intent, confidence, text, expected", [
+    ("ask_shockwave", 0.95, "what is shockwave?", True),
+    ("ask_shockwave", 0.95, "/ask_shockwave", True),
+    ("ask_taping", 0.9, "tell me about taping first", True),
+    ("more_info", 0.9, "can you tell me more", True),
+    ("bot_challenge", 0.99, "are you a real person", True),
+    # answers the classifier mistakes for questions stay answers
+    ("ask_orthoses", 0.97, "Alex", False),
+    ("ask_exercises", 0.92, "Alex Walker", False),
+    ("ask_recovery_time", 0.9, "weekday evenings after 6", False),
+    # not sure enough, or not a question intent
+    ("ask_shockwave", 0.5, "what is shockwave?", False),
+    ("inform", 0.99, "what?", False),
+    (None, 0.0, "what is shockwave?", False),
+])
+def test_is_digression(intent, confidence, text, expected):
+    assert logic.is_digression(intent, confidence, text) is expected
