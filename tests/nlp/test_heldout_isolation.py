@@ -1,0 +1,55 @@
+"""Held-out sets are never trained on: no training example repeats a held-out sentence (docs/evaluation.md).
+
+Very short utterances ("hi", "yes", "shockwave?") are allowed to coincide: both writers use the few words there
+are. Anything of four words or more must not appear in training, and long ones must not be near copies either.
+"""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
+
+
+def training_examples():
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    yield path.name, line.strip()[2:]
+
+
+def heldout_texts():
+    for path in sorted(ROOT.glob("tests/heldout*/*.yml")):
+        data = yaml.safe_load(path.read_text())
+        for key in ("utterances", "red_flags", "negated"):
+            for item in data.get(key) or []:
+                if isinstance(item, dict) and "text" in item:
+                    yield f"{path.parent.name}/{path.name}", item["text"]
+
+
+def test_there_are_heldout_sets_and_training_data():
+    assert len(list(heldout_texts())) > 2000 and len(list(training_examples())) > 3000
+
+
+def test_no_heldout_sentence_of_four_words_or_more_is_in_training_data():
+    held = {norm(text): source for source, text in heldout_texts() if len(norm(text).split()) >= 4}
+    leaks = [(name, text, held[norm(text)]) for name, text in training_examples() if norm(text) in held]
+    assert leaks == []
+
+
+def test_no_long_near_copy_of_a_heldout_sentence_in_training_data():
+    held = [(source, text, set(norm(text).split())) for source, text in heldout_texts()]
+    held = [h for h in held if len(h[2]) >= 8]
+    leaks = []
+    for name, text in training_examples():
+        words = set(norm(text).split())
+        if len(words) < 8:
+            continue
+        leaks += [(name, text, source, other) for source, other, hw in held
+                  if len(words & hw) / len(words | hw) >= 0.75]
+    assert leaks == []
