@@ -83,6 +83,32 @@ def threshold_sweep(confidences: List[Tuple[str, str, float]]) -> List[dict]:
     return rows
 
 
+def _top_two(result: dict) -> Tuple[str, float, float]:
+    """The model's own first choice, its confidence and the runner-up's (the fallback's pseudo-intent left out)."""
+    ranking = [r for r in result.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if result["intent"]["name"] not in ("nlu_fallback",) and (not ranking or ranking[0]["name"] != result["intent"]["name"]):
+        ranking = [result["intent"]] + [r for r in ranking if r.get("name") != result["intent"]["name"]]
+    first = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+    return first["name"], first.get("confidence", 0.0), second
+
+
+def ambiguity_sweep(margins: List[Tuple[str, str, float, float]]) -> List[dict]:
+    """Clarify when an education answer wins by less than `margin` over the runner-up (threshold kept at 0.3)."""
+    rows = []
+    for margin in (0.03, 0.1, 0.2, 0.3, 0.4):
+        answered = [(gold, pred) for gold, pred, top, second in margins
+                    if top >= 0.3 and not (pred.startswith("ask_") and top - second < margin)]
+        rows.append({
+            "margin": margin,
+            "correct": sum(gold == pred for gold, pred in answered),
+            "wrong_topic": sum(gold != pred and gold.startswith("ask_") and pred.startswith("ask_")
+                               for gold, pred in answered),
+            "clarified": len(margins) - len(answered),
+        })
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "models" / "heel.tar.gz"))
@@ -110,6 +136,7 @@ def main() -> int:
     # What a stricter clarifying threshold would do: confidences of the top intent, right and wrong.
     confidences = [(item["intent"], result["intent"]["name"], result["intent"].get("confidence", 0.0))
                    for item, result in zip(items, results)]
+    margins = [(item["intent"], *_top_two(result)) for item, result in zip(items, results)]
     seen = training_texts()
     unseen = [(gold, pred) for (gold, pred), item in zip(pairs, items) if _norm(item["text"]) not in seen]
     total = len(pairs)
@@ -132,6 +159,7 @@ def main() -> int:
         "per_intent": dict(sorted(per_intent.items())),
         "errors": errors,
         "threshold_sweep": threshold_sweep(confidences),
+        "ambiguity_sweep": ambiguity_sweep(margins),
     }
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, indent=2))
