@@ -44,3 +44,21 @@ def test_the_action_alerts_once_and_keeps_the_context(content_db, nlp, monkeypat
     dispatcher = CollectingDispatcher()
     ActionTrackRedFlagContext().run(dispatcher, again, {})
     assert dispatcher.messages == []
+
+
+def test_action_server_pipeline_does_not_pull_in_tensorflow():
+    """The action server loads the spaCy pipeline for cross-turn red flags; thinc would import TensorFlow
+    (about 400 MB) if it could. Checked in a fresh process, where nothing has imported either yet."""
+    import subprocess
+    import sys
+
+    # VmRSS, not ru_maxrss: Linux carries the parent's peak over fork and exec into the child's ru_maxrss.
+    code = ("import re, sys; from actions import red_flag_context as r; nlp = r.pipeline(); "
+            "flags, _ = r.new_flags('there is a blister on my heel', {'has_diabetes': True}, nlp); "
+            "rss = int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024; "
+            "print('tensorflow' in sys.modules, rss, flags)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2])).stdout.split(None, 2)
+    assert out[0] == "False"
+    assert int(out[1]) < 300  # MB; about 150 without TensorFlow, 500+ with it
+    assert "diabetic_foot_wound" in out[2]  # the pipeline still works
