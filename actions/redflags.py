@@ -487,6 +487,7 @@ class Concept:
     transient: bool = False  # cancelled when a benign cause and a recovery go with it ("cold in the snow, warmed up")
     needs_long_duration: bool = False  # counts only with LONG_DURATION_RE in this or the next sentence
     negatable_tail: bool = False  # "hurts after running, never at night": a negation right before the last word
+    veto_next_number: bool = False  # a number right after the match cancels it: "trying to hit 15,000 steps"
 
 
 def _fs(words: str) -> FrozenSet[str]:
@@ -635,8 +636,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
         "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break"),
         anchor="foot",
-        veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage #num "
+        veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage "
                       "steps the_gym the_road the_ground the_trails the_track the_shops the_pavement my_goal my_steps"),
+        veto_next_number=True,
         veto_prev=_fs("steroid cortisone booster flu vaccine covid given another injection a an"),
         veto_sentence=("hit the wall", "hit a wall", "hit my pb", "hit my target", "kicked off", "kick off",
                        "a shot of", "steroid shot", "cortisone shot", "flu shot"),
@@ -1126,8 +1128,7 @@ class _Message:
         sent = toks[start].sent
         nxt = [t for t in toks[end:end + 2] if t.sent == sent]
         prv = [t for t in toks[max(0, start - 2):start] if t.sent == sent]
-        if nxt and "#num" in concept.veto_next and (nxt[0].lower.replace(",", "").replace(".", "").isdigit()
-                                                      or nxt[0].lower.rstrip("k").isdigit()):
+        if nxt and concept.veto_next_number and nxt[0].lower.replace(",", "").replace(".", "").rstrip("k").isdigit():
             return True  # "trying to hit 15,000 steps", "hit 10k"
         if nxt and (nxt[0].lower in concept.veto_next or
                     (len(nxt) > 1 and f"{nxt[0].lower}_{nxt[1].lower}" in concept.veto_next)):

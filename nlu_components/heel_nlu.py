@@ -19,6 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components import aspects
+
 ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 # Entity-ruler ids that differ from the content topic ids they stand for.
 CONDITION_ALIASES = {"enthesitis": "inflammatory_heel_pain", "haglund": "achilles_tendinopathy",
@@ -31,20 +33,24 @@ def _doc(message: Message) -> Optional[Any]:
     return message.get(SPACY_DOCS[TEXT])
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class HeelEntityExtractor(GraphComponent):
+class _RuleComponent(GraphComponent):
+    """What the project's components share: nothing to train, nothing to persist, they read the spaCy doc."""
+
     @classmethod
     def required_components(cls) -> List[type]:
         return [SpacyNLP]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "HeelEntityExtractor":
+               execution_context: ExecutionContext) -> "_RuleComponent":
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class HeelEntityExtractor(_RuleComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             doc = _doc(message)
@@ -64,19 +70,7 @@ class HeelEntityExtractor(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagOverride(GraphComponent):
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [SpacyNLP]
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "RedFlagOverride":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
+class RedFlagOverride(_RuleComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         from actions import redflags  # imported lazily: keeps model loading cheap when unused
 
@@ -104,7 +98,7 @@ class RedFlagOverride(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AspectRouter(GraphComponent):
+class AspectRouter(_RuleComponent):
     """After DIET, before FallbackClassifier: a condition intent becomes the aspect the visitor asked about
     (docs/labels.md, nlp/aspects.yml). The confidence is kept, so the fallback threshold still applies."""
 
@@ -112,17 +106,7 @@ class AspectRouter(GraphComponent):
     def required_components(cls) -> List[type]:
         return []
 
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "AspectRouter":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
     def process(self, messages: List[Message]) -> List[Message]:
-        from nlu_components import aspects
-
         table = aspects.load_table()
         for message in messages:
             text = message.get(TEXT)

@@ -51,6 +51,7 @@ def test_action_server_pipeline_does_not_pull_in_tensorflow():
     (about 400 MB) if it could. Checked in a fresh process, where nothing has imported either yet."""
     import subprocess
     import sys
+    from pathlib import Path
 
     # VmRSS, not ru_maxrss: Linux carries the parent's peak over fork and exec into the child's ru_maxrss.
     code = ("import re, sys; from actions import red_flag_context as r; nlp = r.pipeline(); "
@@ -58,7 +59,7 @@ def test_action_server_pipeline_does_not_pull_in_tensorflow():
             "rss = int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024; "
             "print('tensorflow' in sys.modules, rss, flags)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2])).stdout.split(None, 2)
+                         cwd=str(Path(__file__).resolve().parents[2])).stdout.split(None, 2)
     assert out[0] == "False"
     assert int(out[1]) < 300  # MB; about 150 without TensorFlow, 500+ with it
     assert "diabetic_foot_wound" in out[2]  # the pipeline still works

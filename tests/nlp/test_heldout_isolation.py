@@ -3,24 +3,14 @@
 Very short utterances ("hi", "yes", "shockwave?") are allowed to coincide: both writers use the few words there
 are. Anything of four words or more must not appear in training, and long ones must not be near copies either.
 """
-import re
 from pathlib import Path
 
 import yaml
 
+from scripts.eval_heldout import normalise as norm
+from scripts.eval_heldout import training_examples
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def norm(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
-
-
-def training_examples():
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text()).get("nlu", []):
-            for line in (block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    yield path.name, line.strip()[2:]
 
 
 def heldout_texts():
