@@ -190,7 +190,7 @@ RECOVERY_PATTERNS = (  # token patterns (see _Pattern); a not/never just before 
 # near the finding and a stated recovery after it are needed; "hasn't warmed up" or "still numb" keeps the flag.
 BENIGN_CAUSE_PATTERNS = (
     "snow|snowy|snowing|rain|rainy|raining|sleet|frost|frosty|puddle|puddles|winter|outside|outdoors|swim|"
-    "swimming|pool|sea|aircon|fridge|freezer",
+    "swimming|pool|sea|lido|plunge|paddling|paddle|aircon|fridge|freezer",
     "cold|freezing|wet|chilly ~1 weather|day|morning|night|floor|floors|tiles|water",
     "bus stop", "air con|conditioning", "ice bath",
     "sitting|sat|sit|kneeling|knelt|kneel|squatting|squatted|squat|crouching|crouched|cross-legged|driving|"
@@ -200,7 +200,8 @@ BENIGN_CAUSE_PATTERNS = (
     "tight ~1 laces|shoes|boots|socks|trainers", "laces ~2 tight",
 )
 TRANSIENT_RECOVERY_PATTERNS = (  # declarative only: "came back"/"a minute later" alone can mean it recurred
-    "warmed|warming ~1 up|back|again", "warm|normal|fine|ok|okay|pink|better ~1 again",
+    "warmed|warming ~1 up|back|again", "warm|warms ~1 up ~1 quickly|fast|soon|again|straight",
+    "warm|normal|fine|ok|okay|pink|better ~1 again", "look|looks|looked ~1 normal|fine|ok|okay",
     "back ~1 to ~1 normal", "normal|fine|ok|okay ~1 now|afterwards|after|within|straight",
     "normal|fine|ok|okay ~3 later", "feeling|sensation|colour|color|circulation ~2 came|come ~1 back",
     "came back ~1 to ~1 normal", "went|gone|goes ~1 away", "wore|worn|wears ~1 off", "recovered",
@@ -616,7 +617,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "pop|popped|popping|snap|snapped|snapping|twang|twanged|pinged|gunshot|whip|whipped|whiplash",
         "heard|felt|loud|sudden|big|massive ~2 bang|crack|cracking|rip|ripping|tear|tearing|ping|thud",
         "bang|crack|rip|tear|ping ~1 sound|noise",
-        "gave|give|gives|went|goes ~1 way ~3 crack|bang|snap|pop|ping|twang"),
+        "gave|give|gives|went|goes ~1 way ~3 crack|bang|snap|pop|ping|twang",
+        "went|go|goes|going ~1 ping|pop|snap|twang|bang|crack"),
         anchor="foot",
         veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
                       "songs corn at_me shut concert concerts quiz star stars gig socket sockets tart tarts group "
@@ -653,6 +655,7 @@ CONCEPTS: Tuple[Concept, ...] = (
     # A palpable gap or dent in the tendon above the heel (AFP: palpable defect, Thompson test).
     Concept("tendon_gap", (
         "gap|dent|dip|hollow|indent|indentation ~4 achilles|tendon|heel|ankle|calf",
+        "gap|dent|dip|hollow|indent|indentation ~3 feel|felt|touch ~3 achilles|tendon|heel|ankle|calf",
         "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation"),
         veto_sentence=("gap between", "gap in my training", "gap in training", "dip in mileage", "dip in form",
                        "dip in training", "dip in performance", "toe gap", "arch"),
@@ -774,6 +777,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "lost|losing|dropped|dropping|shed|shedding ~3 weight|kilos|kilo|kg|kgs|pounds|lbs|stone|stones|pound|"
         "weight",
         "weight|weightloss|weight-loss ~1 loss", "weightloss", "weight ~2 dropped|dropping|falling|fallen|gone",
+        "weight ~2 going|gone|went|coming|come ~1 down|off",
         "clothes ~2 loose|hanging|baggy"),
         acute=False,
         veto_prev=_fs("to"),
@@ -845,7 +849,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed"),
         acute=False,
         veto_next=_fs("of"),
-        veto_prev=_fs("other on second hand-"),
+        veto_prev=_fs("on second hand-"),
         veto_sentence=("back of", "on the other hand", "hand towel", "second hand", "hand wash", "by hand",
                        "hand in", "ankle joint", "joint mobilisation", "joint mobilization", "hip flexor",
                        "knee high", "knee-high", "knee socks", "neck of the", "back to", "back in", "came back",

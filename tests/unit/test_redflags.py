@@ -400,6 +400,13 @@ MORE_FIRES = [
     ("the heel pain doesn't go away even at rest and I have lost weight without trying", 'night_pain_systemic'),
     ("diabetic and my heel has a cut that won't heal", 'diabetic_foot_wound'),
     ('sudden weakness in my leg and my foot flops', 'new_neuro_deficit'),
+    # session 3 (v5 first look), our own phrasings: "went ping/pop", a dip further from "tendon",
+    # "weight is going down", "other joints" after "both heels"
+    ("felt something go pop at the back of my ankle playing squash and now I can't push off", 'achilles_rupture'),
+    ("my achilles went snap on the stairs this morning", 'achilles_rupture'),
+    ("there is a hollow you can actually feel just above my heel in the tendon since last night", 'achilles_rupture'),
+    ("heel aches all night long and my weight keeps going down though I eat normally", 'night_pain_systemic'),
+    ("both heels are stiff for a couple of hours after I get up and my other joints are sore too", 'inflammatory_pattern'),
 ]
 MORE_SILENT = [
     "my heel is a bit swollen after my long run but otherwise I'm fine",
@@ -798,6 +805,13 @@ TRANSIENT_BENIGN = [  # transient sensation with a benign cause, gone again
     "my foot went dead after sitting on it on the train, it was fine a minute later",
     "foot went numb on a long drive, fine after I got out and walked it off",
     "toes were blue with cold after the rain but pink again after a bath",
+    # session 3 (v5 first look): "warm up quickly" / "look normal" are recoveries too
+    "my toes go icy after a cold plunge at the lido but they warm up fast and look fine",
+    # a dip or gap that is not in the tendon
+    "there's been a dip in my pace since my heel started hurting",
+    "took a dip in the sea, my achilles was sore after",
+    "had a gap of two weeks off running and my heel still aches",
+    "feet turned cold and a bit white after paddling in the sea, they looked normal again after ten minutes",
 ]
 TRANSIENT_GUARDS = [  # same causes, but the sensation stayed or came back
     ("My feet got cold in the snow and they still haven't warmed up hours later and look white", "cold_pale_foot"),
