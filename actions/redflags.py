@@ -643,6 +643,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_next_number=True,
         veto_prev=_fs("steroid cortisone booster flu vaccine covid given another injection a an"),
         veto_sentence=("hit the wall", "hit a wall", "hit my pb", "hit my target", "kicked off", "kick off",
+                       "going to explode", "gonna explode", "going to burst", "gonna burst", "going to fall off",
+                       "gonna fall off", "going to drop off", "gonna drop off",
                        "a shot of", "steroid shot", "cortisone shot", "flu shot"),
         things=True),
     Concept("ruptured", (
@@ -737,6 +739,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "foot|feet ~1 drop|drops|dropping|slap|slaps|slapping|flops|flopping|floppy|drags|dragging|flapping",
         "drop|dropped ~1 foot", "dropfoot|footdrop|foot-drop|drop-foot",
         "dragging|drag|drags ~1 my|the ~1 foot|leg|toes", "toes|foot ~1 catching|catch|catches",
+        "foot|feet ~2 started|keeps|begun|begin ~1 dropping|dragging|slapping|flopping",
+        "catching|catch|catches|snagging|snag|snags|scuffing|scuff|scuffs ~1 my|the ~1 toes|toe|foot",
         f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~5 foot|toe|toes|ankle|it|them|up",
         "slap|slaps|slapping|slapped ~3 floor|ground|down",
         f"{NEG_ABLE} ~3 lift|raise|pull|move|wiggle ~3 foot|toe|toes|ankle|it|them",
@@ -861,6 +865,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "inflammatory ~1 bowel|arthritis", "ankylosing ~1 spondylitis", "reactive ~1 arthritis",
         "ulcerative ~1 colitis", "crohn|crohns|chron ~1 disease|'s"),
         acute=False, veto_sentence=("family history", "runs in", "ibs", "irritable bowel", "cleared up",
+                                    "no other joints", "no other joint", "only in one foot", "only one foot",
+                                    "only in one heel", "only one heel", "just one heel", "just one foot",
                                     "grew out of", "no longer have", "used to have", "used to get")),
 )
 CONCEPT_BY_ID: Dict[str, Concept] = {c.cid: c for c in CONCEPTS}

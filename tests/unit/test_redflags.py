@@ -407,6 +407,9 @@ MORE_FIRES = [
     ("there is a hollow you can actually feel just above my heel in the tendon since last night", 'achilles_rupture'),
     ("heel aches all night long and my weight keeps going down though I eat normally", 'night_pain_systemic'),
     ("both heels are stiff for a couple of hours after I get up and my other joints are sore too", 'inflammatory_pattern'),
+    # session 3 (v6 first look), our own phrasings: a foot that has started to drop, toes that snag
+    ("my right foot has begun slapping down when I walk since Tuesday", 'new_neuro_deficit'),
+    ("I keep snagging my toes on the stairs, the foot won't come up properly", 'new_neuro_deficit'),
 ]
 MORE_SILENT = [
     "my heel is a bit swollen after my long run but otherwise I'm fine",
@@ -811,6 +814,10 @@ TRANSIENT_BENIGN = [  # transient sensation with a benign cause, gone again
     "there's been a dip in my pace since my heel started hurting",
     "took a dip in the sea, my achilles was sore after",
     "had a gap of two weeks off running and my heel still aches",
+    # session 3 (v6 first look): a feeling that something will happen is not an event; psoriasis with
+    # one-sided heel pain and no other joints is not the inflammatory pattern
+    "after the hill reps my achilles feels like it's gonna fall off haha",
+    "I've got psoriasis on my scalp, but my heel pain is only in one heel after football and no other joint hurts",
     "feet turned cold and a bit white after paddling in the sea, they looked normal again after ten minutes",
 ]
 TRANSIENT_GUARDS = [  # same causes, but the sensation stayed or came back
