@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import aspects
+from nlu_components import aspects, ranking
 
 ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 # Entity-ruler ids that differ from the content topic ids they stand for.
@@ -128,4 +128,53 @@ class AspectRouter(_RuleComponent):
             message.set(INTENT_RANKING_KEY,
                         [{"name": target, "confidence": top}] + sorted(swapped, key=lambda r: -r["confidence"]),
                         add_to_output=True)
+        return messages
+
+
+DIET_RANKING = "diet_intent_ranking"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class KeepRanking(_RuleComponent):
+    """Right after DIET: keeps DIET's intent ranking, which the next classifier overwrites, for IntentEnsemble."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            message.set(DIET_RANKING, list(message.get(INTENT_RANKING_KEY) or []))
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentEnsemble(_RuleComponent):
+    """After the second classifier: the intent is the weighted mean of DIET's and the second classifier's
+    confidences (`diet_weight`). Two different learners err on different messages (docs/evaluation.md)."""
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self._weight = float((config or {}).get("diet_weight", 0.5))
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"diet_weight": 0.5}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentEnsemble":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            first = message.get(DIET_RANKING)
+            if not first:
+                continue
+            blended = ranking.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [], self._weight)
+            message.set(INTENT, dict(blended[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
         return messages

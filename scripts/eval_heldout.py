@@ -109,6 +109,8 @@ def main() -> int:
     parser.add_argument("--min-accuracy", type=float, default=0.95)
     parser.add_argument("--max-wrong-topic", type=float, default=0.0)
     parser.add_argument("--report", default=str(ROOT / "reports" / "heldout_intents.json"))
+    parser.add_argument("--summary-only", action="store_true",
+                        help="print totals only, not the misread items (for a set whose errors must stay unread)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -163,7 +165,7 @@ def main() -> int:
     print(f"items not in the training data: {len(unseen)}, "
           f"accuracy {report['unseen_accuracy']:.2%}")
     print(f"wrong-topic answers: {wrong_topic} of {education} education questions")
-    for error in errors:
+    for error in [] if args.summary_only else errors:
         flag = "WRONG TOPIC " if error["wrong_topic"] else ""
         print(f"  {flag}{error['gold']} -> {error['predicted']} ({error['confidence']}): {error['text']}")
     print(f"report: {args.report}")
