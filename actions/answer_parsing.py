@@ -463,12 +463,16 @@ def describes_course(text: str) -> Optional[bool]:
 
 
 _QUESTION_START = ("what", "whats", "what's", "how", "why", "which", "who", "when", "where", "is", "are", "do",
-                   "does", "did", "can", "could", "should", "would", "will", "tell", "explain")
+                   "does", "did", "can", "could", "should", "would", "will", "tell", "explain",
+                   # typed on a phone: "y does my heel hurt", "shud i see someone", "r flip flops bad"
+                   "y", "wat", "wot", "wats", "wots", "wht", "hw", "shud", "shld", "cud", "wud", "r", "wen", "any",
+                   "anything", "info")
 
 
 def looks_like_question(text: str) -> bool:
-    """A question mark, or a sentence opening like a question ('what is shockwave', 'tell me about taping')."""
+    """A question mark, or a sentence or clause opening like a question ('what is shockwave', 'tell me about
+    taping', 'sore for 3 weeks, shud i see someone')."""
     if "?" in text:
         return True
-    return any(sentence.split()[:1] and sentence.split()[0] in _QUESTION_START
-               for sentence in re.split(r"[.!;\n]+", _norm(text)))
+    return any(clause.split()[:1] and clause.split()[0] in _QUESTION_START
+               for clause in (_norm(part) for part in re.split(r"[.!;,\n]+", text or "")))

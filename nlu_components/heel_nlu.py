@@ -19,7 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import aspects, ranking
+from nlu_components import aspects
+from nlu_components import ranking as ranking_utils
 
 ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 # Entity-ruler ids that differ from the content topic ids they stand for.
@@ -119,15 +120,9 @@ class AspectRouter(_RuleComponent):
             if target is None:
                 continue
             # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.
-            top = intent.get("confidence", 0.0)
-            was = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == target), 0.0)
-            routed = {"name": target, "confidence": top, "routed_from": intent.get("name")}
-            swapped = [{"name": r.get("name"), "confidence": was if r.get("name") == intent.get("name") else
-                        r.get("confidence", 0.0)} for r in ranking if r.get("name") != target]
-            message.set(INTENT, routed, add_to_output=True)
-            message.set(INTENT_RANKING_KEY,
-                        [{"name": target, "confidence": top}] + sorted(swapped, key=lambda r: -r["confidence"]),
-                        add_to_output=True)
+            promoted = ranking_utils.promote(ranking, target, intent.get("confidence", 0.0))
+            message.set(INTENT, {**promoted[0], "routed_from": intent.get("name")}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)
         return messages
 
 
@@ -174,7 +169,75 @@ class IntentEnsemble(_RuleComponent):
             first = message.get(DIET_RANKING)
             if not first:
                 continue
-            blended = ranking.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [], self._weight)
+            blended = ranking_utils.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [], self._weight)
             message.set(INTENT, dict(blended[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
+        return messages
+
+
+DESCRIBE_INTENT = "describe_symptoms"
+CONTROL_INTENTS = frozenset({"stop", "skip", "continue_form", "request_human"})
+FIRST_PERSON = frozenset("i my me i'm im i've ive mine myself".split())
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentGuard(_RuleComponent):
+    """After AspectRouter, before FallbackClassifier: two rules the classifiers get wrong on their own.
+
+    - An education intent needs a question (docs/labels.md): a first-person message that does not read like a
+      question, with `describe_symptoms` the model's own runner-up (>= `describe_min`) and the topic below
+      `topic_max`, describes the visitor's heel and starts the assessment instead of a topic answer.
+    - A `red_flag` guessed by the model alone (the detector in RedFlagOverride, later, forces the real ones) needs
+      `model_red_flag_min`; below it the next intent wins. A weak guess on "none, I can move my toes fine" must
+      not stop a form; the assessment still asks about every warning sign.
+    - A control intent that ends or skips something (stop, skip, carry on, a person) needs `control_min`: a form
+      answer the model half-reads as "stop" must not end the form ("that jump, and I've kept training on concrete"
+      read as continue_form at 0.31 looped the assessment). Saying "stop" again always works.
+    """
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        config = {**self.get_default_config(), **(config or {})}
+        self._describe_min = float(config["describe_min"])
+        self._topic_max = float(config["topic_max"])
+        self._red_flag_min = float(config["model_red_flag_min"])
+        self._control_min = float(config["control_min"])
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"describe_min": 0.15, "topic_max": 0.8, "model_red_flag_min": 0.6, "control_min": 0.5}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentGuard":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from actions.answer_parsing import looks_like_question  # lazily: keeps model loading cheap
+
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if not text or text.startswith("/") or not ranking:
+                continue
+            name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
+            weak_red_flag = name == RED_FLAG_INTENT and confidence < self._red_flag_min
+            weak_control = name in CONTROL_INTENTS and confidence < self._control_min
+            if (weak_red_flag or weak_control) and len(ranking) > 1:
+                ranking = ranking_utils.without(ranking, name)
+                message.set(INTENT, dict(ranking[0]), add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                continue
+            if not name.startswith("ask_") or confidence >= self._topic_max or looks_like_question(text):
+                continue
+            described = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0)
+            words = set(text.lower().replace("\u2019", "'").split())
+            if described >= self._describe_min and words & FIRST_PERSON:
+                promoted = ranking_utils.promote(ranking, DESCRIBE_INTENT)
+                message.set(INTENT, {**promoted[0], "routed_from": name}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)
         return messages

@@ -1,7 +1,7 @@
 """Combining two classifiers' intent rankings (used by nlu_components.heel_nlu.IntentEnsemble). Pure."""
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
 
 
 def blend_rankings(first: Sequence[Mapping], second: Sequence[Mapping], weight: float,
@@ -14,3 +14,23 @@ def blend_rankings(first: Sequence[Mapping], second: Sequence[Mapping], weight: 
             scores[name] = scores.get(name, 0.0) + w * float(item.get("confidence") or 0.0)
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:length]
     return [{"name": name, "confidence": score} for name, score in ordered]
+
+
+def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None) -> List[Dict[str, float]]:
+    """`target` moves to the top with the top intent's confidence and the old top takes target's confidence, so a
+    later margin check still sees the classifier's real margin. The rest keeps its order. `top` overrides the
+    top confidence (the message's intent confidence when it differs from its ranking)."""
+    if not ranking:
+        return []
+    top = float(ranking[0].get("confidence") or 0.0) if top is None else top
+    was = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == target), 0.0)
+    first = str(ranking[0].get("name"))
+    rest = [{"name": str(r.get("name")), "confidence": was if r.get("name") == first else
+             float(r.get("confidence") or 0.0)} for r in ranking if r.get("name") != target]
+    return [{"name": target, "confidence": top}] + sorted(rest, key=lambda r: -r["confidence"])
+
+
+def without(ranking: Sequence[Mapping], name: str) -> List[Dict[str, float]]:
+    """The ranking with one intent left out (the next one becomes the top)."""
+    return [{"name": str(r.get("name")), "confidence": float(r.get("confidence") or 0.0)}
+            for r in ranking if r.get("name") != name]

@@ -50,3 +50,65 @@ def test_ensemble_leaves_a_message_alone_without_a_kept_ranking():
     message = _message([{"name": "greet", "confidence": 0.9}])
     IntentEnsemble({}).process([message])
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.9}
+
+
+# --- IntentGuard: a description is not a topic question; a weak model-only red flag does not stop a form ---
+from nlu_components.heel_nlu import IntentGuard  # noqa: E402
+from nlu_components.ranking import promote, without  # noqa: E402
+
+
+def _parsed(text, *ranked):
+    ranking = [{"name": name, "confidence": conf} for name, conf in ranked]
+    return Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: ranking})
+
+
+def test_promote_swaps_confidences_and_without_drops_one_intent():
+    ranking = [{"name": "a", "confidence": 0.7}, {"name": "b", "confidence": 0.2}, {"name": "c", "confidence": 0.1}]
+    assert promote(ranking, "b") == [{"name": "b", "confidence": 0.7}, {"name": "a", "confidence": 0.2},
+                                     {"name": "c", "confidence": 0.1}]
+    assert [r["name"] for r in without(ranking, "a")] == ["b", "c"]
+
+
+def test_a_first_person_description_without_a_question_starts_the_assessment():
+    message = _parsed("my heel burns and tingles on the inside after long walks",
+                      ("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25), ("ask_orthoses", 0.05))
+    IntentGuard().process([message])
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+    assert message.get(INTENT)["routed_from"] == "ask_nerve_entrapment"
+
+
+@pytest.mark.parametrize("text, ranked", [
+    ("my heel burns on the inside, is that a trapped nerve?", (("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25))),
+    ("sore for 3 weeks, shud i see someone", (("ask_when_to_see_physio", 0.6), ("describe_symptoms", 0.3))),
+    ("my heel burns on the inside", (("ask_nerve_entrapment", 0.9), ("describe_symptoms", 0.1))),   # sure of the topic
+    ("burning heel nerve thing explained", (("ask_nerve_entrapment", 0.6), ("describe_symptoms", 0.3))),  # no I/my
+    ("my heel burns on the inside", (("ask_nerve_entrapment", 0.7), ("ask_symptoms", 0.25))),   # runner-up not describe
+])
+def test_questions_and_sure_topics_keep_their_topic(text, ranked):
+    message = _parsed(text, *ranked)
+    IntentGuard().process([message])
+    assert message.get(INTENT)["name"] == ranked[0][0]
+
+
+def test_a_weak_model_only_red_flag_gives_way_to_the_next_intent():
+    message = _parsed("none, I can move my foot and toes fine", ("red_flag", 0.49), ("affirm", 0.2), ("deny", 0.1))
+    IntentGuard().process([message])
+    assert message.get(INTENT)["name"] == "affirm"
+    assert all(r["name"] != "red_flag" for r in message.get(INTENT_RANKING_KEY))
+
+
+def test_a_confident_model_red_flag_and_buttons_are_kept():
+    sure = _parsed("my achilles just went and I can't walk on it", ("red_flag", 0.8), ("describe_symptoms", 0.1))
+    button = _parsed("/ask_nerve_entrapment", ("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25))
+    IntentGuard().process([sure, button])
+    assert sure.get(INTENT)["name"] == "red_flag"
+    assert button.get(INTENT)["name"] == "ask_nerve_entrapment"
+
+
+@pytest.mark.parametrize("control", ["stop", "continue_form", "skip", "request_human"])
+def test_a_weak_control_intent_does_not_end_or_skip_anything(control):
+    weak = _parsed("that jump, and I've kept training on concrete", (control, 0.31), ("inform", 0.2))
+    sure = _parsed("stop", (control, 0.95), ("inform", 0.01))
+    IntentGuard().process([weak, sure])
+    assert weak.get(INTENT)["name"] == "inform"
+    assert sure.get(INTENT)["name"] == control

@@ -216,3 +216,27 @@ def test_a_description_is_not_a_yes_to_improving():
 
     assert parse_improving("I've got a bony lump on the back of my heel and it's painful where my shoe rubs") is None
     assert parse_improving("yes, a bit better") is True
+
+
+# --- looks_like_question: a question typed in the middle of a form, or a topic question ---
+from actions.answer_parsing import looks_like_question  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "does shockwave hurt", "tell me about taping. thanks", "what is shockwave",
+    "y does my heel kill after a long run tho",          # typed on a phone
+    "heel sore 3 wks, shud i see someone yet",           # the question is the second clause
+    "r flip flops bad for heels", "is it bad?",
+])
+def test_questions(text):
+    assert looks_like_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Alex Walker", "none, I can move my foot and toes fine", "about 3 weeks",
+    "yes, burning and tingling, like pins and needles, but no numbness",
+    "I get burning and tingling on the inside of my heel that shoots into my arch",
+    "under the heel, mostly in the morning",
+])
+def test_answers_and_descriptions(text):
+    assert not looks_like_question(text)
