@@ -35,7 +35,11 @@ def _doc(message: Message) -> Optional[Any]:
 
 
 class _RuleComponent(GraphComponent):
-    """What the project's components share: nothing to train, nothing to persist, they read the spaCy doc."""
+    """What the project's components share: nothing to train, nothing to persist, they read the spaCy doc.
+    A component with settings declares them in get_default_config; config.yml overrides them."""
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self._config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -44,7 +48,7 @@ class _RuleComponent(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "_RuleComponent":
-        return cls()
+        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -148,9 +152,6 @@ class IntentEnsemble(_RuleComponent):
     """After the second classifier: the intent is the weighted mean of DIET's and the second classifier's
     confidences (`diet_weight`). Two different learners err on different messages (docs/evaluation.md)."""
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
-        self._weight = float((config or {}).get("diet_weight", 0.5))
-
     @classmethod
     def required_components(cls) -> List[type]:
         return []
@@ -159,17 +160,13 @@ class IntentEnsemble(_RuleComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"diet_weight": 0.5}
 
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "IntentEnsemble":
-        return cls(config)
-
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             first = message.get(DIET_RANKING)
             if not first:
                 continue
-            blended = ranking_utils.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [], self._weight)
+            blended = ranking_utils.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [],
+                                                   float(self._config["diet_weight"]))
             message.set(INTENT, dict(blended[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
         return messages
@@ -195,13 +192,6 @@ class IntentGuard(_RuleComponent):
       read as continue_form at 0.31 looped the assessment). Saying "stop" again always works.
     """
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
-        config = {**self.get_default_config(), **(config or {})}
-        self._describe_min = float(config["describe_min"])
-        self._topic_max = float(config["topic_max"])
-        self._red_flag_min = float(config["model_red_flag_min"])
-        self._control_min = float(config["control_min"])
-
     @classmethod
     def required_components(cls) -> List[type]:
         return []
@@ -210,14 +200,10 @@ class IntentGuard(_RuleComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"describe_min": 0.15, "topic_max": 0.8, "model_red_flag_min": 0.6, "control_min": 0.5}
 
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "IntentGuard":
-        return cls(config)
-
     def process(self, messages: List[Message]) -> List[Message]:
         from actions.answer_parsing import looks_like_question  # lazily: keeps model loading cheap
 
+        limits = self._config
         for message in messages:
             text = message.get(TEXT) or ""
             intent = message.get(INTENT) or {}
@@ -225,18 +211,18 @@ class IntentGuard(_RuleComponent):
             if not text or text.startswith("/") or not ranking:
                 continue
             name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
-            weak_red_flag = name == RED_FLAG_INTENT and confidence < self._red_flag_min
-            weak_control = name in CONTROL_INTENTS and confidence < self._control_min
+            weak_red_flag = name == RED_FLAG_INTENT and confidence < limits["model_red_flag_min"]
+            weak_control = name in CONTROL_INTENTS and confidence < limits["control_min"]
             if (weak_red_flag or weak_control) and len(ranking) > 1:
                 ranking = ranking_utils.without(ranking, name)
                 message.set(INTENT, dict(ranking[0]), add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
                 continue
-            if not name.startswith("ask_") or confidence >= self._topic_max or looks_like_question(text):
+            if not name.startswith("ask_") or confidence >= limits["topic_max"] or looks_like_question(text):
                 continue
             described = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0)
             words = set(text.lower().replace("\u2019", "'").split())
-            if described >= self._describe_min and words & FIRST_PERSON:
+            if described >= limits["describe_min"] and words & FIRST_PERSON:
                 promoted = ranking_utils.promote(ranking, DESCRIBE_INTENT)
                 message.set(INTENT, {**promoted[0], "routed_from": name}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)

@@ -9,7 +9,6 @@ Usage: python scripts/eval_summary.py MODEL.tar.gz [heldout heldout_v2 ...]   (n
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import List
@@ -17,33 +16,34 @@ from typing import List
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.eval_heldout import _sweep_row, predict  # noqa: E402  (one definition of a wrong-topic answer)
+
 DEFAULT_SETS = ["heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5"]
 
 
 def totals(pairs: List[tuple]) -> dict:
     """Counts for (gold, predicted) pairs."""
-    education = [(g, p) for g, p in pairs if g.startswith("ask_")]
+    row = _sweep_row(pairs, len(pairs))
     return {
         "n": len(pairs),
-        "correct": sum(g == p for g, p in pairs),
-        "education": len(education),
-        "wrong_topic": sum(g != p and p.startswith("ask_") for g, p in education),
+        "correct": row["correct"],
+        "education": sum(g.startswith("ask_") for g, _ in pairs),
+        "wrong_topic": row["wrong_topic"],
         "fallbacks": sum(p == "nlu_fallback" for _, p in pairs),
     }
 
 
-async def main(model: str, sets: List[str]) -> None:
-    from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)  # Rasa's debug lines would print every parsed message
-    agent = Agent.load(model)
+def main(model: str, sets: List[str]) -> None:
+    items = {name: yaml.safe_load((ROOT / "tests" / name / "utterances.yml").read_text(encoding="utf-8"))["utterances"]
+             for name in sets}
+    # One model load for all sets; predict() also silences Rasa's per-message debug lines.
+    results = iter(asyncio.run(predict(Path(model), [i["text"] for name in sets for i in items[name]])))
     correct = count = 0
     for name in sets:
-        items = yaml.safe_load((ROOT / "tests" / name / "utterances.yml").read_text(encoding="utf-8"))["utterances"]
-        pairs = [(item["intent"], (await agent.parse_message(item["text"]))["intent"]["name"]) for item in items]
+        pairs = [(item["intent"], next(results)["intent"]["name"]) for item in items[name]]
         t = totals(pairs)
         correct, count = correct + t["correct"], count + t["n"]
         print(f"{name:12s} n={t['n']:4d} accuracy={t['correct'] / t['n']:.2%} "
@@ -54,4 +54,4 @@ async def main(model: str, sets: List[str]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    asyncio.run(main(sys.argv[1], sys.argv[2:] or DEFAULT_SETS))
+    main(sys.argv[1], sys.argv[2:] or DEFAULT_SETS)
