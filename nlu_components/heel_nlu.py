@@ -131,6 +131,7 @@ class AspectRouter(_RuleComponent):
 
 
 DIET_RANKING = "diet_intent_ranking"
+SECOND_RANKING = "second_intent_ranking"  # kept for evaluation scripts (scripts/eval_ensemble.py)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -149,8 +150,10 @@ class KeepRanking(_RuleComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class IntentEnsemble(_RuleComponent):
-    """After the second classifier: the intent is the weighted mean of DIET's and the second classifier's
-    confidences (`diet_weight`). Two different learners err on different messages (docs/evaluation.md)."""
+    """After the classifiers: the intent is a weighted mean of their confidences. DIET and the second classifier
+    (logistic regression on the same sparse features) are mixed by `diet_weight`; that mix and the ranking of
+    EmbeddingIntentClassifier (sentence embeddings, when it is in the pipeline) by `embedding_weight`. Different
+    learners err on different messages (docs/evaluation.md)."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -158,17 +161,24 @@ class IntentEnsemble(_RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"diet_weight": 0.5}
+        return {"diet_weight": 0.5, "embedding_weight": 0.0}
 
     def process(self, messages: List[Message]) -> List[Message]:
+        from nlu_components.embedding_classifier import EMBEDDING_RANKING
+
+        embedding_weight = float(self._config["embedding_weight"])
         for message in messages:
             first = message.get(DIET_RANKING)
             if not first:
                 continue
+            message.set(SECOND_RANKING, list(message.get(INTENT_RANKING_KEY) or []))
             blended = ranking_utils.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [],
-                                                   float(self._config["diet_weight"]))
+                                                   float(self._config["diet_weight"]), length=50)
+            embedded = message.get(EMBEDDING_RANKING)
+            if embedded and embedding_weight > 0:
+                blended = ranking_utils.blend_rankings(blended, embedded, 1.0 - embedding_weight, length=50)
             message.set(INTENT, dict(blended[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, blended[:10], add_to_output=True)
         return messages
 
 

