@@ -80,6 +80,9 @@ class SentenceEncoder:
                 if at >= 0 and value.dtype != np.int64:
                     self.w[name[at:]] = value.astype(np.float32)
                     break
+        # Dense layers multiply by the transposed weight: keep that transpose contiguous once, not per call.
+        for name in [n for n in self.w if n.startswith("encoder.") and n.endswith(".weight") and self.w[n].ndim == 2]:
+            self.w[name] = np.ascontiguousarray(self.w[name].T)
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=max_tokens)
@@ -89,7 +92,7 @@ class SentenceEncoder:
         self.dimension = int(self.config["hidden_size"])
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]  # weight stored transposed (in, out)
 
     def _encode_batch(self, batch: List[List[int]]) -> np.ndarray:
         """Unit sentence vectors for token-id lists; shorter ones are padded and masked out of attention and pooling."""
