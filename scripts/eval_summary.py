@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.eval_heldout import _sweep_row, predict  # noqa: E402  (one definition of a wrong-topic answer)
+from scripts.eval_heldout import _sweep_row, _top_two, ambiguity_sweep, predict  # noqa: E402  (one definition each)
 
 DEFAULT_SETS = ["heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5"]
 
@@ -42,13 +42,20 @@ def main(model: str, sets: List[str]) -> None:
     # One model load for all sets; predict() also silences Rasa's per-message debug lines.
     results = iter(asyncio.run(predict(Path(model), [i["text"] for name in sets for i in items[name]])))
     correct = count = 0
+    margins = []
     for name in sets:
-        pairs = [(item["intent"], next(results)["intent"]["name"]) for item in items[name]]
+        parsed = [next(results) for _ in items[name]]
+        pairs = [(item["intent"], result["intent"]["name"]) for item, result in zip(items[name], parsed)]
+        margins += [(item["intent"], *_top_two(result)) for item, result in zip(items[name], parsed)]
         t = totals(pairs)
         correct, count = correct + t["correct"], count + t["n"]
         print(f"{name:12s} n={t['n']:4d} accuracy={t['correct'] / t['n']:.2%} "
               f"wrong_topic={t['wrong_topic']}/{t['education']} fallbacks={t['fallbacks']}")
     print(f"all sets     n={count:4d} accuracy={correct / count:.2%}")
+    print("if an education answer needed this margin over the runner-up (all sets together):")
+    for row in ambiguity_sweep(margins):
+        print(f"  margin {row['margin']:.2f}: correct {row['correct']}, wrong topic {row['wrong_topic']}, "
+              f"clarifying questions {row['clarified']}")
 
 
 if __name__ == "__main__":
