@@ -237,3 +237,43 @@ class IntentGuard(_RuleComponent):
                 message.set(INTENT, {**promoted[0], "routed_from": name}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)
         return messages
+
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TopicMargin(_RuleComponent):
+    """After FallbackClassifier: a question whose topic wins by less than `topic_margin` over the runner-up gets
+    the clarifying question (nlu_fallback, with the close topics as buttons) instead of a topic answer. A wrong
+    topic answers confidently with the wrong facts; two buttons cost one click. Only for messages that read like a
+    question: a form answer is read by the form either way, and a description is IntentGuard's. Chosen on
+    held-out v1-v5 (docs/evaluation.md)."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"topic_margin": 0.2}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from actions.answer_parsing import looks_like_question  # lazily: keeps model loading cheap
+
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
+            name = intent.get("name") or ""
+            if not text or text.startswith("/") or not name.startswith("ask_"):
+                continue
+            top = float(intent.get("confidence") or 0.0)
+            others = [float(r.get("confidence") or 0.0) for r in message.get(INTENT_RANKING_KEY) or []
+                      if r.get("name") not in (name, FALLBACK_INTENT)]
+            if top - max(others, default=0.0) >= float(self._config["topic_margin"]) or not looks_like_question(text):
+                continue
+            fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [dict(fallback)] + list(message.get(INTENT_RANKING_KEY) or []),
+                        add_to_output=True)
+        return messages

@@ -112,3 +112,47 @@ def test_a_weak_control_intent_does_not_end_or_skip_anything(control):
     IntentGuard().process([weak, sure])
     assert weak.get(INTENT)["name"] == "inform"
     assert sure.get(INTENT)["name"] == control
+
+
+# --- TopicMargin: two topics too close to call get the clarifying question ---
+from nlu_components.heel_nlu import TopicMargin  # noqa: E402
+
+
+def _ranked(text, *ranked):
+    ranking = [{"name": n, "confidence": c} for n, c in ranked]
+    return Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: ranking})
+
+
+def test_close_topics_on_a_question_become_a_clarifying_question_with_both_kept():
+    message = _ranked("do your physios do hands-on treatment?", ("ask_physiotherapy", 0.5),
+                      ("ask_manual_therapy", 0.4))
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert message.get(INTENT)["routed_from"] == "ask_physiotherapy"
+    # the close topics stay in the ranking, in order, for the clarify buttons
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "ask_physiotherapy",
+                                                                      "ask_manual_therapy"]
+
+
+def test_a_clear_winner_is_left_alone():
+    message = _ranked("does shockwave hurt?", ("ask_shockwave", 0.8), ("ask_ultrasound", 0.1))
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == "ask_shockwave"
+
+
+@pytest.mark.parametrize("text, top", [
+    ("back of the heel near the tendon", "ask_achilles"),  # a form answer, not a question
+    ("/ask_shockwave", "ask_shockwave"),                           # a button payload
+    ("is it ok to run?", "affirm"),                                # not a topic
+])
+def test_only_topic_questions_are_held_back(text, top):
+    message = _ranked(text, (top, 0.45), ("ask_symptoms", 0.4))
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == top
+
+
+def test_the_fallback_pseudo_intent_is_not_a_runner_up():
+    message = _ranked("what is shockwave?", ("ask_shockwave", 0.6), ("nlu_fallback", 0.55),
+                      ("ask_ultrasound", 0.2))
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == "ask_shockwave"
