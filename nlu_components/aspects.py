@@ -21,6 +21,8 @@ class AspectTable:
     condition_intents: frozenset
     treatment_intents: Mapping[str, str]
     cues: Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]
+    price_intent: str = "ask_clinic_info"
+    price_cues: Tuple["re.Pattern[str]", ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -28,7 +30,17 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     cues = tuple((intent, tuple(re.compile(p, re.IGNORECASE) for p in patterns))
                  for intent, patterns in raw["cues"].items())
-    return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues)
+    prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
+    return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
+                       str(raw.get("price_intent") or "ask_clinic_info"), prices)
+
+
+def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:
+    """The clinic-information intent when a topic question asks about prices ("how much is a shockwave session"),
+    else None. Any topic intent qualifies; the clinic-information intent itself is left alone."""
+    if not top_intent or not top_intent.startswith("ask_") or top_intent == table.price_intent:
+        return None
+    return table.price_intent if any(p.search(text or "") for p in table.price_cues) else None
 
 
 def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:

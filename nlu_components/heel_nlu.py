@@ -104,8 +104,9 @@ class RedFlagOverride(_RuleComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AspectRouter(_RuleComponent):
-    """After DIET, before FallbackClassifier: a condition intent becomes the aspect the visitor asked about
-    (docs/labels.md, nlp/aspects.yml). The confidence is kept, so the fallback threshold still applies."""
+    """After the classifiers, before FallbackClassifier: a condition intent becomes the aspect the visitor asked
+    about, and a topic question about prices becomes clinic information (docs/labels.md, nlp/aspects.yml). The
+    confidence is kept, so the fallback threshold still applies."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -116,11 +117,13 @@ class AspectRouter(_RuleComponent):
         for message in messages:
             text = message.get(TEXT)
             intent = message.get(INTENT) or {}
-            if not text or text.startswith("/") or intent.get("name") not in table.condition_intents:
+            if not text or text.startswith("/"):
                 continue
             ranking = message.get(INTENT_RANKING_KEY, [])
-            target = aspects.reroute(intent.get("name"), ranking,
-                                     aspects.aspect_candidates(text, message.get(ENTITIES, []), table), table)
+            target = aspects.price_reroute(intent.get("name"), text, table)
+            if target is None and intent.get("name") in table.condition_intents:
+                target = aspects.reroute(intent.get("name"), ranking,
+                                         aspects.aspect_candidates(text, message.get(ENTITIES, []), table), table)
             if target is None:
                 continue
             # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.

@@ -77,3 +77,40 @@ def test_component_keeps_confidence_and_ranking():
                            INTENT_RANKING_KEY: ranking("ask_stress_fracture", "ask_recovery_time")})
     AspectRouter().process([button])
     assert button.get(INTENT)["name"] == "ask_stress_fracture"
+
+
+@pytest.mark.parametrize("text, top", [
+    ("what does a course of shockwave cost?", "ask_shockwave"),
+    ("how much is a gait analysis session", "ask_gait_analysis"),
+    ("how much for custom insoles", "ask_orthoses"),
+    ("indiba prices pls", "ask_indiba"),
+    ("is it £40 per appointment for the hands-on stuff?", "ask_manual_therapy"),
+])
+def test_price_questions_about_a_treatment_are_clinic_information(table, text, top):
+    assert aspects.price_reroute(top, text, table) == "ask_clinic_info"
+
+
+@pytest.mark.parametrize("text, top", [
+    ("how much does shockwave hurt", "ask_shockwave"),
+    ("how much should I stretch each day", "ask_exercises"),
+    ("how much rest does a stress fracture need", "ask_recovery_time"),
+    ("how much is too much running with plantar fasciitis", "ask_plantar_fasciitis"),
+    ("what are your prices", "ask_clinic_info"),   # already clinic information
+    ("how much is a session", "book_appointment"),  # not a topic intent: left to the classifier
+])
+def test_price_rule_leaves_other_questions_alone(table, text, top):
+    assert aspects.price_reroute(top, text, table) is None
+
+
+@pytest.mark.parametrize("text", [
+    "how do doctors tell sever's apart from other heel problems in kids",
+    "can a physio distinguish a stress fracture from plantar fasciitis without a scan",
+    "how would you rule out a nerve problem",
+])
+def test_telling_causes_apart_is_a_diagnosis_question(table, text):
+    assert "ask_diagnosis" in aspects.aspect_candidates(text, [], table)
+
+
+def test_how_much_a_treatment_helps_is_not_a_price_question(table):
+    assert aspects.price_reroute("ask_physiotherapy", "how much does the treatment help", table) is None
+    assert aspects.price_reroute("ask_orthoses", "how much do insoles actually help?", table) is None
