@@ -37,6 +37,9 @@ def test_clinic_info_uses_clinic_settings(content_db):
     messages, _ = run(ActionAnswerTopic(), make_tracker("ask_clinic_info"))
     clinic = get_clinic()
     assert clinic.phone in messages[0]["text"]
+    # price questions are routed here (nlp/aspects.yml), so the answer says where prices come from
+    assert clinic.data["prices"] in messages[0]["text"]
+    assert "{" not in messages[0]["text"]
 
 
 def test_follow_up_recovery_question_answers_about_the_condition_in_focus(content_db):
