@@ -32,7 +32,7 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
                  for intent, patterns in raw["cues"].items())
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
     return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
-                       str(raw.get("price_intent") or "ask_clinic_info"), prices)
+                       str(raw.get("price_intent", AspectTable.price_intent)), prices)
 
 
 def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:

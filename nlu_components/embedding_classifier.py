@@ -78,6 +78,8 @@ class EmbeddingIntentClassifier(GraphComponent):
         except (ValueError, FileNotFoundError, OSError):
             logger.warning("EmbeddingIntentClassifier: no trained weights found; it will add no ranking")
             weights = None
+        if weights is not None:
+            shared_encoder()  # read the encoder's weights with the model, not on the first visitor's message
         return cls(config, model_storage, resource, weights)
 
     def train(self, training_data: TrainingData) -> Resource:

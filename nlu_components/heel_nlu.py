@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components import aspects
 from nlu_components import ranking as ranking_utils
+from nlu_components.embedding_classifier import EMBEDDING_RANKING
 
 ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 # Entity-ruler ids that differ from the content topic ids they stand for.
@@ -167,21 +168,17 @@ class IntentEnsemble(_RuleComponent):
         return {"diet_weight": 0.5, "embedding_weight": 0.0}
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from nlu_components.embedding_classifier import EMBEDDING_RANKING
-
-        embedding_weight = float(self._config["embedding_weight"])
         for message in messages:
             first = message.get(DIET_RANKING)
             if not first:
                 continue
-            message.set(SECOND_RANKING, list(message.get(INTENT_RANKING_KEY) or []))
-            blended = ranking_utils.blend_rankings(first, message.get(INTENT_RANKING_KEY) or [],
-                                                   float(self._config["diet_weight"]), length=50)
-            embedded = message.get(EMBEDDING_RANKING)
-            if embedded and embedding_weight > 0:
-                blended = ranking_utils.blend_rankings(blended, embedded, 1.0 - embedding_weight, length=50)
+            second = list(message.get(INTENT_RANKING_KEY) or [])
+            message.set(SECOND_RANKING, second)
+            blended = ranking_utils.ensemble(first, second, message.get(EMBEDDING_RANKING),
+                                             float(self._config["diet_weight"]),
+                                             float(self._config["embedding_weight"]))
             message.set(INTENT, dict(blended[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, blended[:10], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
         return messages
 
 

@@ -16,6 +16,16 @@ def blend_rankings(first: Sequence[Mapping], second: Sequence[Mapping], weight: 
     return [{"name": name, "confidence": score} for name, score in ordered]
 
 
+def ensemble(diet: Sequence[Mapping], second: Sequence[Mapping], embedding: Optional[Sequence[Mapping]],
+             diet_weight: float, embedding_weight: float, length: int = 10) -> List[Dict[str, float]]:
+    """IntentEnsemble's ranking: DIET and the second classifier mixed by `diet_weight`, then that mix and the
+    embedding classifier's ranking by `embedding_weight` (skipped when there is none or the weight is 0)."""
+    blended = blend_rankings(diet, second, diet_weight, length=50)
+    if embedding and embedding_weight > 0:
+        blended = blend_rankings(blended, embedding, 1.0 - embedding_weight, length=50)
+    return blended[:length]
+
+
 def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None) -> List[Dict[str, float]]:
     """`target` moves to the top with the top intent's confidence and the old top takes target's confidence, so a
     later margin check still sees the classifier's real margin. The rest keeps its order. `top` overrides the

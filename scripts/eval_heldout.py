@@ -54,8 +54,10 @@ def training_examples() -> Iterator[Tuple[str, str]]:
                     yield path.name, line.strip()[2:]
 
 
-async def predict(model: Path, texts: List[str]) -> List[dict]:
+async def predict(model: Path, texts: List[str], every_attribute: bool = False) -> List[dict]:
+    """Parse results; `every_attribute` also keeps what components set without output (e.g. each learner's ranking)."""
     from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
@@ -63,6 +65,9 @@ async def predict(model: Path, texts: List[str]) -> List[dict]:
     configure_structlog(logging.WARNING)
 
     agent = Agent.load(str(model))
+    if every_attribute:
+        return [agent.processor._parse_message_with_graph(UserMessage(text), None, only_output_properties=False)
+                for text in texts]
     return [await agent.parse_message(text) for text in texts]
 
 

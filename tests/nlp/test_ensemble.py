@@ -156,3 +156,15 @@ def test_the_fallback_pseudo_intent_is_not_a_runner_up():
                       ("ask_ultrasound", 0.2))
     TopicMargin({"topic_margin": 0.2}).process([message])
     assert message.get(INTENT)["name"] == "ask_shockwave"
+
+
+def test_ensemble_function_mixes_three_rankings_and_cuts_to_length():
+    from nlu_components.ranking import ensemble
+
+    diet = [{"name": "a", "confidence": 0.8}, {"name": "b", "confidence": 0.2}]
+    second = [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}]
+    embedding = [{"name": "b", "confidence": 0.9}, {"name": "c", "confidence": 0.1}]
+    assert [r["name"] for r in ensemble(diet, second, None, 0.5, 0.5)] == ["a", "b"]
+    mixed = ensemble(diet, second, embedding, 0.5, 0.5, length=2)
+    assert [r["name"] for r in mixed] == ["b", "a"]  # a 0.35, b 0.6, c 0.05 cut off
+    assert [r["confidence"] for r in mixed] == pytest.approx([0.6, 0.35])
