@@ -1,0 +1,105 @@
+"""Prunes a newly written held-out set against the training data, without showing what it drops.
+
+A held-out writer and the training writers sometimes write the same common question word for word ("what is
+tarsal tunnel syndrome"). Such items measure memory, not understanding, so they leave the new set: any item of four
+words or more whose normalised text is a training example, any item of eight words or more that is a near copy
+(word-set Jaccard >= 0.75, the rule tests/nlp/test_heldout_isolation.py enforces), and repeats inside the set.
+Only counts are printed, so the person pruning never reads the items (docs/evaluation.md).
+
+`--flag-map old=new` renames red-flag ids a writer invented to the detector's ids (actions/redflags.py FLAG_RULES), and
+`--level-map` does the same for level names; an unknown id after mapping is an error.
+
+Usage: python scripts/prune_heldout.py IN.yml OUT.yml --header "# Held-out v10: ..." [--flag-map a=b ...]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.eval_heldout import normalise, training_examples  # noqa: E402
+
+SECTIONS = ("utterances", "red_flags", "negated")
+
+
+def coincides(text: str, exact: Set[str], long_sets: Sequence[Set[str]]) -> bool:
+    norm = normalise(text)
+    words = norm.split()
+    if len(words) >= 4 and norm in exact:
+        return True
+    if len(set(words)) >= 8:
+        mine = set(words)
+        return any(len(mine & other) / len(mine | other) >= 0.75 for other in long_sets)
+    return False
+
+
+def prune(data: Dict[str, List[dict]], training: Sequence[str]) -> Tuple[Dict[str, List[dict]], Dict[str, int]]:
+    exact = {normalise(t) for t in training}
+    long_sets = [s for s in (set(normalise(t).split()) for t in training) if len(s) >= 8]
+    kept: Dict[str, List[dict]] = {}
+    dropped: Dict[str, int] = {}
+    seen: Set[str] = set()
+    for section in SECTIONS:
+        items = data.get(section) or []
+        kept[section] = []
+        dropped[section] = 0
+        for item in items:
+            key = normalise(item["text"])
+            if key in seen or coincides(item["text"], exact, long_sets):
+                dropped[section] += 1
+                continue
+            seen.add(key)
+            kept[section].append(item)
+    return kept, dropped
+
+
+def rename(items: List[dict], field: str, mapping: Dict[str, str]) -> None:
+    for item in items:
+        if field in item:
+            item[field] = mapping.get(item[field], item[field])
+
+
+def parse_map(pairs: Optional[List[str]]) -> Dict[str, str]:
+    return dict(pair.split("=", 1) for pair in pairs or [])
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--header", default="", help="comment lines written at the top of the target file")
+    parser.add_argument("--flag-map", nargs="*")
+    parser.add_argument("--level-map", nargs="*")
+    args = parser.parse_args(argv)
+
+    data = yaml.safe_load(args.source.read_text(encoding="utf-8")) or {}
+    kept, dropped = prune(data, [text for _, text in training_examples()])
+    for section in ("red_flags",):
+        rename(kept[section], "flag", parse_map(args.flag_map))
+        rename(kept[section], "level", parse_map(args.level_map))
+    if kept["red_flags"]:
+        from actions.redflags import FLAG_RULES
+        from actions.triage_engine import CareLevel
+
+        flags, levels = {rule.flag_id for rule in FLAG_RULES}, {level.value for level in CareLevel}
+        unknown = ({i["flag"] for i in kept["red_flags"]} - flags) | ({i.get("level") for i in kept["red_flags"]} - levels)
+        if unknown:
+            print(f"unknown flag or level ids after mapping: {sorted(unknown)}", file=sys.stderr)
+            return 1
+    body = {section: kept[section] for section in SECTIONS if kept[section]}
+    text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=1000)
+    header = "".join(f"{line}\n" for line in args.header.splitlines())
+    args.target.parent.mkdir(parents=True, exist_ok=True)
+    args.target.write_text(header + text, encoding="utf-8")
+    for section in SECTIONS:
+        if data.get(section):
+            print(f"{section}: kept {len(kept[section])}, dropped {dropped[section]} (coinciding with training or repeated)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
