@@ -151,7 +151,7 @@ TERMINATORS = frozenset(
     "but however although though yet except apart aside whereas while whilst still which who because cause cos "
     "coz since so until till til unless whenever then anyway otherwise instead".split())
 HARD_BREAKS = frozenset(list(".!?;:") + ["...", "…", "—", "–", "(", ")", "\n"])
-NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah".split())
+NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah zero".split())
 PSEUDO_NEG = (
     "not only", "not just", "no doubt", "without doubt", "without a doubt", "no idea", "not sure", "not certain",
     "no matter", "nothing but", "not to mention", "no wonder", "not until", "no sooner", "not even sure",
@@ -164,6 +164,10 @@ POST_NEG = frozenset("no none nope nah negative absent".split())
 RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are gone", "resolved", "settled",
             "disappeared", "cleared", "gone down", "went down", "better now", "wore off", "worn off",
             "wears off")
+# "the swelling has gone", "it's gone now": words that may follow "has/is gone" when a symptom resolved; any other
+# word is a change of state ("has gone red", "has gone numb") and the symptom before it is current (v10 review).
+GONE_FOR_GOOD = frozenset(". , ! ; now completely totally entirely thankfully already since and but though "
+                          "away down off fully".split())
 HISTORY_MARKERS = (
     "used to", "years ago", "year ago", "last year", "months ago", "in the past", "as a kid", "as a child",
     "when i was young", "when i was younger", "when i was a kid", "when i was a child", "when i was little",
@@ -600,6 +604,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
         "non|not ~1 weight ~1 bearing", "no weight ~1 on|through", "not|never putting ~2 weight",
         "wo|wont|won't|will not ~2 take ~2 weight",
+        # a child after a fall "won't put his foot down", "refuses to walk" (BRIEF: a child who can't walk)
+        "wo|wont|won't|will not ~2 put|get ~2 foot|it|heel|weight ~1 down|on|flat",
+        "wo|wont|won't|will not ~2 walk|stand|weight-bear|weightbear",
+        "refuses|refused|refusing ~1 to ~1 walk|stand|step|weight-bear|weightbear|put",
         f"not ~1 think ~2 can|could|able ~2 {WEIGHT_VERBS}|put", "no way|chance ~2 walk|walking|stand|standing",
         "collapse|collapses|collapsed|buckle|buckles|buckled|gives|gave ~3 stand|step|weight|put"),
         veto_next=_fs("far long for more much very as quickly fast briskly distance distances miles mile "
@@ -850,7 +858,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "sausage ~1 toe|toes|finger|fingers", "swollen ~1 finger|fingers|toe|toes",
         "knuckle|knuckles",
         "swollen|puffy|stiff|inflamed ~2 ankles|toes|fingers|hands|wrists",
-        "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed"),
+        "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed",
+        "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache"),
         acute=False,
         veto_next=_fs("of"),
         veto_prev=_fs("on second hand-"),
@@ -1061,6 +1070,9 @@ class _Message:
             at = joined.find(" " + phrase + " ")
             if at >= 0:
                 before = joined[:at].split()[-2:]
+                after = joined[at + len(phrase) + 2:].split()[:1]
+                if phrase.endswith(" gone") and after and after[0] not in GONE_FOR_GOOD:
+                    continue  # "my heel has gone red": a change of state, not a symptom that resolved
                 if not ({"not", "never"} & set(before)):
                     return True
         return False

@@ -979,3 +979,32 @@ def test_loosely_worded_emergencies_and_foot_drop_fire(heel_nlp, text, flag):
 ])
 def test_negated_weakness_is_not_read_as_feeling_unwell(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v10's first look (docs/evaluation.md, session 5); each with phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    # "has gone red" is a change of state, not "the swelling has gone": the symptom before it is current
+    ("running a temperature since last night and my heel has gone hot and swollen", "hot_swollen_foot_fever"),
+    ("I'm type 2 and the graze on my heel has gone pink and weepy", "diabetic_foot_wound"),
+    ("I'm diabetic, the cut under my foot has gone a funny dark colour", "diabetic_foot_wound"),
+    # a child who won't or refuses to walk after a fall
+    ("my daughter tripped on the trampoline and she won't stand on that foot", "cannot_bear_weight_after_injury"),
+    ("toddler fell down two steps and refuses to walk now", "cannot_bear_weight_after_injury"),
+    ("jumped off the wall and he wont put any weight on it", "cannot_bear_weight_after_injury"),
+    # other joints that are stiff or sore rather than swollen
+    ("both heels stiff for hours every morning and my fingers are sore and stiff too", "inflammatory_pattern"),
+    ("each morning both heels are rigid till lunch, and my wrists ache as well", "inflammatory_pattern"),
+])
+def test_v10_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "zero numbness and zero weakness, it's just a dull ache under the heel",
+    "the swelling has gone now and it's only sore after long walks",
+    "the redness has gone completely, just a bit tender",
+    "I twisted it ages ago and I won't walk far in those shoes any more",
+    "my fingers are stiff from typing all day, heel hurts after runs",
+])
+def test_v10_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
