@@ -151,7 +151,7 @@ TERMINATORS = frozenset(
     "but however although though yet except apart aside whereas while whilst still which who because cause cos "
     "coz since so until till til unless whenever then anyway otherwise instead".split())
 HARD_BREAKS = frozenset(list(".!?;:") + ["...", "…", "—", "–", "(", ")", "\n"])
-NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah zero".split())
+NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah zero nil".split())
 PSEUDO_NEG = (
     "not only", "not just", "no doubt", "without doubt", "without a doubt", "no idea", "not sure", "not certain",
     "no matter", "nothing but", "not to mention", "no wonder", "not until", "no sooner", "not even sure",
@@ -164,10 +164,18 @@ POST_NEG = frozenset("no none nope nah negative absent".split())
 RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are gone", "resolved", "settled",
             "disappeared", "cleared", "gone down", "went down", "better now", "wore off", "worn off",
             "wears off")
+# A new onset named next to an older complaint ("heel pain for months, but new this week: I've lost feeling"):
+# restores a numbness or weakness match that "for months" or "always had" would cancel (v11 review).
+NEW_ONSET = ("new thing", "new this week", "this week", "since last night", "since yesterday", "since this morning",
+             "started today", "just started", "came on", "out of nowhere", "overnight", "wasnt like that",
+             "wasn't like that", "never had that before", "never had this before")
 # "the swelling has gone", "it's gone now": words that may follow "has/is gone" when a symptom resolved; any other
 # word is a change of state ("has gone red", "has gone numb") and the symptom before it is current (v10 review).
 GONE_FOR_GOOD = frozenset(". , ! ; now completely totally entirely thankfully already since and but though "
                           "away down off fully".split())
+NOT_ASKING = frozenset("sure idea know knows dunno clue wonder".split())  # "not sure why" reports, it does not ask
+TELEGRAPHIC_SELF = frozenset("diabetic diabetes type t1 t2 t1d t2d insulin psoriasis psoriatic crohns crohn "
+                             "colitis arthritis".split())
 HISTORY_MARKERS = (
     "used to", "years ago", "year ago", "last year", "months ago", "in the past", "as a kid", "as a child",
     "when i was young", "when i was younger", "when i was a kid", "when i was a child", "when i was little",
@@ -520,7 +528,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "lost|losing|drained|no ~2 colour|color", "funny|weird|strange|odd|horrible ~1 colour|color",
         "gone|went|turned|turning|going|changed black"),
         anchor="foot_or_pronoun", veto_next=OBJECTS | _fs("skin patch patches spot spots dot dots nail nails "
-                                                         "bruise bruising area"),
+                                                         "bruise bruising area change changes changed difference"),
         veto_prev=_fs("feel feeling felt of"),
         veto_sentence=("bruise", "bruised", "bruising", "black and blue", "dry", "cracked", "flaky", "peeling",
                        "callus", "hard skin", "dead skin", "athlete", "fungal", "verruca", "in the cold",
@@ -598,6 +606,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{CANT} ~3 {WEIGHT_VERBS}",
         f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
         f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
+        f"{CANT} ~2 {WEIGHT_VERBS}|take|manage|do ~1 more than ~1 one|a|1|two|2|three|3|few|couple ~2 step|steps",
         f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
         f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
         f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
@@ -617,6 +626,7 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "without limping", "without discomfort", "stand the pain", "stand it", "bear the pain",
                        "bear it", "run", "running")
         , unveto_sentence=("can't walk at all", "cannot walk at all", "can't stand at all", "no weight", "steps",
+                           "one step", "single step", "gives way", "gave way", "giving way",
                            "foot down", "put my foot", "bear weight",
                            "any weight", "weight bear", "weight on", "put weight", "four steps", "4 steps",
                            "a step", "a single step", "on it", "on my foot", "on the foot")),
@@ -723,7 +733,12 @@ CONCEPTS: Tuple[Concept, ...] = (
     # --- new_neuro_deficit: BRIEF (new numbness, weakness or foot drop); tingling/burning = entrapment (AFP) ---
     Concept("numbness", (
         "numb|numbness|numbed|numbish|numbing",
-        "lost|lose|losing|loss|no|reduced|without|lack ~3 feeling|feelings|sensation|sensations",
+        "lost|lose|losing|loss ~3 feeling|feelings|sensation|sensations",
+        "no|reduced|without|lack|little ~1 feeling|feelings|sensation|sensations",
+        # sensory loss in lay words: "like walking on cotton wool", "pinch it and barely feel it"
+        "cotton ~1 wool", "barely|hardly|scarcely ~1 feel ~3 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
+        "anything|it|them|touch|pinch",
+        "pinch|pinched|pinching|touch|touching|prod|poke|prick|scratch|tap ~6 barely|hardly|scarcely|cant|can't|cannot ~1 feel",
         f"{CANT} ~2 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|anything|leg|legs|it|them|"
         "bottom|ankle|arch|much|thing|properly",
         "unable|not|incapable ~1 able? ~1 to ~1 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
@@ -742,6 +757,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "numbs the pain", "numbing the pain", "dead skin", "dead tired", "icing", "iced", "ice",
                        "ice pack", "in the cold", "when it's cold", "when its cold", "until they warm",
                        "until it warms", "until i warm", "few minutes", "cold water", "frozen"),
+        unveto_sentence=("like it's been", "like its been", "as if", "as though", "like i've had", "like ive had",
+                         "like an anaesthetic", "like an anesthetic", "like a local") + NEW_ONSET,
         transient=True),
     Concept("weakness", (
         "foot|feet ~1 drop|drops|dropping|slap|slaps|slapping|flops|flopping|floppy|drags|dragging|flapping",
@@ -764,7 +781,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "walk with a limp", "a limp", "pain", "because it hurts", "too painful", "too sore")
         , unveto_sentence=("foot drop", "drop foot", "dropfoot", "foot is weak", "sudden weakness",
                            "suddenly weak", "slapping", "flopping", "floppy", "can't lift", "cannot lift",
-                           "can't move my toes", "cannot move my toes", "paralysed", "paralyzed"),
+                           "can't move my toes", "cannot move my toes", "paralysed", "paralyzed", "won't lift",
+                           "wont lift", "will not lift") + NEW_ONSET,
         parts=_fs("foot feet toe toes ankle leg legs limb"), transient=True),
     # --- night_pain_systemic: BRIEF; AFP (night/rest pain + weight loss, sweats or cancer: tumour, infection) ---
     Concept("night_pain", (
@@ -804,7 +822,7 @@ CONCEPTS: Tuple[Concept, ...] = (
                          "havent been trying", "not sure why", "don't know why", "dont know why")),
     Concept("night_sweats", (
         "night|nighttime ~1 sweat|sweats|sweating", "sweat|sweats|sweating|drenched|soaked|soaking ~5 night|bed|"
-        "sheets|sleep|pyjamas|pajamas|pillow",
+        "sheets|sleep|pyjamas|pajamas|pillow|waking|wake|woke|morning|mornings",
         "wake|waking|woke|wakes ~3 sweat|sweats|sweating|drenched|soaked"),
         acute=False),
     Concept("cancer", (
@@ -1006,6 +1024,8 @@ class _Message:
                 current = "self"
             elif word in CLINICIANS or word.rstrip("s'") in CLINICIANS:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
+            elif self._self_description(idx):
+                pass  # "since I was a kid", "long time runner, ...": the writer describing themself
             elif word in DEPENDENTS:
                 current = last_person = "dependent"
             elif (word in PERSONS or word.rstrip("s'") in PERSONS) and not (
@@ -1020,6 +1040,21 @@ class _Message:
                 current = "generic"
             owners.append(current)
         return owners
+
+    def _self_description(self, idx: int) -> bool:
+        """A person word that describes the writer, not someone else (v11 review): "since I was a kid", "as kids",
+        or a bare descriptor opening the message ("long time runner, diabetes for 10 years", "runner here")."""
+        toks = self.toks
+        word = toks[idx].lower
+        if word not in DEPENDENTS and word not in PERSONS and word.rstrip("s'") not in PERSONS:
+            return False
+        before = [t.lower for t in toks[max(0, idx - 2):idx]]
+        if before[-2:] in (["was", "a"], ["as", "a"], ["since", "a"], ["were", "a"]) or before[-1:] in (["as"], ["were"]):
+            return word in DEPENDENTS
+        opening = idx < 4 and not any(t.lower in ("my", "our", "his", "her", "their", "the", "a", "an", "this", "that")
+                                      or t.lower in SELF_WORDS for t in toks[:idx])
+        after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
+        return opening and after in (",", "here", "-", ":", "(")
 
     def _person_after(self, idx: int) -> Optional[str]:
         for tok in self.toks[idx + 1: idx + 5]:
@@ -1127,7 +1162,7 @@ class _Message:
                 dist = 0
             else:
                 dist = min(abs(tok.i - start), abs(tok.i - (end - 1)))
-            if tok.forms & concept.parts:
+            if tok.forms & concept.parts and not self._tendon_elsewhere(tok.i):
                 best_foot = min(best_foot, dist)
             elif tok.lower in OTHER_PARTS or tok.forms & FOOT_PARTS:
                 if tok.lower == "back" and tok.i + 1 < len(self.toks) and self.toks[tok.i + 1].lower == "of":
@@ -1144,6 +1179,12 @@ class _Message:
             return any(t.lower in ("it", "it's", "its", "they", "they're", "them", "this", "everything")
                        for t in self.toks[lo:start])
         return False
+
+    def _tendon_elsewhere(self, i: int) -> bool:
+        """'a tendon in my finger': a tendon named with another body part right after it is not the foot's."""
+        if self.toks[i].lower not in ("tendon", "tendons"):
+            return False
+        return any(t.lower in OTHER_PARTS for t in self.toks[i + 1:i + 5] if t.sent == self.toks[i].sent)
 
     def vetoed(self, concept: Concept, start: int, end: int) -> bool:
         toks = self.toks
@@ -1276,14 +1317,26 @@ class _Message:
     def personal(self) -> bool:
         """The message speaks about the writer or someone they care for."""
         return any(t.lower in SELF_WORDS or t.lower in ("my", "our") or "i" in t.forms for t in self.toks) or any(
-            owner == "dependent" for owner in self.owners)
+            owner == "dependent" for owner in self.owners) or self.telegraphic
+
+    @property
+    def telegraphic(self) -> bool:
+        """A message that opens with a bare self-description: "diabetic, heel fissure bleeding, is that ok",
+        "T2 here - ...", "long time runner, ..." (the writer, without I or my; v11 review)."""
+        words = [t.lower for t in self.toks[:5]]
+        for i, word in enumerate(words[:4]):
+            if word in (",", "here", "-", ":", "(", "."):
+                return i > 0 and bool(TELEGRAPHIC_SELF & set(words[:i]) or
+                                      any(self._self_description(j) for j in range(i)))
+        return False
 
     @property
     def asks(self) -> bool:
         """Some sentence asks something ('can psoriasis affect heels', 'arthritis and heels, whats the link')."""
         words = [t.lower for t in self.toks]
-        return bool(words) and (words[0] in AUX_WORDS or any(w in WH_WORDS or w in ("whats", "what's") for w in words)
-                                or any(self.is_question(s) for s in range(len(self.sents))))
+        wh = any((w in WH_WORDS or w in ("whats", "what's")) and not (i and words[i - 1] in NOT_ASKING)
+                 for i, w in enumerate(words))
+        return bool(words) and (words[0] in AUX_WORDS or wh or any(self.is_question(s) for s in range(len(self.sents))))
 
     def occurrences(self) -> List[Occurrence]:
         found: List[Tuple[Concept, int, int]] = []

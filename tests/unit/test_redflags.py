@@ -1008,3 +1008,36 @@ def test_v10_classes_fire(heel_nlp, text, flag):
 ])
 def test_v10_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v11's first look (docs/evaluation.md, session 5); phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    ("slipped on the ice and can't manage more than a couple of steps on that foot", "cannot_bear_weight_after_injury"),
+    # "as a kid", a bare self-description at the start: the writer, not a child or another person
+    ("been diabetic since I was a child and now there's a sore on my heel that won't close", "diabetic_foot_wound"),
+    ("keen walker, type 2 for years, and there's a blister on my heel that's gone weepy", "diabetic_foot_wound"),
+    ("T2 here - crack in my heel skin is bleeding, should I just put cream on it?", "diabetic_foot_wound"),
+    # sensory loss in lay words, a comparison with an injection, a new onset next to an old complaint
+    ("the bottom of my foot feels like cotton wool since yesterday", "new_neuro_deficit"),
+    ("I poke my heel and can barely feel it, that's new", "new_neuro_deficit"),
+    ("whole sole numb like I've had a dental injection, started this morning", "new_neuro_deficit"),
+    ("plantar fasciitis for months but since last night my foot is numb on the outside", "new_neuro_deficit"),
+    ("heel has hurt for ages, but this week my toes won't lift when I walk", "new_neuro_deficit"),
+    # "not sure why" reports, it does not ask; sweats on waking
+    ("heel aches at rest and in bed, and I've lost weight, no idea why", "night_pain_systemic"),
+    ("heel pain wakes me every night and I wake up drenched most mornings", "night_pain_systemic"),
+])
+def test_v11_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "nil swelling and nil numbness, sore arch after long runs",
+    "no colour changes at all and my feet are warm, just morning heel pain",
+    "no fever, not feeling poorly, heel just aches after football",
+    "snapped a tendon in my thumb years back, my heel is just a bit stiff",
+    "twisted it last month and I can't walk more than a mile before it aches",
+    "my mum is diabetic, she has a blister on her heel, what should she put on it?",
+])
+def test_v11_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
