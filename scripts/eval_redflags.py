@@ -1,7 +1,10 @@
 """Measures the red-flag detector on a YAML set: recall per flag, overall recall, false-alarm rate, misses.
 
-Usage: python scripts/eval_redflags.py CASES.yml [--model build/spacy_heel]
+Usage: python scripts/eval_redflags.py CASES.yml [--model build/spacy_heel] [--assistant models/heel.tar.gz]
 CASES.yml: {red_flags: [{text, flag, level}], negated: [{text}]}
+With --assistant it also reports what the whole NLU model does (the detector, or the intent classifier's own
+`red_flag` above IntentGuard's threshold, which makes the assistant ask about danger signs): a second net, reported
+only; the release bar stays on the detector.
 Exit code 1 when recall < 100% or false alarms > 2% (the release bar: a missed red flag is the worst failure).
 Never point it at data used to write the detector's rules; keep a held-out set for that.
 """
@@ -76,6 +79,29 @@ def print_report(report: Dict[str, Any]) -> None:
         print(f"FALSE ALARM {alarm['got']} {alarm['text']!r}")
 
 
+def assistant_level(cases: Dict[str, Any], model: Path) -> Dict[str, Any]:
+    """Share of red-flag cases the parsed intent is `red_flag` for, and of negated cases it is (false alarms)."""
+    import asyncio
+
+    from scripts.eval_heldout import predict
+
+    flagged = [case["text"] for case in cases.get("red_flags") or []]
+    negated = [case["text"] for case in cases.get("negated") or []]
+    parsed = asyncio.run(predict(model, flagged + negated))
+    is_alert = [(p.get("intent") or {}).get("name") == "red_flag" for p in parsed]
+    caught, alarms = is_alert[:len(flagged)], is_alert[len(flagged):]
+    return {
+        "recall": sum(caught) / len(flagged) if flagged else 1.0, "cases": len(flagged),
+        "false_alarm_rate": sum(alarms) / len(negated) if negated else 0.0, "negated": len(negated),
+        "misses": [t for t, hit in zip(flagged, caught) if not hit],
+    }
+
+
+def print_assistant(report: Dict[str, Any]) -> None:
+    print(f"assistant (detector or model red_flag): recall {report['recall']:.1%} of {report['cases']}, "
+          f"false alarms {report['false_alarm_rate']:.1%} of {report['negated']}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     import yaml
 
@@ -84,11 +110,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", help="YAML file with red_flags and negated lists")
     parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
+    parser.add_argument("--assistant", help="trained Rasa model: also report the assistant-level catch rate")
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
     report = evaluate(cases, load_or_build(Path(args.model)))
     print_report(report)
+    if args.assistant:
+        print_assistant(assistant_level(cases, Path(args.assistant)))
     ok = passes(report)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
