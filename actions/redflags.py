@@ -204,7 +204,8 @@ BENIGN_CAUSE_PATTERNS = (
     "snow|snowy|snowing|rain|rainy|raining|sleet|frost|frosty|puddle|puddles|winter|outside|outdoors|swim|"
     "swimming|pool|sea|lido|plunge|paddling|paddle|aircon|fridge|freezer",
     "cold|freezing|wet|chilly ~1 weather|day|morning|night|floor|floors|tiles|water",
-    "bus stop", "air con|conditioning", "ice bath",
+    "bus stop", "air con|conditioning", "ice bath", "ice|cold ~1 pack|packs|compress", "icing|iced",
+    "freezing|cold|winter|frosty|icy ~1 run|runs|walk|walks|hike",
     "sitting|sat|sit|kneeling|knelt|kneel|squatting|squatted|squat|crouching|crouched|cross-legged|driving|"
     "drive|journey|flight|commute|slept|sleeping|lying|lay",
     "cross|crossed ~1 legged|legs", "legs crossed",
@@ -218,6 +219,7 @@ TRANSIENT_RECOVERY_PATTERNS = (  # declarative only: "came back"/"a minute later
     "normal|fine|ok|okay ~3 later", "feeling|sensation|colour|color|circulation ~2 came|come ~1 back",
     "came back ~1 to ~1 normal", "went|gone|goes ~1 away", "wore|worn|wears ~1 off", "recovered",
     "shook|shake|walked|walk ~1 it ~1 off|out",
+    "pinked|pinking ~1 up|back", "back ~1 to ~1 pink|warm|normal", "pink|warm ~1 and? ~1 warm|pink? ~1 now",
 )
 
 # Pop / snap / rupture / kick words whose subject or object is a thing, not the visitor's tendon:
@@ -587,6 +589,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "stamped|banged|whacked|smashed|struck|dropped|tumble|tumbled|tumbling",
         "went|gone|go|going|turned ~1 over", "jumped|jumping|jump|leapt|leaped ~1 off|down|from|out",
         "came|come ~1 down ~1 hard|awkwardly|heavily|badly|wrong", "missed ~1 step|steps|stair",
+        "stepped|stepping|step|steps ~1 off|on|into|down ~2 kerb|curb|pothole|hole|step|stair|ledge|edge",
+        "stepped|stepping|landed|landing|put ~3 wrong|awkwardly|badly|funny|funnily|awkward",
         "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
         "broke|broken|fractured|fracture|break|cracked"),
         veto_next=_fs("asleep apart in_love in_line into behind over_laughing arch arches trip slip-on slippers out "
@@ -648,13 +652,16 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "cracking my", "crick", "all the time", "sometimes", "usually", "crack in", "cracks in",
                        "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my", "firework",
                        "fireworks", "just a balloon", "only a balloon", "just the balloon", "kids' balloon",
-                       "kid's balloon", "kids balloon", "a balloon at", "bubble wrap", "champagne", "cork", "popcorn"),
+                       "kid's balloon", "kids balloon", "a balloon at", "bubble wrap", "champagne", "cork", "popcorn",
+                       "turns out", "turned out", "door slam", "door slamming", "door slammed", "slammed"),
         things=True),
     Concept("kicked", (
         "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
         "whacked|smacked|slapped|punched|kick|hit",
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
-        "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break"),
+        "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break",
+        "threw|thrown|throw|throwing|chucked|lobbed ~2 stone|rock|ball|something|brick|pebble ~2 at",
+        "turned|turn|looked|look ~1 round|around ~5 nobody|noone|nothing|no one"),
         anchor="foot",
         veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage "
                       "steps the_gym the_road the_ground the_trails the_track the_shops the_pavement my_goal my_steps"),
@@ -808,7 +815,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "weight",
         "weight|weightloss|weight-loss ~1 loss", "weightloss", "weight ~2 dropped|dropping|falling|fallen|gone",
         "weight ~2 going|gone|went|coming|come ~1 down|off",
-        "clothes ~2 loose|hanging|baggy"),
+        "clothes|trousers|jeans|belt ~3 loose|looser|hanging|baggy|falling|big|bigger",
+        "lose|loses ~2 kilo|kilos|kg|kgs|pounds|lbs|stone|weight"),
         acute=False,
         veto_prev=_fs("to"),
         veto_sentence=("trying to", "try to", "want to", "need to", "should", "diet", "dieting", "slimming",
@@ -817,14 +825,15 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "training", "marathon", "exercise", "pregnan", "baby", "healthy eating", "meal plan",
                        "goal", "if i lose"),
         unveto_sentence=("without trying", "not trying", "without dieting", "without diet", "not dieting", "not dieting", "not been dieting", "unexplained",
-                         "for no reason", "no reason", "not on a diet", "haven't been trying", "without meaning",
+                         "for no reason", "no reason", "not on a diet", "not on any diet", "no diet", "not been on a diet", "haven't been trying", "without meaning",
                          "not meaning", "without even trying", "not intentionally", "not on purpose",
                          "havent been trying", "not sure why", "don't know why", "dont know why")),
     Concept("night_sweats", (
         "night|nighttime ~1 sweat|sweats|sweating", "sweat|sweats|sweating|drenched|soaked|soaking ~5 night|bed|"
         "sheets|sleep|pyjamas|pajamas|pillow|waking|wake|woke|morning|mornings",
         "wake|waking|woke|wakes ~3 sweat|sweats|sweating|drenched|soaked"),
-        acute=False),
+        acute=False, veto_sentence=("heatwave", "heat wave", "hot weather", "too hot", "so hot", "the heat", "humid",
+                                    "humidity", "duvet", "heating")),
     Concept("cancer", (
         "cancer|cancers|tumour|tumor|tumours|tumors|malignancy|malignant|lymphoma|leukaemia|leukemia|myeloma|"
         "melanoma|sarcoma|metastases|metastatic|metastasis|chemo|chemotherapy|radiotherapy|oncology|oncologist|"
@@ -987,9 +996,15 @@ class _Message:
             self._strings[sent] = cached
         return cached
 
-    def has_phrase(self, sent: int, phrases: Iterable[str]) -> bool:
+    def has_phrase(self, sent: int, phrases: Iterable[str], outside: Iterable[str] = ()) -> bool:
+        """A phrase of the table in the sentence; with `outside`, not counting text inside those phrases
+        ("at night" restores a night-pain match, but not inside "fine at night", which cancelled it)."""
         original, normed = self._sent_strings(sent)
         pattern = _phrase_re(tuple(phrases))
+        outside = tuple(o for o in outside if pattern.search(" " + o.lower() + " "))  # only phrases holding one
+        if outside:
+            blank = _phrase_re(outside)
+            original, normed = blank.sub(" | ", original), blank.sub(" | ", normed)
         return bool(pattern.search(original) or pattern.search(normed))
 
     def is_question(self, sent: int) -> bool:
@@ -1209,7 +1224,8 @@ class _Message:
                                           for t in toks[max(start, end - 3):end - 1]):
             return True
         if concept.veto_sentence and self.has_phrase(sent, concept.veto_sentence):
-            return not (concept.unveto_sentence and self.has_phrase(sent, concept.unveto_sentence))
+            return not (concept.unveto_sentence and
+                        self.has_phrase(sent, concept.unveto_sentence, outside=concept.veto_sentence))
         return False
 
     def about_thing(self, start: int, end: int) -> bool:
@@ -1386,9 +1402,14 @@ def analyse(doc: Any) -> List[Occurrence]:
 
 
 def _patient_facts(occurrences: Iterable[Occurrence]) -> Dict[str, List[Occurrence]]:
+    occurrences = list(occurrences)
+    # "the psoriasis question is for my brother, I don't have psoriasis": a background condition the writer denies
+    # having is not theirs, wherever else it is named in the message (v12 review)
+    denied = {occ.concept for occ in occurrences if occ.owner == "self" and occ.why_not == "negated"
+              and not CONCEPT_BY_ID[occ.concept].acute}
     facts: Dict[str, List[Occurrence]] = {}
     for occ in occurrences:
-        if occ.affirmed and occ.owner in PATIENT_OWNERS:
+        if occ.affirmed and occ.owner in PATIENT_OWNERS and occ.concept not in denied:
             facts.setdefault(occ.concept, []).append(occ)
     return facts
 

@@ -1041,3 +1041,29 @@ def test_v11_classes_fire(heel_nlp, text, flag):
 ])
 def test_v11_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v12's first look (docs/evaluation.md, session 5); phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    ("stepped into a pothole on my way home and now I can't put any weight on that foot", "cannot_bear_weight_after_injury"),
+    ("landed awkwardly off the last step and I cannot stand on it at all", "cannot_bear_weight_after_injury"),
+    ("at netball it felt like someone lobbed a ball at my heel, nobody had, and now I can't push off",
+     "achilles_rupture"),
+    ("something hit the back of my ankle at badminton, I turned round and no one was behind me", "achilles_rupture"),
+    ("heel aches even when resting in bed, and my jeans are hanging off me, not on any diet", "night_pain_systemic"),
+    ("heel pain every night, I lose 5 kg this month without trying", "night_pain_systemic"),
+    ("heel throbs at night even in bed and I've lost a stone without dieting", "night_pain_systemic"),
+])
+def test_v12_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "heard a crack behind me at the gym, turned out someone dropped a weight, my heel is only a bit sore",
+    "after the cold pack my heel looked whitish for a bit but it's back to pink now",
+    "toes went pale on an icy run yesterday, pinked up once I was inside, heel still achy",
+    "night sweats in this heat wave, but the heel is fine at night and only sore when I run",
+    "asking for my dad who has psoriasis, I don't have psoriasis myself, my heels ache after netball",
+])
+def test_v12_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
