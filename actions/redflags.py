@@ -557,8 +557,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                          "no|lost|losing|cut ~2 circulation", "no|lost|losing|cut ~2 blood ~1 supply|flow", "circulation ~2 gone|stopped|cut")),
     # --- hot_swollen_foot_fever: BRIEF (possible infection / septic arthritis / cellulitis) ---
     Concept("inflamed_foot", (
-        "swollen|swelling|swell|swelled|puffy|inflamed|inflammation|red|redness|reddish|hot|warm|warmth|"
-        "angry|infected|infection|cellulitis",),
+        "swollen|swelling|swell|swelled|puffy|puffed|puffing|ballooned|ballooning|inflamed|inflammation|red|"
+        "redness|reddish|hot|warm|warmth|angry|infected|infection|cellulitis",),
         anchor="foot_or_pronoun",
         veto_next=OBJECTS | _fs("flag flags weather day days bath water bottle tub - glands"),
         veto_prev=_fs("a warm cool be"),
@@ -722,7 +722,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "discolouration|discoloration|black|bleeding|splinter|cellulitis|abscess",
         # loose wording (NG19: any break in the skin, redness, warmth or swelling of a diabetic foot)
         "nick|nicked|scratch|scratched|scratches|scab|scabs|scabbed|scabby|crusty|crusted|leaking|leaky|weepy|"
-        "bleed|bleeds|bled|redder|reddening|reddened|pink|pinker|hotter|warmer|puffy|raw",
+        "bleed|bleeds|bled|redder|reddening|reddened|pink|pinker|hotter|warmer|puffy|puffed|ballooned|raw",
         "patch|spot|area|mark|hole ~5 not ~2 heal|healing|healed|close|closing|closed",
         "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
         "cut|cuts", "hole|holes ~3 skin|heel|heels|foot|sole|soles",

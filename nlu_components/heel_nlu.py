@@ -221,7 +221,8 @@ class IntentGuard(_RuleComponent):
             if not text or text.startswith("/") or not ranking:
                 continue
             name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
-            weak_red_flag = name == RED_FLAG_INTENT and confidence < limits["model_red_flag_min"]
+            weak_red_flag = name == RED_FLAG_INTENT and (confidence < limits["model_red_flag_min"] or
+                                                         _denied_by_detector(message))
             weak_control = name in CONTROL_INTENTS and confidence < limits["control_min"]
             if (weak_red_flag or weak_control) and len(ranking) > 1:
                 ranking = ranking_utils.without(ranking, name)
@@ -237,6 +238,20 @@ class IntentGuard(_RuleComponent):
                 message.set(INTENT, {**promoted[0], "routed_from": name}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)
         return messages
+
+
+def _denied_by_detector(message: Message) -> bool:
+    """The model guesses `red_flag`, the detector finds no red flag, and it found a danger sign it set aside as
+    denied, past, passing, someone else's or asked about in general ("I'm not diabetic, just a blister from new
+    trainers"). The detector owns negation: on the look-alike sets the model alone raised 2-16% false alarms
+    (docs/evaluation.md, session 5). A message with no danger sign the detector knows keeps the model's guess."""
+    from actions import redflags  # lazily: keeps model loading cheap
+
+    doc = _doc(message)
+    if doc is None or redflags.detect(doc):
+        return False
+    found = redflags.analyse(doc)
+    return any(not o.affirmed or o.owner not in redflags.PATIENT_OWNERS for o in found)
 
 
 FALLBACK_INTENT = "nlu_fallback"

@@ -168,3 +168,33 @@ def test_ensemble_function_mixes_three_rankings_and_cuts_to_length():
     mixed = ensemble(diet, second, embedding, 0.5, 0.5, length=2)
     assert [r["name"] for r in mixed] == ["b", "a"]  # a 0.35, b 0.6, c 0.05 cut off
     assert [r["confidence"] for r in mixed] == pytest.approx([0.6, 0.35])
+
+
+def _parsed_with_doc(nlp, text, *ranked):
+    from rasa.nlu.constants import SPACY_DOCS
+
+    message = _parsed(text, *ranked)
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    return message
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not diabetic, the sore bit on my heel is just from new boots",
+    "zero weakness, I can walk on my tiptoes and heels, only the arch aches",
+    "my heel puffed up a bit after the hike but it went down by the morning, no temperature",
+])
+def test_a_model_red_flag_the_detector_set_aside_gives_way(heel_nlp, text):
+    """The detector owns negation: a danger sign it read as denied, past or passing is not a red flag."""
+    message = _parsed_with_doc(heel_nlp, text, ("red_flag", 0.9), ("describe_symptoms", 0.05))
+    IntentGuard().process([message])
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize("text", [
+    "something is badly wrong with my foot and I'm scared",   # no danger sign the detector knows: the model's net
+    "I'm diabetic and there's an open sore on my heel",       # the detector fires: stays a red flag
+])
+def test_a_model_red_flag_is_kept_when_the_detector_has_nothing_to_say_against_it(heel_nlp, text):
+    message = _parsed_with_doc(heel_nlp, text, ("red_flag", 0.9), ("describe_symptoms", 0.05))
+    IntentGuard().process([message])
+    assert message.get(INTENT)["name"] == "red_flag"
