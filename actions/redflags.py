@@ -554,7 +554,9 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "circulation has always"),
         transient=True),
     Concept("no_pulse", ("no|not|cant|cannot ~3 pulse|pulses", "pulse ~2 gone|absent|weak",
-                         "no|lost|losing|cut ~2 circulation", "no|lost|losing|cut ~2 blood ~1 supply|flow", "circulation ~2 gone|stopped|cut")),
+                         "no|lost|losing|cut ~2 circulation", "no|lost|losing|cut ~2 blood ~1 supply|flow", "circulation ~2 gone|stopped|cut"),
+        veto_sentence=("watch", "monitor", "app", "strap", "battery", "garmin", "fitbit", "tracker", "heart rate",
+                       "smartwatch", "oximeter")),
     # --- hot_swollen_foot_fever: BRIEF (possible infection / septic arthritis / cellulitis) ---
     Concept("inflamed_foot", (
         "swollen|swelling|swell|swelled|puffy|puffed|puffing|ballooned|ballooning|inflamed|inflammation|red|"
@@ -581,7 +583,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "i ~1 feel|felt|am|be ~1 very|really|so? hot|boiling|clammy|feverish"),
         veto_sentence=("not weak", "not unwell", "not ill", "not poorly", "not sick", "not faint", "not dizzy",
                        "sick of", "sick and tired", "sick about", "sick to death", "feel sick thinking", "hot and cold therapy",
-                                                      "hot and cold treatment", "contrast")),
+                       "hot and sweaty", "sweaty and hot", "hot after my run", "hot after running", "hot after a run",
+                       "hot from running", "hot from the run", "hot after the gym", "hot after training",
+                                                      "hot and cold treatment", "contrast"),
+        unveto_sentence=("shivering", "shivery", "chills", "rigors", "feverish", "the shakes")),
     # --- cannot_bear_weight_after_injury: BRIEF; Ottawa ankle/foot rules (unable to take four steps) ---
     Concept("injury", (
         "fell|fall|fallen|falling|tripped|trip|slipped|slip|stumbled|stumble|twisted|twist|sprained|sprain|"
@@ -630,7 +635,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "without limping", "without discomfort", "stand the pain", "stand it", "bear the pain",
                        "bear it", "run", "running")
         , unveto_sentence=("can't walk at all", "cannot walk at all", "can't stand at all", "no weight", "steps",
-                           "one step", "single step", "gives way", "gave way", "giving way",
+                           "one step", "single step", "gives way", "gave way", "giving way", "put it down",
+                           "carried", "stretchered", "piggyback", "piggy back", "wheelchair", "crutches",
                            "foot down", "put my foot", "bear weight",
                            "any weight", "weight bear", "weight on", "put weight", "four steps", "4 steps",
                            "a step", "a single step", "on it", "on my foot", "on the foot")),
@@ -661,7 +667,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
         "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break",
         "threw|thrown|throw|throwing|chucked|lobbed ~2 stone|rock|ball|something|brick|pebble ~2 at",
-        "turned|turn|looked|look ~1 round|around ~5 nobody|noone|nothing|no one"),
+        "turned|turn|looked|look ~1 round|around ~5 nobody|noone|nothing|no one",
+        "who|who'd|whod ~2 hit|kicked|kick|struck|whacked|threw|thrown|smacked"),
         anchor="foot",
         veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage "
                       "steps the_gym the_road the_ground the_trails the_track the_shops the_pavement my_goal my_steps"),
@@ -677,7 +684,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "achilles|tendon ~3 ruptured|rupture|torn|tore|tear|ripped|snapped|burst|gone|went",
         "rupture|ruptured"),
         veto_sentence=("worried", "afraid", "scared", "fear", "risk", "avoid", "prevent", "prevention", "might",
-                       "could", "may", "chance", "how to", "don't want", "dont want"),
+                       "could", "may", "chance", "how to", "don't want", "dont want", "ruled out", "rule out",
+                       "not a rupture", "no rupture", "not ruptured", "wasn't ruptured", "wasnt ruptured",
+                       "isn't ruptured", "isnt ruptured", "not torn", "excluded"),
         unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst"), things=True),
     # A palpable gap or dent in the tendon above the heel (AFP: palpable defect, Thompson test).
     Concept("tendon_gap", (
@@ -723,6 +732,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         # loose wording (NG19: any break in the skin, redness, warmth or swelling of a diabetic foot)
         "nick|nicked|scratch|scratched|scratches|scab|scabs|scabbed|scabby|crusty|crusted|leaking|leaky|weepy|"
         "bleed|bleeds|bled|redder|reddening|reddened|pink|pinker|hotter|warmer|puffy|puffed|ballooned|raw",
+        "purple|purplish|dusky|mottled|bruised|bruise", "dark|darker|black|blue|grey|gray ~1 patch|spot|area|mark|bit",
         "patch|spot|area|mark|hole ~5 not ~2 heal|healing|healed|close|closing|closed",
         "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
         "cut|cuts", "hole|holes ~3 skin|heel|heels|foot|sole|soles",
@@ -785,7 +795,13 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_prev=_fs("a walk with"),
         veto_sentence=("strengthen", "strengthening", "always had", "always been", "for years", "for months",
                        "weak ankles", "weak calves", "weak arches", "weak muscles", "weak calf", "limp ", "limping",
-                       "walk with a limp", "a limp", "pain", "because it hurts", "too painful", "too sore")
+                       "walk with a limp", "a limp", "pain", "because it hurts", "too painful", "too sore",
+                       "dragging my feet on", "dragging my feet over", "dragging my feet about", "drag my feet on",
+                       "dragged my feet on", "dragging my feet with", "dragging my heels",
+                       # about evidence, or a worry about the future, not a weak foot now
+                       "evidence", "research", "studies", "study", "proof", "get weaker", "get weak",
+                       "become weak", "become weaker", "make my feet weak", "make them weak", "make it weak",
+                       "make my foot weak", "weaken")
         , unveto_sentence=("foot drop", "drop foot", "dropfoot", "foot is weak", "sudden weakness",
                            "suddenly weak", "slapping", "flopping", "floppy", "can't lift", "cannot lift",
                            "can't move my toes", "cannot move my toes", "paralysed", "paralyzed", "won't lift",
@@ -1109,6 +1125,9 @@ class _Message:
         tail = " ".join(t.lower for t in toks[end:end + 4] if t.sent == sent)
         if tail.startswith("free") or tail.startswith("- free"):
             return True
+        lo, hi = self.clause(start)
+        if {"ruled", "excluded"} & {t.lower for t in toks[lo:hi]}:
+            return True  # "a rupture was ruled out", "they ruled out a tear" (v13 review)
         return self._resolved_after(end)
 
     def _resolved_after(self, end: int) -> bool:

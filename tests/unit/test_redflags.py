@@ -1067,3 +1067,35 @@ def test_v12_classes_fire(heel_nlp, text, flag):
 ])
 def test_v12_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v13's first look (docs/evaluation.md, session 5); phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    ("went over on my ankle hiking and my mates had to carry me down, I still can't put it down", "cannot_bear_weight_after_injury"),
+    ("at tennis I spun round to see who kicked me in the heel, no one was there, can't tiptoe now", "achilles_rupture"),
+    ("on metformin for years, and the skin over my heel has gone purplish", "diabetic_foot_wound"),
+    ("I'm type 2 and there's a dark patch on the side of my heel", "diabetic_foot_wound"),
+    ("hot and sweaty all day, shivering tonight, and my heel is red and swollen", "hot_swollen_foot_fever"),
+])
+def test_v13_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "the scan ruled out a ruptured achilles, they think it's just irritated",
+    "my fitness tracker said no pulse for a minute, the strap was loose, heel just aches",
+    "I keep dragging my feet about booking a physio, the heel has been sore for months",
+    "always hot and sweaty after a long run and my heel is a bit tender afterwards",
+])
+def test_v13_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
+
+
+@pytest.mark.parametrize("text", [
+    "if I wear a night splint every night will my ankle get weaker",
+    "is shockwave any good or is the research on it weak",
+    "does taping make my feet weak if I use it for months",
+])
+def test_questions_about_weak_evidence_or_future_weakness_are_topics(heel_nlp, text):
+    """Found by running the detector over every held-out intent utterance (session 5): education questions."""
+    assert detect_text(text, heel_nlp) == []
