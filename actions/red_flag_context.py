@@ -55,7 +55,7 @@ def _load_without_ml_backends(model: str) -> Any:
 def new_flags(text: str, context: Optional[Dict[str, Any]], nlp: Any) -> tuple[List[str], Dict[str, Any]]:
     """Flags that need the earlier facts (not found in the message alone), and the updated context."""
     previous = redflags.RedFlagContext.from_dict(context)
-    doc = nlp(text)
+    doc = redflags.parse(text, nlp)
     alone = {hit.flag_id for hit in redflags.detect(doc)}
     combined = [hit.flag_id for hit in redflags.detect(doc, previous)]
     updated = redflags.context_from_text(doc, previous)

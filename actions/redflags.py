@@ -1466,8 +1466,15 @@ def _rule_evidence(rule: FlagRule, facts: Mapping[str, List[Occurrence]], rememb
     return None
 
 
+def parse(text: str, nlp: Any) -> Any:
+    """The spaCy doc the detector reads: lower case, as Rasa's SpacyNLP (case_sensitive: false) hands it to
+    RedFlagOverride, so scripts, actions and the live pipeline see the same tokens ("I CANT WALK" is split like
+    "i cant walk")."""
+    return nlp((text or "").lower())
+
+
 def detect_text(text: str, nlp: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
-    return detect(nlp(text), context)
+    return detect(parse(text, nlp), context)
 
 
 def most_severe(hits: Sequence[RedFlagHit]) -> Optional[RedFlagHit]:

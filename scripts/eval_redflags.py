@@ -25,7 +25,7 @@ MAX_FALSE_ALARM_RATE = 0.02
 
 def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms."""
-    from actions.redflags import detect
+    from actions.redflags import detect, parse
 
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()
@@ -34,7 +34,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     for case in cases.get("red_flags") or []:
         flag = case["flag"]
         per_flag_total[flag] += 1
-        hits = {hit.flag_id: hit for hit in detect(nlp(case["text"]))}
+        hits = {hit.flag_id: hit for hit in detect(parse(case["text"], nlp))}
         if flag in hits:
             per_flag_hit[flag] += 1
             if case.get("level") and hits[flag].level.value != case["level"]:
@@ -44,7 +44,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     false_alarms: List[Dict[str, Any]] = []
     negated = cases.get("negated") or []
     for case in negated:
-        hits = detect(nlp(case["text"]))
+        hits = detect(parse(case["text"], nlp))
         if hits:
             false_alarms.append({**case, "got": [hit.flag_id for hit in hits]})
     total = sum(per_flag_total.values())
