@@ -168,7 +168,9 @@ RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are g
 # restores a numbness or weakness match that "for months" or "always had" would cancel (v11 review).
 NEW_ONSET = ("new thing", "new this week", "this week", "since last night", "since yesterday", "since this morning",
              "started today", "just started", "came on", "out of nowhere", "overnight", "wasnt like that",
-             "wasn't like that", "never had that before", "never had this before")
+             "wasn't like that", "never had that before", "never had this before", "from yesterday", "from today",
+             "since monday", "since tuesday", "since wednesday", "since thursday", "since friday", "since saturday",
+             "since sunday", "since the weekend", "since this afternoon")
 # "the swelling has gone", "it's gone now": words that may follow "has/is gone" when a symptom resolved; any other
 # word is a change of state ("has gone red", "has gone numb") and the symptom before it is current (v10 review).
 GONE_FOR_GOOD = frozenset(". , ! ; now completely totally entirely thankfully already since and but though "
@@ -596,6 +598,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "came|come ~1 down ~1 hard|awkwardly|heavily|badly|wrong", "missed ~1 step|steps|stair",
         "stepped|stepping|step|steps ~1 off|on|into|down ~2 kerb|curb|pothole|hole|step|stair|ledge|edge",
         "stepped|stepping|landed|landing|put ~3 wrong|awkwardly|badly|funny|funnily|awkward",
+        "shoved|trampled|crushed|squashed|jammed|rammed",
+        "stood|stepped|trod|trodden|landed|stamped ~1 on ~1 my|his|her ~1 foot|feet|heel|toes|ankle",
+        "ran|run|driven|drove|rolled ~1 over ~2 my|his|her ~1 foot|feet|heel|toes|ankle",
         "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
         "broke|broken|fractured|fracture|break|cracked"),
         veto_next=_fs("asleep apart in_love in_line into behind over_laughing arch arches trip slip-on slippers out "
@@ -626,6 +631,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "wo|wont|won't|will not ~2 put|get ~2 foot|it|heel|weight ~1 down|on|flat",
         "wo|wont|won't|will not ~2 walk|stand|weight-bear|weightbear",
         "refuses|refused|refusing ~1 to ~1 walk|stand|step|weight-bear|weightbear|put",
+        "not|never|havent|hasnt|haven't|hasn't ~1 managed ~2 to ~1 put|walk|stand|step|take",
+        "not|never|havent|hasnt|haven't|hasn't ~1 been ~1 able ~2 to ~1 put|walk|stand|step|take",
+        "carry|carried|carrying ~1 me|him|her ~3 to|out|off|home|back|down|in|into|up",
         f"not ~1 think ~2 can|could|able ~2 {WEIGHT_VERBS}|put", "no way|chance ~2 walk|walking|stand|standing",
         "collapse|collapses|collapsed|buckle|buckles|buckled|gives|gave ~3 stand|step|weight|put"),
         veto_next=_fs("far long for more much very as quickly fast briskly distance distances miles mile "
@@ -637,6 +645,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         , unveto_sentence=("can't walk at all", "cannot walk at all", "can't stand at all", "no weight", "steps",
                            "one step", "single step", "gives way", "gave way", "giving way", "put it down",
                            "carried", "stretchered", "piggyback", "piggy back", "wheelchair", "crutches",
+                           "put the foot", "put his foot", "put her foot", "foot on the floor",
+                           "foot on the ground",
                            "foot down", "put my foot", "bear weight",
                            "any weight", "weight bear", "weight on", "put weight", "four steps", "4 steps",
                            "a step", "a single step", "on it", "on my foot", "on the foot")),
@@ -690,7 +700,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst"), things=True),
     # A palpable gap or dent in the tendon above the heel (AFP: palpable defect, Thompson test).
     Concept("tendon_gap", (
-        "gap|dent|dip|hollow|indent|indentation ~4 achilles|tendon|heel|ankle|calf",
+        "gap|dent|dip|hollow|indent|indentation ~4 achilles|tendon|heel|ankle|calf|cord",
+        "gap|dent|hollow|indent|indentation ~6 achilles|tendon|heel|cord",
         "gap|dent|dip|hollow|indent|indentation ~3 feel|felt|touch ~3 achilles|tendon|heel|ankle|calf",
         "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation"),
         veto_sentence=("gap between", "gap in my training", "gap in training", "dip in mileage", "dip in form",
@@ -716,7 +727,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hba1c|a1c|glucose|glucometer|cgm|libre|dexcom|hypo|hypos|hypoglycaemia|hypoglycemia|hyperglycaemia|"
         "hyperglycemia",
         "blood|my|me ~1 sugar|sugars", "sugar|sugars ~1 level|levels|reading|readings|control|spike|spikes|numbers",
-        "sugars ~1 are|were|have|been|all|up|high|low|everywhere", "sugar diabetes"),
+        "sugars ~1 are|were|have|been|all|up|high|low|everywhere", "sugar diabetes",
+        "sugar|sugars ~2 been|high|up|low|everywhere", "sugar ~1 patient|problem|problems|disease|issue|issues"),
         acute=False, veto_next=_fs("diet test tests testing screening screen risk weighted signal image images mri "
                                    "scan scans fibre fibres fiber fibers muscle collagen error fracture fractures "
                                    "injury"),
@@ -788,7 +800,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{NEG_ABLE} ~3 lift|raise|pull|move|wiggle ~3 foot|toe|toes|ankle|it|them",
         "weak|weakness|weaker|weakened|paralysed|paralyzed|paralysis|floppy",
         "lost|losing|loss|no ~2 strength|power|control",
-        "foot|feet|toes|toe|ankle ~1 wo|will|does|do|can|ca|would ~1 not ~1 lift|move|raise|work|respond|go"),
+        "foot|feet|toes|toe|ankle ~1 wo|will|does|do|can|ca|would ~1 not ~1 lift|move|raise|work|respond|go",
+        "foot|feet|toes ~3 hangs|hanging|hang|droops|drooping|sags|sagging ~1 down"),
         anchor="foot",
         veto_next=_fs("calf calves arch arches muscle muscles glute glutes core hip hips knee knees ankles "
                       "link spot point bladder tea grip"),
@@ -805,7 +818,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         , unveto_sentence=("foot drop", "drop foot", "dropfoot", "foot is weak", "sudden weakness",
                            "suddenly weak", "slapping", "flopping", "floppy", "can't lift", "cannot lift",
                            "can't move my toes", "cannot move my toes", "paralysed", "paralyzed", "won't lift",
-                           "wont lift", "will not lift") + NEW_ONSET,
+                           "wont lift", "will not lift", "not able to lift", "unable to lift", "became weak",
+                           "went weak", "gone weak", "feels weak", "is weak") + NEW_ONSET,
         parts=_fs("foot feet toe toes ankle leg legs limb"), transient=True),
     # --- night_pain_systemic: BRIEF; AFP (night/rest pain + weight loss, sweats or cancer: tumour, infection) ---
     Concept("night_pain", (
@@ -904,7 +918,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed",
         "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache"),
         acute=False,
-        veto_next=_fs("of"),
+        veto_next=_fs("of above below width widths wide"),
         veto_prev=_fs("on second hand-"),
         veto_sentence=("back of", "on the other hand", "hand towel", "second hand", "hand wash", "by hand",
                        "hand in", "ankle joint", "joint mobilisation", "joint mobilization", "hip flexor",
@@ -1080,6 +1094,8 @@ class _Message:
         if word not in DEPENDENTS and word not in PERSONS and word.rstrip("s'") not in PERSONS:
             return False
         before = [t.lower for t in toks[max(0, idx - 2):idx]]
+        if {"am", "i'm", "im"} & {t.lower for t in toks[max(0, idx - 3):idx]} and word not in DEPENDENTS:
+            return True  # "I am sugar patient", "I'm a runner": the writer
         if before[-2:] in (["was", "a"], ["as", "a"], ["since", "a"], ["were", "a"]) or before[-1:] in (["as"], ["were"]):
             return word in DEPENDENTS
         opening = idx < 4 and not any(t.lower in ("my", "our", "his", "her", "their", "the", "a", "an", "this", "that")
@@ -1116,7 +1132,8 @@ class _Message:
             j, steps = j - 1, steps + 1
         # post-negation: "fever? no", "numbness - none", "swelling: not really"
         k, hops = end, 0
-        while k < len(toks) and hops < 3 and toks[k].lower in ("?", ":", "-", "–", "—", "=", "is", "was", "are"):
+        while k < len(toks) and hops < 4 and (toks[k].lower in ("?", ":", "-", "–", "—", "=", "is", "was", "are")
+                                              or (hops < 2 and toks[k].lower in FOOT_PARTS)):
             k, hops = k + 1, hops + 1
         if k < len(toks) and toks[k].lower in POST_NEG:
             after = toks[k + 1].lower if k + 1 < len(toks) else "."
@@ -1128,6 +1145,10 @@ class _Message:
         lo, hi = self.clause(start)
         if {"ruled", "excluded"} & {t.lower for t in toks[lo:hi]}:
             return True  # "a rupture was ruled out", "they ruled out a tear" (v13 review)
+        if self.is_question(sent):  # "A pop in my Achilles? No, nothing like that" (v14 review)
+            nxt = [t.lower for t in toks if t.sent == sent + 1][:2]
+            if nxt and (nxt[0] in POST_NEG or nxt[0] == "nothing" or nxt[:2] == ["not", "at"]):
+                return True
         return self._resolved_after(end)
 
     def _resolved_after(self, end: int) -> bool:
@@ -1166,7 +1187,7 @@ class _Message:
                 if set(after_if[:6]) & HYPO_IF_VERBS:
                     return "hypothetical"
             owners = {self.owners[t.i] for t in self.sents[sent]}
-            if any(w in SELF_WORDS for w in words) or "dependent" in owners:
+            if any(w in SELF_WORDS for w in words) or "dependent" in owners or self.telegraphic:
                 return None
             if any(w in GENERIC_WORDS for w in words) or any(f" {g} " in original for g in INFO_GENERIC):
                 return "question"
@@ -1332,8 +1353,8 @@ class _Message:
         """'used to', 'years ago' ... in the concept's own clause: an old event, not a new one."""
         lo, hi = self.clause(start)
         joined = " " + " ".join(t.lower for t in self.toks[lo:hi]) + " "
-        for contrast in (" where it used to ", " where there used to ", " which used to ", " that used to "):
-            joined = joined.replace(contrast, " ")  # "a dip where it used to feel solid" describes now
+        # "a dip where it used to feel solid", "a gap where the cord used to be" describe now
+        joined = re.sub(r" (where|which|that)( [^ ]+){0,2} used to ", " ", joined)
         return (any(f" {marker} " in joined for marker in HISTORY_MARKERS) or self.recovered_past(start)
                 or self.recovered_later(start))
 
@@ -1345,7 +1366,14 @@ class _Message:
         joined = " " + " ".join(t.lower for t in after) + " "
         if not (any(f" {marker} " in joined for marker in HISTORY_MARKERS) or PAST_TIME_RE.search(joined)):
             return False
-        return any(a > start and self.toks[a].sent == sent for a, _ in self._spans("recovery", RECOVERY_PATTERNS))
+        return any(a > start and self.toks[a].sent == sent and not self._other_finding_in_clause(a, start)
+                   for a, _ in self._spans("recovery", RECOVERY_PATTERNS))
+
+    def _other_finding_in_clause(self, idx: int, start: int) -> bool:
+        """'it wakes me at night, and I had bowel cancer surgery last year': the surgery is the cancer's, not
+        the night pain's recovery (v14 review)."""
+        lo, hi = self.clause(idx)
+        return any(lo <= s < hi and s != start for s in getattr(self, "_finding_starts", ()))
 
     # occurrences -------------------------------------------------------------------------------------------
     @property
@@ -1378,6 +1406,7 @@ class _Message:
         for concept in CONCEPTS:
             for start, end in _find(self.toks, concept.patterns, self.index):
                 found.append((concept, start, end))
+        self._finding_starts = {start for _, start, _ in found}
         # negation tokens inside a concept ("can't walk", "no feeling") are part of it, not cues for others
         for concept, start, end in found:
             if self.vetoed(concept, start, end):
@@ -1392,6 +1421,8 @@ class _Message:
         for concept, start, end in found:
             sent = self.toks[start].sent
             owner = self.owners[start]
+            if any(t.lower in ("me", "myself") for t in self.toks[start:end]):
+                owner = "self"  # "my colleagues had to carry me to the car" (v14 review)
             if sent in also_me and owner not in PATIENT_OWNERS:
                 owner = "self"
             why = ""

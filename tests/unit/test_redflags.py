@@ -1099,3 +1099,31 @@ def test_v13_classes_silent(heel_nlp, text):
 def test_questions_about_weak_evidence_or_future_weakness_are_topics(heel_nlp, text):
     """Found by running the detector over every held-out intent utterance (session 5): education questions."""
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v14's first look (docs/evaluation.md, session 5); phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    ("FELL OFF THE LADDER AND I CANT STAND ON MY LEFT FOOT", "cannot_bear_weight_after_injury"),
+    ("came off the horse yesterday, haven't managed to walk on that foot since", "cannot_bear_weight_after_injury"),
+    ("tripped on the stairs and the lads had to carry me home", "cannot_bear_weight_after_injury"),
+    ("a pallet truck ran over my foot at work and I cannot walk on it", "cannot_bear_weight_after_injury"),
+    ("slipped on the wet deck while out running and I still can't put the foot on the ground", "cannot_bear_weight_after_injury"),
+    ("there's a hollow a couple of fingers above my heel where the cord used to be", "achilles_rupture"),
+    ("my sugars have been high for ages and there's a blister on my heel", "diabetic_foot_wound"),
+    ("I am sugar patient, small cut on my heel is not closing", "diabetic_foot_wound"),
+    ("keep catching my toes since Friday, the foot sort of hangs down when I lift it", "new_neuro_deficit"),
+    ("heel pain a long time, but since Tuesday my foot became weak and I'm not able to lift my toes", "new_neuro_deficit"),
+    ("it throbs in bed at night, and I had breast cancer surgery two years ago", "night_pain_systemic"),
+    ("colitis patient here, heels have started hurting, what should I do?", "inflammatory_pattern"),
+])
+def test_v14_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "Numb toes? No, not at all, it's just a dull ache under the heel",
+    "Swollen foot: no. Fever: no. Just stiff first thing.",
+    "cold feet - none, colour - normal, it's only sore after football",
+])
+def test_v14_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
