@@ -23,6 +23,7 @@ class AspectTable:
     cues: Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]
     price_intent: str = "ask_clinic_info"
     price_cues: Tuple["re.Pattern[str]", ...] = ()
+    reported_results: Tuple["re.Pattern[str]", ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -31,8 +32,9 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     cues = tuple((intent, tuple(re.compile(p, re.IGNORECASE) for p in patterns))
                  for intent, patterns in raw["cues"].items())
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
+    results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
     return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
-                       str(raw.get("price_intent", AspectTable.price_intent)), prices)
+                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results)
 
 
 def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:
@@ -44,7 +46,10 @@ def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> O
 
 
 def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
-    """Aspect intents the message asks about: named treatments first, then cue phrases (each once)."""
+    """Aspect intents the message asks about: named treatments first, then cue phrases (each once). A test
+    result the visitor reports ("my x-ray showed a spur") is blanked first: it is context, not the question."""
+    for pattern in table.reported_results:
+        text = pattern.sub(" ", text or "")
     found: List[str] = []
     for entity in entities:
         intent = table.treatment_intents.get(str(entity.get("value"))) if entity.get("entity") == "treatment" else None

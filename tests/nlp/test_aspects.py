@@ -27,6 +27,26 @@ def test_cue_phrases(table, text, expected):
     assert expected in aspects.aspect_candidates(text, [], table)
 
 
+@pytest.mark.parametrize("text", [
+    "my x-ray showed a heel spur, is that the same thing as plantar fasciitis",
+    "the X-ray report mentions a calcaneal spur. is the spur what hurts or the fascia?",
+    "a spur showed up on my xray last year, does that mean I have plantar fasciitis",
+    "had an MRI last month which found some fluid round the achilles, what is tendinopathy exactly",
+])
+def test_a_reported_result_is_context_not_a_diagnosis_question(table, text):
+    assert "ask_diagnosis" not in aspects.aspect_candidates(text, [], table)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("will an x-ray show a heel spur", "ask_diagnosis"),
+    ("does a spur show up on an x-ray or do you need a scan", "ask_diagnosis"),
+    ("my x-ray showed nothing, do I need an MRI for a stress fracture", "ask_diagnosis"),
+    ("the scan found a stress fracture, how long will I be off running", "ask_recovery_time"),
+])
+def test_questions_about_tests_still_ask_about_diagnosis(table, text, expected):
+    assert expected in aspects.aspect_candidates(text, [], table)
+
+
 def test_treatment_entities_come_first(table):
     entities = [{"entity": "treatment", "value": "shockwave"}, {"entity": "condition", "value": "plantar_fasciitis"}]
     found = aspects.aspect_candidates("is shockwave worth it for PF, and how long till it works", entities, table)
