@@ -96,6 +96,7 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	$(PY) scripts/eval_redflags.py tests/heldout_v12/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v13/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v14/red_flags.yml
+	$(PY) scripts/eval_redflags.py tests/heldout_v15/red_flags.yml
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

@@ -128,7 +128,8 @@ PERSONS = frozenset(
     "guy guys lady man woman men women colleague's gran grans gramps grampa gramma granma grandmum grandmom "
     "grandmama grandparent grandparents nanny nonna nonno stepmum stepmom stepmother stepdad stepfather "
     "stepbrother stepsister stepmum's inlaws in-laws flatmate flatmates housemate housemates roommate roommates "
-    "hubby missus missis wifey bestie bff gf bf lodger tenant tenants resident residents".split())
+    "hubby missus missis wifey bestie bff gf bf lodger tenant tenants resident residents footballer footballers "
+    "player players sprinter sprinters cricketer cricketers dancer dancers".split())
 # The writer's own clinicians report on the writer ("my diabetes nurse", "the physio said it's torn"): they do not
 # change whom the message is about (found in review: "my diabetes nurse" made the diabetes someone else's).
 CLINICIANS = frozenset(
@@ -146,7 +147,8 @@ AUX_SUBJECTS = frozenset("i you it this that a an the my your he she they we the
                          "numbness swelling".split())
 SUBJECT_STARTS = frozenset(
     "i i'm im my it it's its the this that he she his her they their we our you your there now then just only "
-    "also though although so which since because when after before still yet today yesterday suddenly".split())
+    "also though although so which since because when after before still yet today yesterday suddenly lately "
+    "recently currently nowadays".split())
 TERMINATORS = frozenset(
     "but however although though yet except apart aside whereas while whilst still which who because cause cos "
     "coz since so until till til unless whenever then anyway otherwise instead".split())
@@ -177,7 +179,7 @@ GONE_FOR_GOOD = frozenset(". , ! ; now completely totally entirely thankfully al
                           "away down off fully".split())
 NOT_ASKING = frozenset("sure idea know knows dunno clue wonder".split())  # "not sure why" reports, it does not ask
 TELEGRAPHIC_SELF = frozenset("diabetic diabetes type t1 t2 t1d t2d insulin psoriasis psoriatic crohns crohn "
-                             "colitis arthritis".split())
+                             "colitis arthritis spondylitis ankylosing uveitis".split())
 HISTORY_MARKERS = (
     "used to", "years ago", "year ago", "last year", "months ago", "in the past", "as a kid", "as a child",
     "when i was young", "when i was younger", "when i was a kid", "when i was a child", "when i was little",
@@ -263,13 +265,14 @@ INFO_GENERIC = ("is it normal", "is it common", "is it possible", "is it bad", "
 REPORTED_QUESTION = ("asked if", "asked me if", "asked whether", "asked me whether", "wondered if",
                      "wondered whether", "wanted to know if", "wanted to know whether", "checked if",
                      "checked whether", "checked for", "checked me for", "tested for", "tested me for",
-                     "test for", "test me for", "screened for", "screen for", "screened me for")
+                     "test for", "test me for", "screened for", "screen for", "screened me for", "ask me about",
+                     "asks me about", "asked me about", "patients ask", "my patients", "clients ask")
 HYPOTHETICAL = ("what if", "in case", "how do i know if", "how do you know if", "how can i tell if",
                 "how would i know if", "how can you tell if", "how do i tell if", "how do i know whether", "if ever", "what happens if", "what would happen", "supposing", "suppose",
                 "imagine", "hypothetically", "say i", "say my", "what would it mean if", "what would that mean if",
                 "what would it mean", "would it be bad if", "would it be serious if", "would it be an emergency if",
                 "would that be serious if", "would it be a problem if")
-HYPO_IF_VERBS = frozenset("goes go gets get turns turn starts start becomes become happens happen were ever "
+HYPO_IF_VERBS = frozenset("goes go gets get turns turn turned starts start becomes become happens happen were ever "
                           "developed develop suddenly".split())
 # Elliptical "me too" phrases that share someone else's finding with the writer ("my mum is diabetic and so am I").
 # Not "I also have ...": that names its own object ("my gran has an ulcer, I also have heel pain").
@@ -538,7 +541,8 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "callus", "hard skin", "dead skin", "athlete", "fungal", "verruca", "in the cold",
                        "when it's cold", "when its cold", "when it is cold", "in winter", "raynaud", "raynauds",
                        "raynaud's", "always", "red flag", "red flags", "out of the blue", "toenail", "toenails",
-                       "nail polish", "nail varnish", "painted", "polish", "varnish", "dye", "dyed", "paint"),
+                       "nail polish", "nail varnish", "painted", "polish", "varnish", "dye", "dyed", "paint", "sun",
+                       "suntan", "tan", "tanned", "pale skin", "pale skinned", "naturally pale"),
         unveto_sentence=("still white", "still blue", "still pale", "still purple", "still grey", "blue again",
                          "white again", "pale again", "purple again", "won't warm", "wont warm", "can't warm",
                          "cant warm", "haven't warmed", "hasn't warmed", "not warming"),
@@ -597,6 +601,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "went|gone|go|going|turned ~1 over", "jumped|jumping|jump|leapt|leaped ~1 off|down|from|out",
         "came|come ~1 down ~1 hard|awkwardly|heavily|badly|wrong", "missed ~1 step|steps|stair",
         "stepped|stepping|step|steps ~1 off|on|into|down ~2 kerb|curb|pothole|hole|step|stair|ledge|edge",
+        "came|come|fell|fallen|falling ~1 off ~5 wall|roof|ladder|horse|bike|motorbike|scooter|trampoline|climbing|top",
+        "missed ~1 the|a ~1 mat|step|steps|landing|bottom|stair|kerb|curb",
         "stepped|stepping|landed|landing|put ~3 wrong|awkwardly|badly|funny|funnily|awkward",
         "shoved|trampled|crushed|squashed|jammed|rammed",
         "stood|stepped|trod|trodden|landed|stamped ~1 on ~1 my|his|her ~1 foot|feet|heel|toes|ankle",
@@ -605,7 +611,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "broke|broken|fractured|fracture|break|cracked"),
         veto_next=_fs("asleep apart in_love in_line into behind over_laughing arch arches trip slip-on slippers out "
                       "skin sleep heart promise record mileage training miles distance"),
-        veto_prev=_fs("running overuse old previous sports sport repetitive chronic stress an_old the_fall"),
+        veto_prev=_fs("running overuse previous sports sport repetitive chronic stress an_old my_old the_old his_old "
+                      "her_old old_injury the_fall"),
         veto_sentence=("fallen arch", "fallen arches", "arches have fallen", "arch has fallen", "arches fall",
                        "arch falls", "arches are falling", "fall asleep", "fell asleep", "falling asleep",
                        "in the fall", "this fall", "last fall", "stress fracture", "broken skin", "heel spur",
@@ -635,7 +642,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "not|never|havent|hasnt|haven't|hasn't ~1 been ~1 able ~2 to ~1 put|walk|stand|step|take",
         "carry|carried|carrying ~1 me|him|her ~3 to|out|off|home|back|down|in|into|up",
         f"not ~1 think ~2 can|could|able ~2 {WEIGHT_VERBS}|put", "no way|chance ~2 walk|walking|stand|standing",
-        "collapse|collapses|collapsed|buckle|buckles|buckled|gives|gave ~3 stand|step|weight|put"),
+        "collapse|collapses|collapsed|buckle|buckles|buckled|gives|gave ~3 stand|step|weight|put",
+        "step|steps|stand|weight ~3 collapse|collapses|collapsed|buckle|buckles|buckled|crumple|crumples"),
         veto_next=_fs("far long for more much very as quickly fast briskly distance distances miles mile "
                       "km barefoot upstairs downstairs uphill downhill anymore any_longer around_the"),
         veto_sentence=("walk far", "walk for long", "walk very far", "walk long", "stand for long",
@@ -656,7 +664,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "heard|felt|loud|sudden|big|massive ~2 bang|crack|cracking|rip|ripping|tear|tearing|ping|thud",
         "bang|crack|rip|tear|ping ~1 sound|noise",
         "gave|give|gives|went|goes ~1 way ~3 crack|bang|snap|pop|ping|twang",
-        "went|go|goes|going ~1 ping|pop|snap|twang|bang|crack"),
+        "went|go|goes|going ~1 ping|pop|snap|twang|bang|crack",
+        "elastic|rubber ~1 band", "was|a ~1 bang|crack|snap|twang|thud ~3 behind|back|achilles|calf|heel|ankle"),
         anchor="foot",
         veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
                       "songs corn at_me shut concert concerts quiz star stars gig socket sockets tart tarts group "
@@ -669,7 +678,10 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "cracked heel", "cracked heels", "cracked skin", "heels are cracked", "hear my", "firework",
                        "fireworks", "just a balloon", "only a balloon", "just the balloon", "kids' balloon",
                        "kid's balloon", "kids balloon", "a balloon at", "bubble wrap", "champagne", "cork", "popcorn",
-                       "turns out", "turned out", "door slam", "door slamming", "door slammed", "slammed"),
+                       "turns out", "turned out", "door slam", "door slamming", "door slammed", "slammed",
+                       "satisfying", "mobilised", "mobilized", "manipulated", "manipulation", "adjustment",
+                       "felt great", "felt better", "felt good", "felt amazing", "video", "youtube", "on tv",
+                       "on the telly", "watched", "clip"),
         things=True),
     Concept("kicked", (
         "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
@@ -677,7 +689,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
         "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break",
         "threw|thrown|throw|throwing|chucked|lobbed ~2 stone|rock|ball|something|brick|pebble ~2 at",
-        "turned|turn|looked|look ~1 round|around ~5 nobody|noone|nothing|no one",
+        "turned|turn|looked|look|spun ~1 round|around ~5 nobody|noone|nothing|no-one",
+        "turned|turn|looked|look|spun ~1 round|around ~5 no ~1 one",
+        "felt|feel|heard ~2 whack|thwack|thump|smack|wallop|knock|punch|kick",
         "who|who'd|whod ~2 hit|kicked|kick|struck|whacked|threw|thrown|smacked"),
         anchor="foot",
         veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage "
@@ -696,7 +710,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_sentence=("worried", "afraid", "scared", "fear", "risk", "avoid", "prevent", "prevention", "might",
                        "could", "may", "chance", "how to", "don't want", "dont want", "ruled out", "rule out",
                        "not a rupture", "no rupture", "not ruptured", "wasn't ruptured", "wasnt ruptured",
-                       "isn't ruptured", "isnt ruptured", "not torn", "excluded"),
+                       "isn't ruptured", "isnt ruptured", "not torn", "excluded", "video", "youtube", "on tv",
+                       "on the telly", "watched", "clip"),
         unveto_sentence=("ruptured", "torn", "tore", "snapped", "ripped", "burst"), things=True),
     # A palpable gap or dent in the tendon above the heel (AFP: palpable defect, Thompson test).
     Concept("tendon_gap", (
@@ -711,7 +726,7 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "out of the blue", "just like that")),
     Concept("cannot_tiptoe", (
         f"{CANT} ~3 tiptoe|tiptoes|tip-toe|tip-toes|tippytoe|tippytoes",
-        f"{CANT} ~3 stand|go|get|rise|balance ~3 toes|tiptoe|tiptoes|tip",
+        f"{CANT} ~3 stand|go|get|rise|balance|push ~3 toes|tiptoe|tiptoes|tip|ball|balls",
         f"{CANT} ~3 push ~1 off", f"{CANT} ~3 calf|heel ~1 raise|raises",
         f"{NEG_ABLE} ~3 tiptoe|tiptoes|push ~1 off")),
     # --- diabetic_foot_wound: BRIEF; NICE NG19 (ulcer, infection, Charcot: red, warm, swollen foot) ---
@@ -801,7 +816,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "weak|weakness|weaker|weakened|paralysed|paralyzed|paralysis|floppy",
         "lost|losing|loss|no ~2 strength|power|control",
         "foot|feet|toes|toe|ankle ~1 wo|will|does|do|can|ca|would ~1 not ~1 lift|move|raise|work|respond|go",
-        "foot|feet|toes ~3 hangs|hanging|hang|droops|drooping|sags|sagging ~1 down"),
+        "foot|feet|toes ~3 hangs|hanging|hang|droops|drooping|sags|sagging ~1 down",
+        "scuffing|scuffs|scuff|scraping|scrapes ~1 the|on ~1 the? ~1 ground|floor|pavement|road",
+        f"{CANT} ~2 pick|lift ~2 it|foot|up", "flopping|flops|floppy ~2 about|around"),
         anchor="foot",
         veto_next=_fs("calf calves arch arches muscle muscles glute glutes core hip hips knee knees ankles "
                       "link spot point bladder tea grip"),
@@ -830,7 +847,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "night|nights|nighttime|overnight|bed|rest|resting|lying ~4 pain|painful|hurts|hurt|hurting|ache|aches|"
         "aching|throbs|throbbing|agony",
         "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",
-        "day ~1 and ~1 night", "even ~3 rest|resting|sitting|lying|still|sleeping"),
+        "day ~1 and ~1 night", "even ~3 rest|resting|sitting|lying|still|sleeping|sat",
+        "worst|worse ~3 lying|rest|resting|night|nights|bed"),
         veto_prev=_fs("after from"), negatable_tail=True,
         veto_sentence=("after rest", "after resting", "after sitting", "rest of", "rest helps", "resting helps",
                        "better with rest", "better when i rest", "eases with rest", "eases when i rest",
@@ -846,7 +864,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "weight|weightloss|weight-loss ~1 loss", "weightloss", "weight ~2 dropped|dropping|falling|fallen|gone",
         "weight ~2 going|gone|went|coming|come ~1 down|off",
         "clothes|trousers|jeans|belt ~3 loose|looser|hanging|baggy|falling|big|bigger",
-        "lose|loses ~2 kilo|kilos|kg|kgs|pounds|lbs|stone|weight"),
+        "lose|loses ~2 kilo|kilos|kg|kgs|pounds|lbs|stone|weight",
+        "belt ~4 notch|notches|tighter|tighten|tightened", "shrunk|shrinking|wasting|wasted", "skin ~1 and ~1 bone|bones"),
         acute=False,
         veto_prev=_fs("to"),
         veto_sentence=("trying to", "try to", "want to", "need to", "should", "diet", "dieting", "slimming",
@@ -916,7 +935,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "knuckle|knuckles",
         "swollen|puffy|stiff|inflamed ~2 ankles|toes|fingers|hands|wrists",
         "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed",
-        "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache"),
+        "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache",
+        "toes|fingers|toe|finger ~5 sausage|sausages|puffed|puffy"),
         acute=False,
         veto_next=_fs("of above below width widths wide"),
         veto_prev=_fs("on second hand-"),
@@ -1086,6 +1106,12 @@ class _Message:
             owners.append(current)
         return owners
 
+    def _year_old(self, idx: int) -> bool:
+        """'my 12 year old', 'our 8yo': a child named by age (v15 review)."""
+        word = self.toks[idx].lower
+        prev = self.toks[idx - 1].lower if idx else ""
+        return (word == "old" and prev in ("year", "yr", "years", "yrs", "month", "months", "-")) or word in ("yo", "y/o")
+
     def _self_description(self, idx: int) -> bool:
         """A person word that describes the writer, not someone else (v11 review): "since I was a kid", "as kids",
         or a bare descriptor opening the message ("long time runner, diabetes for 10 years", "runner here")."""
@@ -1098,6 +1124,8 @@ class _Message:
             return True  # "I am sugar patient", "I'm a runner": the writer
         if before[-2:] in (["was", "a"], ["as", "a"], ["since", "a"], ["were", "a"]) or before[-1:] in (["as"], ["were"]):
             return word in DEPENDENTS
+        if before[-2:] in (["not", "a"], ["not", "an"]):
+            return True  # "I'm a teacher, not a runner": still the writer
         opening = idx < 4 and not any(t.lower in ("my", "our", "his", "her", "their", "the", "a", "an", "this", "that")
                                       or t.lower in SELF_WORDS for t in toks[:idx])
         after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
@@ -1109,7 +1137,7 @@ class _Message:
                 return None
             if tok.lower in CLINICIANS or tok.lower.rstrip("s'") in CLINICIANS:
                 return None  # "my diabetes nurse", "my GP": the writer's own clinician
-            if tok.lower in DEPENDENTS:
+            if tok.lower in DEPENDENTS or self._year_old(tok.i):
                 return "dependent"
             if tok.lower in PERSONS or tok.lower.rstrip("s'") in PERSONS:
                 return "other"
@@ -1388,7 +1416,7 @@ class _Message:
         "T2 here - ...", "long time runner, ..." (the writer, without I or my; v11 review)."""
         words = [t.lower for t in self.toks[:5]]
         for i, word in enumerate(words[:4]):
-            if word in (",", "here", "-", ":", "(", "."):
+            if word in (",", "here", "-", ":", "(", ".", "diagnosed", "since"):
                 return i > 0 and bool(TELEGRAPHIC_SELF & set(words[:i]) or
                                       any(self._self_description(j) for j in range(i)))
         return False

@@ -1127,3 +1127,33 @@ def test_v14_classes_fire(heel_nlp, text, flag):
 ])
 def test_v14_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Classes found by held-out v15's first look (docs/evaluation.md, session 5); phrasings of our own.
+@pytest.mark.parametrize("text, flag", [
+    ("my 9 year old fell off the climbing frame and he can't put his foot down", "cannot_bear_weight_after_injury"),
+    ("came off the back of the quad bike, now when I take a step the ankle buckles", "cannot_bear_weight_after_injury"),
+    ("fell off the top of the ladder and missed the bottom rung, can't hobble a single step", "cannot_bear_weight_after_injury"),
+    ("mid rally there was a crack behind my heel like a rubber band, can't get up on the ball of my foot",
+     "achilles_rupture"),
+    ("felt a thump on the back of my ankle at five-a-side, spun round and nobody was there", "achilles_rupture"),
+    ("my foot keeps scuffing the pavement and I can't lift it up properly since this morning", "new_neuro_deficit"),
+    ("heel is worse lying in bed and my belt is two notches tighter without trying", "night_pain_systemic"),
+    ("had a lymphoma treated years ago, and lately my heel aches even at rest", "night_pain_systemic"),
+    ("Psoriatic arthritis diagnosed last year and now both heels hurt, related?", "inflammatory_pattern"),
+    ("I'm a plumber, not a runner; both heels ache for an hour every morning and a toe swelled up like a sausage",
+     "inflammatory_pattern"),
+])
+def test_v15_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm a podiatry student and my patients ask about diabetic ulcers, what do you advise?",
+    "if my foot ever turned blue would you want me to go to A&E? just asking hypothetically",
+    "the physio manipulated my ankle and there was a satisfying pop, felt much better after",
+    "my legs are pale as I never get any sun, feet warm, heel sore after parkrun",
+    "saw a clip of a sprinter whose achilles snapped, my heel is only a bit sore",
+])
+def test_v15_classes_silent(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
