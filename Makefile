@@ -97,6 +97,7 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	$(PY) scripts/eval_redflags.py tests/heldout_v13/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v14/red_flags.yml
 	$(PY) scripts/eval_redflags.py tests/heldout_v15/red_flags.yml
+	$(PY) scripts/eval_redflags.py tests/heldout_v16/red_flags.yml --summary-only --min-recall 0.95 --max-false-alarms 0.07
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

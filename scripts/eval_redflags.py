@@ -6,6 +6,8 @@ With --assistant it also reports what the whole NLU model does (the detector, or
 `red_flag` above IntentGuard's threshold, which makes the assistant ask about danger signs): a second net, reported
 only; the release bar stays on the detector.
 Exit code 1 when recall < 100% or false alarms > 2% (the release bar: a missed red flag is the worst failure).
+A final set whose misses stay unread is gated at its measured level instead (--min-recall, --max-false-alarms,
+--summary-only), so it still catches a regression without being turned into development data.
 Never point it at data used to write the detector's rules; keep a held-out set for that.
 """
 from __future__ import annotations
@@ -60,9 +62,9 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     }
 
 
-def passes(report: Dict[str, Any]) -> bool:
-    return report["recall"] >= 1.0 and not report["wrong_level"] and \
-        report["false_alarm_rate"] <= MAX_FALSE_ALARM_RATE
+def passes(report: Dict[str, Any], min_recall: float = 1.0, max_false_alarms: float = MAX_FALSE_ALARM_RATE) -> bool:
+    return report["recall"] >= min_recall and not report["wrong_level"] and \
+        report["false_alarm_rate"] <= max_false_alarms
 
 
 def print_report(report: Dict[str, Any]) -> None:
@@ -111,14 +113,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("cases", help="YAML file with red_flags and negated lists")
     parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
     parser.add_argument("--assistant", help="trained Rasa model: also report the assistant-level catch rate")
+    parser.add_argument("--min-recall", type=float, default=1.0,
+                        help="the bar; lower only for a final set whose misses are deliberately left unread")
+    parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARM_RATE)
+    parser.add_argument("--summary-only", action="store_true", help="totals only (final sets: misses stay unread)")
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
     report = evaluate(cases, load_or_build(Path(args.model)))
-    print_report(report)
+    if args.summary_only:
+        print(f"overall recall: {report['recall']:.1%} of {sum(t for _, t in report['per_flag'].values())}")
+        print(f"false alarms:   {report['false_alarm_rate']:.1%} of {len(cases.get('negated') or [])} negated")
+    else:
+        print_report(report)
     if args.assistant:
         print_assistant(assistant_level(cases, Path(args.assistant)))
-    ok = passes(report)
+    ok = passes(report, args.min_recall, args.max_false_alarms)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
