@@ -73,7 +73,7 @@ test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
 
 # Gates sit a little under the measured values (docs/evaluation.md) so retraining noise does not fail CI,
 # while a real regression does. v1-v3 were used for error analysis; v4 (session 2) only for final numbers.
-eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on nine held-out sets
+eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on ten held-out sets
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.03 --report reports/heldout_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v2/utterances.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v2_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v3/utterances.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v3_intents.json
@@ -83,6 +83,7 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on nin
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v7/utterances.yml --min-accuracy 0.945 --max-wrong-topic 0.02 --report reports/heldout_v7_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v8/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v8_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v9/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v9_intents.json --summary-only
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v10/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v10_intents.json --summary-only
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	$(PY) scripts/eval_redflags.py tests/heldout/red_flags.yml
