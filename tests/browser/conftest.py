@@ -160,9 +160,17 @@ class Chat:
             self.page.wait_for_timeout(100)
 
     def transcript(self) -> list:
+        """Every tab's stored entries of the current conversation (one key per tab), in time order."""
         return self.page.evaluate(
-            "() => { const s = localStorage.getItem('heelchat:session');"
-            " return JSON.parse(localStorage.getItem('heelchat:transcript:' + s) || '[]'); }")
+            "() => { const p = 'heelchat:transcript:' + localStorage.getItem('heelchat:session');"
+            " const all = [];"
+            " for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i);"
+            "   if (k === p || k.startsWith(p + ':')) all.push(...JSON.parse(localStorage.getItem(k) || '[]')); }"
+            " return all.sort((a, b) => (a.ts || 0) - (b.ts || 0)); }")
+
+    def stored_keys(self, prefix: str) -> list:
+        return self.page.evaluate(
+            "(p) => Object.keys(localStorage).filter((k) => k.startsWith(p))", prefix)
 
     def session_id(self) -> Optional[str]:
         return self.page.evaluate("() => localStorage.getItem('heelchat:session')")

@@ -17,11 +17,12 @@
 // Why one key per tab: localStorage is only eventually consistent between the processes of the tabs
 // (Chromium), so a read-modify-write of one shared key could write back a stale list and erase a
 // message another tab had just added. A tab now only rewrites what it wrote itself. The owner claim
-// can still be read stale by the other tab, so both may record the same bot reply: the worst case is
-// a duplicate reply in the transcript, never a lost message. (A tab made with the browser's
+// can still be read stale by the other tab, so both may record the same bot reply; the merge shows
+// such a copy once (same text from another tab's key within seconds). Nothing is ever lost. (A tab made with the browser's
 // "Duplicate tab" copies sessionStorage, hence the tab id, and shares its key with the original.)
 
 export const MAX_ENTRIES = 200;
+export const DUPLICATE_WINDOW_MS = 10_000;
 
 function memoryStorage() {
   const map = new Map();
@@ -156,15 +157,23 @@ export class ChatStore {
         // this tab's, then any other tab's, then the legacy key.
         const rank = tab === null ? 3 : entry.tab === tab ? 0 : k === own ? 1 : 2;
         const ts = Number.isFinite(entry.ts) ? entry.ts : 0;
-        const item = { entry, rank, ts, order: (order += 1) };
+        const item = { entry, rank, ts, key: k, order: (order += 1) };
         const seen = best.get(entry.id);
         if (!seen || rank < seen.rank) best.set(entry.id, item);
       }
     }
-    return [...best.values()]
-      .sort((x, y) => x.ts - y.ts || x.order - y.order)
-      .slice(-MAX_ENTRIES)
-      .map((item) => item.entry);
+    const sorted = [...best.values()].sort((x, y) => x.ts - y.ts || x.order - y.order);
+    // Two tabs that both took the owner claim as theirs record the same bot reply, each in its own key:
+    // show one. A copy is the same text from another tab's key within DUPLICATE_WINDOW_MS (one tab
+    // records all replies of its turn, so a genuine repeat never comes from two tabs at once).
+    const kept = [];
+    for (const item of sorted) {
+      const e = item.entry;
+      const copy = e.from === "bot" && kept.some((k) => k.entry.from === "bot" && k.key !== item.key &&
+        k.entry.text === e.text && Math.abs(k.ts - item.ts) < DUPLICATE_WINDOW_MS);
+      if (!copy) kept.push(item);
+    }
+    return kept.slice(-MAX_ENTRIES).map((item) => item.entry);
   }
 
   /** This tab's own entries, with the legacy key moved into them on the first write. */

@@ -135,7 +135,7 @@ test("a tab with a stale view of storage never erases another tab's message", ()
   assert.deepEqual(tabA.transcript().map((e) => e.id), ["greet", "b1", "a1"]);
 });
 
-test("a stale owner claim can only duplicate a reply, never lose a message", () => {
+test("a stale owner claim never loses a message, and the reply both tabs recorded shows once", () => {
   const shared = memory();
   const tabA = new ChatStore("hc", { local: shared, session: memory() });
   tabA.sessionId();
@@ -147,7 +147,20 @@ test("a stale owner claim can only duplicate a reply, never lose a message", () 
   assert.ok(staleA.recordsReplies()); // A has not seen B's claim yet
   staleA.append({ id: "r-a", from: "bot", text: "answer", ts: 2 });
   tabB.append({ id: "r-b", from: "bot", text: "answer", ts: 2 });
-  assert.deepEqual(tabB.transcript().map((e) => e.text), ["question", "answer", "answer"]);
+  assert.deepEqual(tabB.transcript().map((e) => e.text), ["question", "answer"]);
+  assert.ok(shared.getItem(tabA.ownKey()).includes("r-a") && shared.getItem(tabB.ownKey()).includes("r-b"));
+});
+
+test("the same bot text from one tab, or much later, is a real repeat and stays", () => {
+  const local = memory();
+  const tabA = new ChatStore("hc", { local, session: memory() });
+  const tabB = new ChatStore("hc", { local, session: memory() });
+  tabA.append({ id: "1", from: "bot", text: "Sorry, say that again?", ts: 1000 });
+  tabA.append({ id: "2", from: "bot", text: "Sorry, say that again?", ts: 2000 });
+  tabB.append({ id: "3", from: "bot", text: "Sorry, say that again?", ts: 60_000 });
+  tabB.append({ id: "4", from: "user", text: "ok", ts: 60_500 });
+  tabA.append({ id: "5", from: "user", text: "ok", ts: 61_000 });
+  assert.deepEqual(tabB.transcript().map((e) => e.id), ["1", "2", "3", "4", "5"]);
 });
 
 test("update changes only this tab's own key", () => {
