@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
@@ -1026,6 +1026,7 @@ class _Message:
         self.owners = self._owners()
         self.consumed: Set[int] = set()
         self._span_cache: Dict[str, List[Tuple[int, int]]] = {}
+        self._finding_starts: Set[int] = set()  # where any concept matched (occurrences() fills it)
         self.index = _form_index(self.toks)
 
     # sentences ---------------------------------------------------------------------------------------------
@@ -1401,7 +1402,7 @@ class _Message:
         """'it wakes me at night, and I had bowel cancer surgery last year': the surgery is the cancer's, not
         the night pain's recovery (v14 review)."""
         lo, hi = self.clause(idx)
-        return any(lo <= s < hi and s != start for s in getattr(self, "_finding_starts", ()))
+        return any(lo <= s < hi and s != start for s in self._finding_starts)
 
     # occurrences -------------------------------------------------------------------------------------------
     @property
@@ -1410,7 +1411,7 @@ class _Message:
         return any(t.lower in SELF_WORDS or t.lower in ("my", "our") or "i" in t.forms for t in self.toks) or any(
             owner == "dependent" for owner in self.owners) or self.telegraphic
 
-    @property
+    @cached_property
     def telegraphic(self) -> bool:
         """A message that opens with a bare self-description: "diabetic, heel fissure bleeding, is that ok",
         "T2 here - ...", "long time runner, ..." (the writer, without I or my; v11 review)."""
@@ -1495,7 +1496,19 @@ def _patient_facts(occurrences: Iterable[Occurrence]) -> Dict[str, List[Occurren
 def detect(doc: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
     """Red flags in one message, most severe first, one hit per flag. context = facts from earlier turns."""
     message = _Message(doc)
+    return _hits(message, message.occurrences(), context)
+
+
+def set_aside_only(doc: Any) -> bool:
+    """No red flag fires, and some danger sign in the message was set aside (denied, past, passing, someone
+    else's, asked about in general): "I'm not diabetic, it's a blister from new trainers". One analysis."""
+    message = _Message(doc)
     occurrences = message.occurrences()
+    return not _hits(message, occurrences, None) and any(
+        not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)
+
+
+def _hits(message: _Message, occurrences: List[Occurrence], context: Optional[RedFlagContext]) -> List[RedFlagHit]:
     facts = _patient_facts(occurrences)
     remembered = context.facts() if context else frozenset()
     hits: List[RedFlagHit] = []

@@ -248,10 +248,7 @@ def _denied_by_detector(message: Message) -> bool:
     from actions import redflags  # lazily: keeps model loading cheap
 
     doc = _doc(message)
-    if doc is None or redflags.detect(doc):
-        return False
-    found = redflags.analyse(doc)
-    return any(not o.affirmed or o.owner not in redflags.PATIENT_OWNERS for o in found)
+    return doc is not None and redflags.set_aside_only(doc)
 
 
 FALLBACK_INTENT = "nlu_fallback"

@@ -67,12 +67,16 @@ def passes(report: Dict[str, Any], min_recall: float = 1.0, max_false_alarms: fl
         report["false_alarm_rate"] <= max_false_alarms
 
 
+def print_totals(report: Dict[str, Any]) -> None:
+    print(f"overall recall: {report['recall']:.1%} of {report['n_positive']}")
+    print(f"false alarms:   {report['false_alarm_rate']:.1%} of {report['n_negated']} negated")
+
+
 def print_report(report: Dict[str, Any]) -> None:
     print("recall per flag:")
     for flag, (hit, total) in report["per_flag"].items():
         print(f"  {flag:34s} {hit:3d}/{total:<3d} {hit / total:6.1%}")
-    print(f"overall recall: {report['recall']:.1%} of {report['n_positive']}")
-    print(f"false alarms:   {report['false_alarm_rate']:.1%} of {report['n_negated']} negated")
+    print_totals(report)
     for miss in report["misses"]:
         print(f"MISS [{miss['flag']}] {miss['text']!r} (got {miss['got']})")
     for case in report["wrong_level"]:
@@ -95,7 +99,6 @@ def assistant_level(cases: Dict[str, Any], model: Path) -> Dict[str, Any]:
     return {
         "recall": sum(caught) / len(flagged) if flagged else 1.0, "cases": len(flagged),
         "false_alarm_rate": sum(alarms) / len(negated) if negated else 0.0, "negated": len(negated),
-        "misses": [t for t, hit in zip(flagged, caught) if not hit],
     }
 
 
@@ -121,11 +124,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
     report = evaluate(cases, load_or_build(Path(args.model)))
-    if args.summary_only:
-        print(f"overall recall: {report['recall']:.1%} of {sum(t for _, t in report['per_flag'].values())}")
-        print(f"false alarms:   {report['false_alarm_rate']:.1%} of {len(cases.get('negated') or [])} negated")
-    else:
-        print_report(report)
+    (print_totals if args.summary_only else print_report)(report)
     if args.assistant:
         print_assistant(assistant_level(cases, Path(args.assistant)))
     ok = passes(report, args.min_recall, args.max_false_alarms)

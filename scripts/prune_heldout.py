@@ -26,20 +26,28 @@ from scripts.eval_heldout import normalise, training_examples  # noqa: E402
 SECTIONS = ("utterances", "red_flags", "negated")
 
 
+MIN_EXACT_WORDS = 4  # a shared sentence this long is a leak; shorter ones ("hi", "shockwave?") may coincide
+MIN_NEAR_WORDS = 8  # sentences this long must not be near copies either
+NEAR_COPY_JACCARD = 0.75
+
+
+def near_copy(words: Set[str], other: Set[str]) -> bool:
+    """Two long sentences that share most of their words (tests/nlp/test_heldout_isolation.py uses it too)."""
+    return min(len(words), len(other)) >= MIN_NEAR_WORDS and \
+        len(words & other) / len(words | other) >= NEAR_COPY_JACCARD
+
+
 def coincides(text: str, exact: Set[str], long_sets: Sequence[Set[str]]) -> bool:
     norm = normalise(text)
-    words = norm.split()
-    if len(words) >= 4 and norm in exact:
+    if len(norm.split()) >= MIN_EXACT_WORDS and norm in exact:
         return True
-    if len(set(words)) >= 8:
-        mine = set(words)
-        return any(len(mine & other) / len(mine | other) >= 0.75 for other in long_sets)
-    return False
+    mine = set(norm.split())
+    return any(near_copy(mine, other) for other in long_sets)
 
 
 def prune(data: Dict[str, List[dict]], training: Sequence[str]) -> Tuple[Dict[str, List[dict]], Dict[str, int]]:
     exact = {normalise(t) for t in training}
-    long_sets = [s for s in (set(normalise(t).split()) for t in training) if len(s) >= 8]
+    long_sets = [s for s in (set(normalise(t).split()) for t in training) if len(s) >= MIN_NEAR_WORDS]
     kept: Dict[str, List[dict]] = {}
     dropped: Dict[str, int] = {}
     seen: Set[str] = set()
@@ -78,9 +86,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     data = yaml.safe_load(args.source.read_text(encoding="utf-8")) or {}
     kept, dropped = prune(data, [text for _, text in training_examples()])
-    for section in ("red_flags",):
-        rename(kept[section], "flag", parse_map(args.flag_map))
-        rename(kept[section], "level", parse_map(args.level_map))
+    rename(kept["red_flags"], "flag", parse_map(args.flag_map))
+    rename(kept["red_flags"], "level", parse_map(args.level_map))
     if kept["red_flags"]:
         from actions.redflags import FLAG_RULES
         from actions.triage_engine import CareLevel

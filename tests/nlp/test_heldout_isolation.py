@@ -9,6 +9,7 @@ import yaml
 
 from scripts.eval_heldout import normalise as norm
 from scripts.eval_heldout import training_examples
+from scripts.prune_heldout import MIN_EXACT_WORDS, MIN_NEAR_WORDS, near_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,19 +28,18 @@ def test_there_are_heldout_sets_and_training_data():
 
 
 def test_no_heldout_sentence_of_four_words_or_more_is_in_training_data():
-    held = {norm(text): source for source, text in heldout_texts() if len(norm(text).split()) >= 4}
+    held = {norm(text): source for source, text in heldout_texts() if len(norm(text).split()) >= MIN_EXACT_WORDS}
     leaks = [(name, text, held[norm(text)]) for name, text in training_examples() if norm(text) in held]
     assert leaks == []
 
 
 def test_no_long_near_copy_of_a_heldout_sentence_in_training_data():
     held = [(source, text, set(norm(text).split())) for source, text in heldout_texts()]
-    held = [h for h in held if len(h[2]) >= 8]
+    held = [h for h in held if len(h[2]) >= MIN_NEAR_WORDS]
     leaks = []
     for name, text in training_examples():
         words = set(norm(text).split())
-        if len(words) < 8:
+        if len(words) < MIN_NEAR_WORDS:
             continue
-        leaks += [(name, text, source, other) for source, other, hw in held
-                  if len(words & hw) / len(words | hw) >= 0.75]
+        leaks += [(name, text, source, other) for source, other, hw in held if near_copy(words, hw)]
     assert leaks == []

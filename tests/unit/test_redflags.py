@@ -981,8 +981,12 @@ def test_negated_weakness_is_not_read_as_feeling_unwell(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
 
-# Classes found by held-out v10's first look (docs/evaluation.md, session 5); each with phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+# Classes found by the first looks at held-out v10-v15 (docs/evaluation.md, session 5), each with phrasings of our
+# own: SESSION5_FIRES must fire with its flag, SESSION5_SILENT must stay silent.
+SESSION5_FIRES: list = []
+SESSION5_SILENT: list = []
+
+SESSION5_FIRES += [  # v10
     # "has gone red" is a change of state, not "the swelling has gone": the symptom before it is current
     ("running a temperature since last night and my heel has gone hot and swollen", "hot_swollen_foot_fever"),
     ("I'm type 2 and the graze on my heel has gone pink and weepy", "diabetic_foot_wound"),
@@ -994,24 +998,19 @@ def test_negated_weakness_is_not_read_as_feeling_unwell(heel_nlp, text):
     # other joints that are stiff or sore rather than swollen
     ("both heels stiff for hours every morning and my fingers are sore and stiff too", "inflammatory_pattern"),
     ("each morning both heels are rigid till lunch, and my wrists ache as well", "inflammatory_pattern"),
-])
-def test_v10_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v10
     "zero numbness and zero weakness, it's just a dull ache under the heel",
     "the swelling has gone now and it's only sore after long walks",
     "the redness has gone completely, just a bit tender",
     "I twisted it ages ago and I won't walk far in those shoes any more",
     "my fingers are stiff from typing all day, heel hurts after runs",
-])
-def test_v10_classes_silent(heel_nlp, text):
-    assert detect_text(text, heel_nlp) == []
+]
 
 
-# Classes found by held-out v11's first look (docs/evaluation.md, session 5); phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+SESSION5_FIRES += [  # v11
     ("slipped on the ice and can't manage more than a couple of steps on that foot", "cannot_bear_weight_after_injury"),
     # "as a kid", a bare self-description at the start: the writer, not a child or another person
     ("been diabetic since I was a child and now there's a sore on my heel that won't close", "diabetic_foot_wound"),
@@ -1026,25 +1025,20 @@ def test_v10_classes_silent(heel_nlp, text):
     # "not sure why" reports, it does not ask; sweats on waking
     ("heel aches at rest and in bed, and I've lost weight, no idea why", "night_pain_systemic"),
     ("heel pain wakes me every night and I wake up drenched most mornings", "night_pain_systemic"),
-])
-def test_v11_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v11
     "nil swelling and nil numbness, sore arch after long runs",
     "no colour changes at all and my feet are warm, just morning heel pain",
     "no fever, not feeling poorly, heel just aches after football",
     "snapped a tendon in my thumb years back, my heel is just a bit stiff",
     "twisted it last month and I can't walk more than a mile before it aches",
     "my mum is diabetic, she has a blister on her heel, what should she put on it?",
-])
-def test_v11_classes_silent(heel_nlp, text):
-    assert detect_text(text, heel_nlp) == []
+]
 
 
-# Classes found by held-out v12's first look (docs/evaluation.md, session 5); phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+SESSION5_FIRES += [  # v12
     ("stepped into a pothole on my way home and now I can't put any weight on that foot", "cannot_bear_weight_after_injury"),
     ("landed awkwardly off the last step and I cannot stand on it at all", "cannot_bear_weight_after_injury"),
     ("at netball it felt like someone lobbed a ball at my heel, nobody had, and now I can't push off",
@@ -1053,42 +1047,33 @@ def test_v11_classes_silent(heel_nlp, text):
     ("heel aches even when resting in bed, and my jeans are hanging off me, not on any diet", "night_pain_systemic"),
     ("heel pain every night, I lose 5 kg this month without trying", "night_pain_systemic"),
     ("heel throbs at night even in bed and I've lost a stone without dieting", "night_pain_systemic"),
-])
-def test_v12_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v12
     "heard a crack behind me at the gym, turned out someone dropped a weight, my heel is only a bit sore",
     "after the cold pack my heel looked whitish for a bit but it's back to pink now",
     "toes went pale on an icy run yesterday, pinked up once I was inside, heel still achy",
     "night sweats in this heat wave, but the heel is fine at night and only sore when I run",
     "asking for my dad who has psoriasis, I don't have psoriasis myself, my heels ache after netball",
-])
-def test_v12_classes_silent(heel_nlp, text):
-    assert detect_text(text, heel_nlp) == []
+]
 
 
-# Classes found by held-out v13's first look (docs/evaluation.md, session 5); phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+SESSION5_FIRES += [  # v13
     ("went over on my ankle hiking and my mates had to carry me down, I still can't put it down", "cannot_bear_weight_after_injury"),
     ("at tennis I spun round to see who kicked me in the heel, no one was there, can't tiptoe now", "achilles_rupture"),
     ("on metformin for years, and the skin over my heel has gone purplish", "diabetic_foot_wound"),
     ("I'm type 2 and there's a dark patch on the side of my heel", "diabetic_foot_wound"),
     ("hot and sweaty all day, shivering tonight, and my heel is red and swollen", "hot_swollen_foot_fever"),
-])
-def test_v13_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v13
     "the scan ruled out a ruptured achilles, they think it's just irritated",
     "my fitness tracker said no pulse for a minute, the strap was loose, heel just aches",
     "I keep dragging my feet about booking a physio, the heel has been sore for months",
     "always hot and sweaty after a long run and my heel is a bit tender afterwards",
-])
-def test_v13_classes_silent(heel_nlp, text):
-    assert detect_text(text, heel_nlp) == []
+]
 
 
 @pytest.mark.parametrize("text", [
@@ -1101,8 +1086,7 @@ def test_questions_about_weak_evidence_or_future_weakness_are_topics(heel_nlp, t
     assert detect_text(text, heel_nlp) == []
 
 
-# Classes found by held-out v14's first look (docs/evaluation.md, session 5); phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+SESSION5_FIRES += [  # v14
     ("FELL OFF THE LADDER AND I CANT STAND ON MY LEFT FOOT", "cannot_bear_weight_after_injury"),
     ("came off the horse yesterday, haven't managed to walk on that foot since", "cannot_bear_weight_after_injury"),
     ("tripped on the stairs and the lads had to carry me home", "cannot_bear_weight_after_injury"),
@@ -1115,22 +1099,17 @@ def test_questions_about_weak_evidence_or_future_weakness_are_topics(heel_nlp, t
     ("heel pain a long time, but since Tuesday my foot became weak and I'm not able to lift my toes", "new_neuro_deficit"),
     ("it throbs in bed at night, and I had breast cancer surgery two years ago", "night_pain_systemic"),
     ("colitis patient here, heels have started hurting, what should I do?", "inflammatory_pattern"),
-])
-def test_v14_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v14
     "Numb toes? No, not at all, it's just a dull ache under the heel",
     "Swollen foot: no. Fever: no. Just stiff first thing.",
     "cold feet - none, colour - normal, it's only sore after football",
-])
-def test_v14_classes_silent(heel_nlp, text):
-    assert detect_text(text, heel_nlp) == []
+]
 
 
-# Classes found by held-out v15's first look (docs/evaluation.md, session 5); phrasings of our own.
-@pytest.mark.parametrize("text, flag", [
+SESSION5_FIRES += [  # v15
     ("my 9 year old fell off the climbing frame and he can't put his foot down", "cannot_bear_weight_after_injury"),
     ("came off the back of the quad bike, now when I take a step the ankle buckles", "cannot_bear_weight_after_injury"),
     ("fell off the top of the ladder and missed the bottom rung, can't hobble a single step", "cannot_bear_weight_after_injury"),
@@ -1143,17 +1122,23 @@ def test_v14_classes_silent(heel_nlp, text):
     ("Psoriatic arthritis diagnosed last year and now both heels hurt, related?", "inflammatory_pattern"),
     ("I'm a plumber, not a runner; both heels ache for an hour every morning and a toe swelled up like a sausage",
      "inflammatory_pattern"),
-])
-def test_v15_classes_fire(heel_nlp, text, flag):
-    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+]
 
 
-@pytest.mark.parametrize("text", [
+SESSION5_SILENT += [  # v15
     "I'm a podiatry student and my patients ask about diabetic ulcers, what do you advise?",
     "if my foot ever turned blue would you want me to go to A&E? just asking hypothetically",
     "the physio manipulated my ankle and there was a satisfying pop, felt much better after",
     "my legs are pale as I never get any sun, feet warm, heel sore after parkrun",
     "saw a clip of a sprinter whose achilles snapped, my heel is only a bit sore",
-])
-def test_v15_classes_silent(heel_nlp, text):
+]
+
+
+@pytest.mark.parametrize("text, flag", SESSION5_FIRES)
+def test_session5_classes_fire(heel_nlp, text, flag):
+    assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", SESSION5_SILENT)
+def test_session5_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []

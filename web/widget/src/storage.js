@@ -24,7 +24,8 @@
 export const MAX_ENTRIES = 200;
 export const DUPLICATE_WINDOW_MS = 10_000;
 
-function memoryStorage() {
+/** A Storage look-alike kept in memory (the fallback below; the unit tests use it too). */
+export function memoryStorage() {
   const map = new Map();
   return {
     getItem: (k) => (map.has(k) ? map.get(k) : null),
@@ -34,6 +35,7 @@ function memoryStorage() {
     get length() {
       return map.size;
     },
+    map,
   };
 }
 

@@ -2,21 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { ChatStore, MAX_ENTRIES } from "../src/storage.js";
+import { ChatStore, MAX_ENTRIES, memoryStorage } from "../src/storage.js";
 
-function memory() {
-  const map = new Map();
-  return {
-    getItem: (k) => (map.has(k) ? map.get(k) : null),
-    setItem: (k, v) => map.set(k, String(v)),
-    removeItem: (k) => map.delete(k),
-    key: (i) => [...map.keys()][i] ?? null,
-    get length() {
-      return map.size;
-    },
-    map,
-  };
-}
+const memory = memoryStorage;
 
 /**
  * One tab's view of a localStorage shared between processes: writes go to the shared store (and to
