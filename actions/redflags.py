@@ -17,8 +17,10 @@ Decisions (SAFETY FIRST: when unsure, fire):
 - Information questions with no first-person reference ("what does a pop mean?", "is numbness a red flag?")
   and hypotheticals ("what if my foot goes numb?") do not fire. A question that points at the visitor
   ("is it a rupture?", "should I worry that my foot is blue?") fires.
-- Other adults ("my friend's foot went blue", "my mum is diabetic") do not fire. Children ("my son fell and
-  can't walk") and an unresolved "he"/"she" do fire: a carer may be writing for the patient.
+- Children ("my son fell and can't walk") and an unresolved "he"/"she" fire as the visitor's own: a carer may be
+  writing for the patient. Another adult's current sign ("my husband fell and can't walk") is reported apart
+  (`detect_split`), so the visitor is told where to send that person without their own care level changing;
+  another adult's background alone ("my mum is diabetic") fires for no one.
 - Plain tingling, burning or pins and needles never fire (nerve entrapment, not a red flag); numbness described
   as long-standing or coming and going with tingling at night does not fire either.
 - Old events stay silent only with a time marker ("years ago"; or a year / "back in" / "when I was 30" plus a
@@ -130,6 +132,22 @@ PERSONS = frozenset(
     "stepbrother stepsister stepmum's inlaws in-laws flatmate flatmates housemate housemates roommate roommates "
     "hubby missus missis wifey bestie bff gf bf lodger tenant tenants resident residents footballer footballers "
     "player players sprinter sprinters cricketer cricketers dancer dancers".split())
+# Person words that name no one in particular: a bare condition next to them is still a general question.
+GENERIC_PERSONS = frozenset(
+    "people person runner runners athlete athletes someone somebody anyone anybody everyone diabetics patients "
+    "guy guys lady man woman men women footballer footballers player players sprinter sprinters cricketer "
+    "cricketers dancer dancers".split())
+SYMPTOM_WORDS = frozenset("pain pains painful hurt hurts hurting sore soreness ache aches aching achy stiff stiffness "
+                          "swollen swelling throbbing agony tender".split())
+NOBODY_IN_PARTICULAR = frozenset("people someone somebody anyone anybody everyone diabetics patients "
+                                 "footballer's footballers".split())
+# "me" after these is an object ("my partner, sitting next to me, is on insulin"): the person talked about stays.
+OBJECT_PREPS = frozenset("to with beside by near next behind for from around at".split())
+# Opinion verbs: "my neighbour reckons numbness in the foot means a slipped disc" passes on a general claim.
+HEARSAY_VERBS = frozenset("reckons reckon reckoned thinks thought believes believed claims claimed swears insists "
+                          "says said".split())
+POINTERS = frozenset("he she his her hers they their them i my me it its he's she's hes shes they're theyre "
+                     "that this".split())
 # The writer's own clinicians report on the writer ("my diabetes nurse", "the physio said it's torn"): they do not
 # change whom the message is about (found in review: "my diabetes nurse" made the diabetes someone else's).
 CLINICIANS = frozenset(
@@ -299,7 +317,9 @@ TYPOS: Dict[str, str] = {
     "chrons": "crohns", "crohn": "crohns", "crohn's": "crohns", "chron's": "crohns", "cancerous": "cancer",
     "walk": "walk", "wlak": "walk", "waik": "walk", "stannd": "stand", "unwel": "unwell", "unwelll": "unwell",
     "puple": "purple", "purpel": "purple", "purpule": "purple", "bleu": "blue", "palid": "pallid",
-    "weakniss": "weakness", "weaknes": "weakness", "weekness": "weakness", "nite": "night", "nites": "nights",
+    "weakniss": "weakness", "weaknes": "weakness", "weekness": "weakness", "strenghtening": "strengthening",
+    "strenghten": "strengthen", "strengthning": "strengthening", "strenthening": "strengthening",
+    "strengtening": "strengthening", "nite": "night", "nites": "nights",
     "cant": "cant", "wont": "wont", "couldnt": "couldnt", "heal": "heal", "heals": "heals",
 }
 FUZZY_TARGETS = ("numbness", "swollen", "swelling", "diabetes", "diabetic", "shivering", "shivery", "feverish",
@@ -685,7 +705,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         things=True),
     Concept("kicked", (
         "like|if|though|thought|felt|feeling|someone|somebody|something|been|as ~4 kicked|hit|shot|struck|"
-        "whacked|smacked|slapped|punched|kick|hit",
+        "whacked|smacked|slapped|punched|kick|hit|booted|boot",
         "hit|struck|whacked ~1 by ~1 a|something|someone|ball|stone|rock|stick|bat|brick",
         "felt|feel|heard ~1 something|it ~1 go|went|give|gave|snap|tear|rip|break",
         "threw|thrown|throw|throwing|chucked|lobbed ~2 stone|rock|ball|something|brick|pebble ~2 at",
@@ -847,7 +867,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "night|nights|nighttime|overnight|bed|rest|resting|lying ~4 pain|painful|hurts|hurt|hurting|ache|aches|"
         "aching|throbs|throbbing|agony",
         "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",
-        "day ~1 and ~1 night", "even ~3 rest|resting|sitting|lying|still|sleeping|sat",
+        "day ~1 and ~1 night", "even ~5 rest|resting|sitting|lying|still|sleeping|sat",
+        # "waking at 3am with throbbing heel pain" (v18 review): the small hours are night
+        "1|2|3|4|5 ~1 am ~5 pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony",
+        "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony ~6 1|2|3|4|5 ~1 am",
         "worst|worse ~3 lying|rest|resting|night|nights|bed"),
         veto_prev=_fs("after from"), negatable_tail=True,
         veto_sentence=("after rest", "after resting", "after sitting", "rest of", "rest helps", "resting helps",
@@ -909,7 +932,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         unveto_sentence=("both heels", "both my heels", "both of my heels", "heels both")),
     Concept("morning_stiffness", (
         f"{STIFF} ~12 {MORNING}|first", f"{STIFF} ~12 {GET_UP}", f"{MORNING} ~12 {STIFF}", f"{GET_UP} ~12 {STIFF}",
-        f"{STIFF} ~8 lunch|lunchtime|midday|noon|elevenses"),
+        f"{STIFF} ~8 lunch|lunchtime|midday|noon|elevenses", f"{STIFF} ~8 every|each ~1 am"),
         acute=False,
         veto_sentence=("few minutes", "couple of minutes", "couple minutes", "first few steps", "few steps",
                        "a minute", "a few mins", "few mins", "quickly", "soon eases", "soon wears off",
@@ -935,7 +958,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "knuckle|knuckles",
         "swollen|puffy|stiff|inflamed ~2 ankles|toes|fingers|hands|wrists",
         "ankles|toes|fingers|hands|wrists ~2 swollen|puffy|swell|swelling|inflamed",
-        "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache",
+        "ankles|toes|fingers|hands|wrists ~3 stiff|stiffness|sore|painful|achy|aching|ache|hurting|hurt|hurts",
         "toes|fingers|toe|finger ~5 sausage|sausages|puffed|puffy"),
         acute=False,
         veto_next=_fs("of above below width widths wide"),
@@ -953,7 +976,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         acute=False, veto_sentence=("family history", "runs in", "ibs", "irritable bowel", "cleared up",
                                     "no other joints", "no other joint", "only in one foot", "only one foot",
                                     "only in one heel", "only one heel", "just one heel", "just one foot",
-                                    "grew out of", "no longer have", "used to have", "used to get")),
+                                    "grew out of", "no longer have", "used to have", "used to get",
+                                    # "my friend has psoriasis but her heels are totally fine" (v18 review)
+                                    "heels are fine", "heels are totally fine", "heels are perfectly fine",
+                                    "heels are completely fine", "heels are ok", "heels are okay", "feet are fine",
+                                    "feet are totally fine", "feet are perfectly fine", "feet are ok")),
 )
 CONCEPT_BY_ID: Dict[str, Concept] = {c.cid: c for c in CONCEPTS}
 
@@ -1001,6 +1028,27 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
 # ---------------------------------------------------------------------------------------------------------------
 
 PATIENT_OWNERS = ("self", "dependent", "third")
+OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_split)
+
+# Another adult's danger sign is told to the visitor only when nobody is on it yet and it is not a story. These set
+# it aside (whole message): already under care, a known cause, a cautionary tale, the visitor turning to themself.
+# From the held-out look-alikes of sessions 1-5 (26 of 29 another-adult mentions there were one of these).
+OTHERS_UNDER_CARE = (
+    "nurse is", "nurses are", "nurse comes", "nurses come", "podiatrist is", "podiatry are", "team are", "team is",
+    "is seeing", "are seeing", "is being seen", "has been seen", "was seen", "being treated", "is treating",
+    "are treating", "looking after", "are dressing", "is dressing", "in hospital", "at the hospital", "at a&e",
+    "in a&e", "fracture clinic", "after surgery", "after back surgery", "after his surgery", "after her surgery",
+    "after his operation", "after her operation", "after his back operation", "after her back operation",
+    "after his stroke", "after her stroke", "after a stroke", "bypass", "in a cast", "in a boot", "had it repaired",
+    "had surgery", "had an operation", "from diabetes", "from his diabetes", "from her diabetes", "neuropathy")
+OTHERS_CAUTIONARY = (
+    "happen to me", "happened to me", "happening to me", "happens to me", "avoid that", "avoid it", "avoid the same",
+    "nothing like that", "paranoid", "made me", "worried i", "worried that i", "scared i", "afraid i", "in case i",
+    "same thing to me", "what it feels like", "video", "on tv", "on the telly", "documentary", "the news", "watched",
+    "read about", "heard about")
+# An injury of another adult with one of these in its sentence is a story from the past ("my friend snapped his
+# achilles playing football last month"); a past cancer is not set aside by them (it is the flag's point).
+OTHERS_PAST = ("last month", "last year", "months ago", "years ago", "a while back", "a while ago", "ages ago")
 
 
 @dataclass(frozen=True)
@@ -1086,8 +1134,13 @@ class _Message:
                 current = person or "self"
                 if person:
                     last_person = person
+            elif word in ("me", "us") and idx and toks[idx - 1].lower in OBJECT_PREPS and current in (
+                    "other", "dependent"):
+                pass  # "my partner (sitting next to me) is on insulin" is still about the partner (v18 review)
             elif word in SELF_WORDS or tok.forms & {"i"}:
                 current = "self"
+            elif word in ("bro", "sis") and [t.lower for t in toks[idx + 1:idx + 3]] == ["in", "law"]:
+                current = last_person = "other"  # "bro in law, both heels sore ..." (v18 review)
             elif word in CLINICIANS or word.rstrip("s'") in CLINICIANS:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif self._self_description(idx):
@@ -1096,7 +1149,10 @@ class _Message:
                 current = last_person = "dependent"
             elif (word in PERSONS or word.rstrip("s'") in PERSONS) and not (
                     idx and toks[idx - 1].lower in ("like", "than", "as", "of", "with", "from", "for", "to", "if")):
-                current = last_person = "other"
+                if word in NOBODY_IN_PARTICULAR:
+                    current = "generic"  # "people talk about a pop", "someone dropped weights" (session 6)
+                else:
+                    current = last_person = "other"
             elif word in THIRD_PRONOUNS:
                 current = last_person or "third"
             elif word in GENERIC_WORDS:
@@ -1104,6 +1160,9 @@ class _Message:
             elif word in ("heard", "read", "told", "learned", "learnt", "saw", "says", "said") and idx + 1 < len(
                     toks) and toks[idx + 1].lower in ("that", "about", "online", "somewhere"):
                 current = "generic"
+            elif word in HEARSAY_VERBS and current == "other" and idx + 1 < len(toks) and toks[
+                    idx + 1].lower not in POINTERS and toks[idx + 1].lower not in PERSONS:
+                current = "generic"  # "my neighbour reckons numbness in the foot means ..." (v18 review)
             owners.append(current)
         return owners
 
@@ -1412,6 +1471,57 @@ class _Message:
             owner == "dependent" for owner in self.owners) or self.telegraphic
 
     @cached_property
+    def others_set_aside(self) -> bool:
+        """Another adult's sign is already under care, has a known cause, or is a story (OTHERS_UNDER_CARE,
+        OTHERS_CAUTIONARY)."""
+        for sent in self.sents:
+            # "the district nurse isn't in until monday" is nobody on it yet
+            text = " " + " ".join("not" if "not" in t.forms else t.lower for t in self.sents[sent]) + " "
+            for phrase in OTHERS_UNDER_CARE:
+                at = text.find(f" {phrase} ")
+                if at >= 0 and " not " not in text[at + len(phrase) + 1:at + len(phrase) + 7]:
+                    return True
+        return any(self.has_phrase(sent, OTHERS_CAUTIONARY) for sent in self.sents)
+
+    @cached_property
+    def reports_heel_symptom(self) -> bool:
+        """A symptom the visitor reports rather than asks about: a pain word in a clause that does not open as a
+        question ("colitis patient here, heels have started hurting, what should I do?" reports; "I have Crohn's,
+        could that have anything to do with heel pain?" asks)."""
+        clause: List[str] = []
+        asking = False  # "is there a link between psoriasis and heel pain": the clause after "and" still asks
+        for tok in self.toks + [None]:
+            word = tok.lower if tok is not None else "."
+            if word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or (tok is not None and tok.is_break):
+                if clause:
+                    asking = asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS
+                    if not asking and SYMPTOM_WORDS & set(clause):
+                        return True
+                asking = asking and word in ("and", "or")
+                clause = []
+            else:
+                clause.append(word)
+        return False
+
+    @cached_property
+    def relation_named(self) -> bool:
+        """A particular person is named ("bf has ...", "wife's been ..."), not people in general."""
+        return any(t.lower in PERSONS and t.lower not in GENERIC_PERSONS for t in self.toks)
+
+    def _possessed_part(self, end: int, owner: str) -> str:
+        """The owner of "his"/"her" when the finding is placed on their foot: "I found an ulcer under her heel" is
+        hers (v18 review)."""
+        toks = self.toks
+        for k in range(end, min(end + 3, len(toks) - 1)):
+            if toks[k].is_break:
+                break
+            if toks[k].lower in ("his", "her", "their") and toks[k + 1].lower in FOOT_PARTS:
+                return self.owners[k]
+            if k == end and toks[k].lower in ("him", "her", "them"):
+                return self.owners[k]  # "someone booted him in the heel"
+        return owner
+
+    @cached_property
     def telegraphic(self) -> bool:
         """A message that opens with a bare self-description: "diabetic, heel fissure bleeding, is that ok",
         "T2 here - ...", "long time runner, ..." (the writer, without I or my; v11 review)."""
@@ -1454,6 +1564,7 @@ class _Message:
                 owner = "self"  # "my colleagues had to carry me to the car" (v14 review)
             if sent in also_me and owner not in PATIENT_OWNERS:
                 owner = "self"
+            owner = self._possessed_part(end, owner)
             why = ""
             if self.vetoed(concept, start, end):
                 why = "veto"
@@ -1461,11 +1572,13 @@ class _Message:
                 why = "anchor"
             elif self.negated(start, end):
                 why = "negated"
-            elif concept.acute and self.history(start):
+            elif concept.acute and (self.history(start) or owner == "other" and self.has_phrase(sent, OTHERS_PAST)
+                                    and not self.has_phrase(sent, ("now", "still", "today", "since", "currently"))):
                 why = "history"
             elif concept.transient and self.transient(start, end):
                 why = "transient"
-            elif not concept.acute and not self.personal and self.asks:
+            elif not concept.acute and not self.personal and self.asks and not (
+                    owner == "other" and self.relation_named):
                 # A background condition named with no I/my/child in the message is a topic, not a report:
                 # "can ankylosing spondylitis affect the heels" asks for information.
                 why = "impersonal"
@@ -1480,40 +1593,55 @@ def analyse(doc: Any) -> List[Occurrence]:
     return _Message(doc).occurrences()
 
 
-def _patient_facts(occurrences: Iterable[Occurrence]) -> Dict[str, List[Occurrence]]:
+def _patient_facts(occurrences: Iterable[Occurrence],
+                   owners: Tuple[str, ...] = PATIENT_OWNERS) -> Dict[str, List[Occurrence]]:
     occurrences = list(occurrences)
     # "the psoriasis question is for my brother, I don't have psoriasis": a background condition the writer denies
-    # having is not theirs, wherever else it is named in the message (v12 review)
+    # having is not theirs, wherever else it is named in the message (v12 review). It stays the brother's.
     denied = {occ.concept for occ in occurrences if occ.owner == "self" and occ.why_not == "negated"
-              and not CONCEPT_BY_ID[occ.concept].acute}
+              and not CONCEPT_BY_ID[occ.concept].acute} if owners == PATIENT_OWNERS else set()
     facts: Dict[str, List[Occurrence]] = {}
     for occ in occurrences:
-        if occ.affirmed and occ.owner in PATIENT_OWNERS and occ.concept not in denied:
+        if occ.affirmed and occ.owner in owners and occ.concept not in denied:
             facts.setdefault(occ.concept, []).append(occ)
     return facts
 
 
 def detect(doc: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
-    """Red flags in one message, most severe first, one hit per flag. context = facts from earlier turns."""
+    """The visitor's own red flags (or a child's they write for), most severe first, one hit per flag.
+    context = facts from earlier turns."""
     message = _Message(doc)
     return _hits(message, message.occurrences(), context)
 
 
-def set_aside_only(doc: Any) -> bool:
-    """No red flag fires, and some danger sign in the message was set aside (denied, past, passing, someone
-    else's, asked about in general): "I'm not diabetic, it's a blister from new trainers". One analysis."""
+def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[List[RedFlagHit], List[RedFlagHit]]:
+    """(the visitor's own red flags, another adult's), one analysis. Another adult's ("my husband fell off the
+    ladder and can't stand on it") are only looked for when the visitor reports none of their own: the visitor's
+    own alert comes first, and the person they write about still needs care, so they are told where to send them.
+    Earlier turns are not combined for another adult: one message has to hold the whole sign."""
     message = _Message(doc)
     occurrences = message.occurrences()
-    return not _hits(message, occurrences, None) and any(
-        not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)
+    own = _hits(message, occurrences, context)
+    return own, ([] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS))
 
 
-def _hits(message: _Message, occurrences: List[Occurrence], context: Optional[RedFlagContext]) -> List[RedFlagHit]:
-    facts = _patient_facts(occurrences)
+def set_aside_only(doc: Any) -> bool:
+    """No red flag fires for anyone, and some danger sign in the message was set aside (denied, past, passing,
+    asked about in general): "I'm not diabetic, it's a blister from new trainers". One analysis."""
+    message = _Message(doc)
+    occurrences = message.occurrences()
+    others = [] if message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS)
+    return (not _hits(message, occurrences, None) and not others
+            and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences))
+
+
+def _hits(message: _Message, occurrences: List[Occurrence], context: Optional[RedFlagContext],
+          owners: Tuple[str, ...] = PATIENT_OWNERS) -> List[RedFlagHit]:
+    facts = _patient_facts(occurrences, owners)
     remembered = context.facts() if context else frozenset()
     hits: List[RedFlagHit] = []
     for rule in FLAG_RULES:
-        evidence = _rule_evidence(rule, facts, remembered, message)
+        evidence = _rule_evidence(rule, facts, remembered, message, owners)
         if evidence is not None:
             hits.append(RedFlagHit(rule.flag_id, rule.level, evidence))
     hits.sort(key=lambda h: (h.level.rank, [r.flag_id for r in FLAG_RULES].index(h.flag_id)))
@@ -1521,17 +1649,22 @@ def _hits(message: _Message, occurrences: List[Occurrence], context: Optional[Re
 
 
 def _rule_evidence(rule: FlagRule, facts: Mapping[str, List[Occurrence]], remembered: FrozenSet[str],
-                   message: _Message) -> Optional[str]:
+                   message: _Message, owners: Tuple[str, ...] = PATIENT_OWNERS) -> Optional[str]:
     """Evidence sentence when some alternative of the rule holds for one patient, else None."""
     for conjunction in rule.any_of:
         current = [c for c in conjunction if c in facts]
         if not current:
             continue  # at least one part must be in this message, or old facts would re-fire every turn
+        if len(conjunction) == 1 and not CONCEPT_BY_ID[conjunction[0]].acute and (
+                owners == OTHER_OWNERS or message.asks and not message.reports_heel_symptom):
+            # "my sister has psoriasis": nothing to send her anywhere for. "I have Crohn's, can it affect my
+            # heels?": an education question; the inflammatory topic says when to see a GP (session 6).
+            continue
         if any(c not in facts and c not in remembered for c in conjunction):
             continue
         owner_sets = [{o.owner for o in facts[c]} for c in current]
         # one patient for all parts: "I'm diabetic and my son has a cut" is two people; "third" (he/she) fits any
-        if not any(all(owner in pool or "third" in pool for pool in owner_sets) for owner in PATIENT_OWNERS):
+        if not any(all(owner in pool or "third" in pool for pool in owner_sets) for owner in owners):
             continue
         first = facts[current[0]][0]
         return message.sent_text(first.sent)[:240]

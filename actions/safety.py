@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import safety_text
 from actions.config import get_clinic
 from actions.messages import message
+from actions.store import content_repo
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,37 @@ RESUMABLE = {
 }
 
 
-def red_flag_ids(tracker: Tracker) -> List[str]:
+def _red_flag_entities(tracker: Tracker) -> List[Dict[str, Any]]:
     known = set(safety_text.known_flags())
-    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "red_flag"]
-    return [v for v in dict.fromkeys(values) if v in known]
+    return [e for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == "red_flag" and e.get("value") in known]
+
+
+def red_flag_ids(tracker: Tracker) -> List[str]:
+    return list(dict.fromkeys(e["value"] for e in _red_flag_entities(tracker)))
+
+
+def someone_elses(tracker: Tracker) -> bool:
+    """The detector found the danger sign in another adult the visitor writes about (RedFlagOverride)."""
+    entities = _red_flag_entities(tracker)
+    return bool(entities) and all(e.get("patient") == "someone_else" for e in entities)
+
+
+def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dict[str, str]]:
+    """After another adult's alert: the topic the model read in the visitor's message, and the interrupted form."""
+    buttons: List[Dict[str, str]] = []
+    model_intent = next((e.get("model_intent") for e in _red_flag_entities(tracker)), None)
+    if model_intent and str(model_intent).startswith("ask_"):
+        try:
+            topic = content_repo.get_topic_by_intent(model_intent)
+        except Exception:  # the alert goes out even when the content store is down
+            logger.warning("content store unavailable: no topic button after an alert for someone else")
+            topic = None
+        if topic is not None:
+            buttons.append({"title": topic.title, "payload": f"/{model_intent}"})
+    if resumable:
+        buttons.append({"title": "Carry on", "payload": "/continue_form"})
+    return buttons
 
 
 class ActionRedFlagAlert(Action):
@@ -43,6 +71,13 @@ class ActionRedFlagAlert(Action):
             dispatcher.utter_message(**message("possible_red_flag"))
             return events + [SlotSet("interrupted_form", active)]
         level = safety_text.most_severe_level(safety_text.flag_level(f) for f in flags)
+        if someone_elses(tracker):
+            # Another adult's danger: say where to send them; the visitor's own care level and forms stay as they
+            # were, and their own question is a button away.
+            logger.debug("red flag alert for someone else at level %s (flags %s)", level, ",".join(flags))
+            text = safety_text.alert_text(flags, get_clinic().placeholders(), someone_else=True)
+            dispatcher.utter_message(text=text, buttons=own_question_buttons(tracker, active))
+            return events + [SlotSet("interrupted_form", active)]
         logger.debug("red flag alert at level %s (flags %s)", level, ",".join(flags))
         resumable = active if active and level in RESUMABLE.get(active, set()) else None
         if level == "emergency":

@@ -36,13 +36,15 @@ def most_severe_level(levels: Iterable[Optional[str]]) -> Optional[str]:
     return min(ranked, key=LEVEL_ORDER.index) if ranked else None
 
 
-def alert_text(flag_ids: List[str], clinic: Mapping[str, str]) -> str:
-    """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer."""
+def alert_text(flag_ids: List[str], clinic: Mapping[str, str], someone_else: bool = False) -> str:
+    """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer. With
+    someone_else, the wording is about the person the visitor writes about, not the visitor."""
     data = _load()
     flags = [f for f in dict.fromkeys(flag_ids) if f in data["flags"]]
     if not flags:
         raise ValueError(f"no known red flag in {flag_ids}")
     level = most_severe_level(flag_level(f) for f in flags)
-    block = data["levels"][level]
+    block = (data["someone_else"]["levels"] if someone_else else data["levels"])[level]
     reasons = " ".join(data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f))))
-    return fill(f"{block['headline']} {reasons}\n\n{block['action']}\n\n{DISCLAIMER}", clinic)
+    closing = f"\n\n{data['someone_else']['own_question']}" if someone_else else ""
+    return fill(f"{block['headline']} {reasons}\n\n{block['action']}{closing}\n\n{DISCLAIMER}", clinic)

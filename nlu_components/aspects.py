@@ -24,6 +24,8 @@ class AspectTable:
     price_intent: str = "ask_clinic_info"
     price_cues: Tuple["re.Pattern[str]", ...] = ()
     reported_results: Tuple["re.Pattern[str]", ...] = ()
+    context_phrases: Tuple["re.Pattern[str]", ...] = ()
+    general_intents: frozenset = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -33,8 +35,10 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
                  for intent, patterns in raw["cues"].items())
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
     results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
+    context = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("context_phrases") or [])
     return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
-                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results)
+                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results, context,
+                       frozenset(raw.get("general_intents") or []))
 
 
 def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:
@@ -75,3 +79,51 @@ def reroute(top_intent: Optional[str], ranking: Sequence[Mapping], candidates: S
     if not ranked:
         return None
     return min(ranked, key=lambda c: positions[c])
+
+
+def _best_ranked(candidates: Sequence[str], ranking: Sequence[Mapping]) -> Optional[str]:
+    positions: Dict[str, int] = {str(item.get("name")): i for i, item in enumerate(ranking)}
+    ranked = [c for c in candidates if c in positions]
+    return min(ranked, key=lambda c: positions[c]) if ranked else None
+
+
+def named_treatments(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
+    """Treatment intents the message asks about: treatment entities outside context clauses ("already got arch
+    supports, would strapping help" names strapping; the arch supports are what the visitor has)."""
+    spans = [m.span() for pattern in table.context_phrases for m in pattern.finditer(text or "")]
+    found: List[str] = []
+    for entity in entities:
+        intent = table.treatment_intents.get(str(entity.get("value"))) if entity.get("entity") == "treatment" else None
+        start = entity.get("start")
+        if not intent or intent in found:
+            continue
+        if isinstance(start, int) and any(a <= start < b for a, b in spans):
+            continue
+        found.append(intent)
+    return found
+
+
+def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
+                      entities: Iterable[Mapping], table: AspectTable) -> Optional[str]:
+    """The named treatment's intent when the classifier answered with another treatment (or the general physio
+    topic) that the message does not ask about; None otherwise. Only treatments the classifier ranked qualify."""
+    treatments = set(table.treatment_intents.values())
+    if top_intent not in treatments and top_intent not in table.general_intents:
+        return None
+    named = named_treatments(text, entities, table)
+    if not named or top_intent in named:
+        return None
+    return _best_ranked(named, ranking)
+
+
+def reported_result_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
+                            table: AspectTable, diagnosis_intent: str = "ask_diagnosis") -> Optional[str]:
+    """"the x-ray showed a spur, should I worry": the diagnosis answer only fits when something beyond the reported
+    result asks about tests. Otherwise the classifier's best other topic answers."""
+    if top_intent != diagnosis_intent or not any(p.search(text or "") for p in table.reported_results):
+        return None
+    if diagnosis_intent in aspect_candidates(text, [], table):
+        return None
+    topics = [str(item.get("name")) for item in ranking
+              if str(item.get("name", "")).startswith("ask_") and item.get("name") != diagnosis_intent]
+    return topics[0] if topics else None

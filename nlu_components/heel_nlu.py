@@ -85,7 +85,8 @@ class RedFlagOverride(_RuleComponent):
             text = message.get(TEXT)
             if doc is None or not text or text.startswith("/"):
                 continue  # button payloads are not free text
-            hits = redflags.detect(doc)
+            own, others = redflags.detect_split(doc)
+            hits = own or others
             if not hits:
                 continue
             original = message.get(INTENT) or {}
@@ -96,7 +97,7 @@ class RedFlagOverride(_RuleComponent):
             entities = [
                 {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
                  "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
-                 "model_intent": original.get("name")}
+                 "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else"}
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
@@ -125,6 +126,11 @@ class AspectRouter(_RuleComponent):
             if target is None and intent.get("name") in table.condition_intents:
                 target = aspects.reroute(intent.get("name"), ranking,
                                          aspects.aspect_candidates(text, message.get(ENTITIES, []), table), table)
+            if target is None:
+                target = aspects.treatment_reroute(intent.get("name"), ranking, text, message.get(ENTITIES, []),
+                                                   table)
+            if target is None:
+                target = aspects.reported_result_reroute(intent.get("name"), ranking, text, table)
             if target is None:
                 continue
             # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.

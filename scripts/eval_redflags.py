@@ -8,6 +8,7 @@ only; the release bar stays on the detector.
 Exit code 1 when recall < 100% or false alarms > 2% (the release bar: a missed red flag is the worst failure).
 A final set whose misses stay unread is gated at its measured level instead (--min-recall, --max-false-alarms,
 --summary-only), so it still catches a regression without being turned into development data.
+--someone-else scores a set of another adult's signs (the visitor writes about a partner or parent).
 Never point it at data used to write the detector's rules; keep a held-out set for that.
 """
 from __future__ import annotations
@@ -25,18 +26,28 @@ if str(ROOT) not in sys.path:
 MAX_FALSE_ALARM_RATE = 0.02
 
 
-def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
-    """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms."""
-    from actions.redflags import detect, parse
+def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dict[str, Any]:
+    """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms.
+
+    Default: the cases are the visitor's own (or a child's) signs, scored on the visitor's own flags; another adult's
+    alerts on negated cases are listed apart (`someone_else_alerts`), since older sets labelled another adult's
+    current sign "negated". someone_else=True: the cases are another adult's signs (held-out v18), scored on
+    another adult's flags; a negated case is a false alarm when any alert fires."""
+    from actions.redflags import detect_split, parse
 
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()
     misses: List[Dict[str, Any]] = []
     wrong_level: List[Dict[str, Any]] = []
+    as_own = 0
     for case in cases.get("red_flags") or []:
         flag = case["flag"]
         per_flag_total[flag] += 1
-        hits = {hit.flag_id: hit for hit in detect(parse(case["text"], nlp))}
+        own, others = detect_split(parse(case["text"], nlp))
+        hits = {hit.flag_id: hit for hit in (others if someone_else else own)}
+        if someone_else and flag not in hits and flag in {hit.flag_id for hit in own}:
+            as_own += 1  # still an alert, but addressed to the visitor
+            hits = {hit.flag_id: hit for hit in own}
         if flag in hits:
             per_flag_hit[flag] += 1
             if case.get("level") and hits[flag].level.value != case["level"]:
@@ -44,11 +55,14 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
         else:
             misses.append({**case, "got": sorted(hits)})
     false_alarms: List[Dict[str, Any]] = []
+    others_alerts: List[Dict[str, Any]] = []
     negated = cases.get("negated") or []
     for case in negated:
-        hits = detect(parse(case["text"], nlp))
-        if hits:
-            false_alarms.append({**case, "got": [hit.flag_id for hit in hits]})
+        own, others = detect_split(parse(case["text"], nlp))
+        if own or (someone_else and others):
+            false_alarms.append({**case, "got": [hit.flag_id for hit in own + others]})
+        elif others:
+            others_alerts.append({**case, "got": [hit.flag_id for hit in others]})
     total = sum(per_flag_total.values())
     return {
         "per_flag": {flag: (per_flag_hit[flag], per_flag_total[flag]) for flag in sorted(per_flag_total)},
@@ -57,6 +71,8 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
         "misses": misses,
         "wrong_level": wrong_level,
         "false_alarms": false_alarms,
+        "someone_else_alerts": others_alerts,
+        "addressed_to_visitor": as_own,
         "n_positive": total,
         "n_negated": len(negated),
     }
@@ -70,6 +86,10 @@ def passes(report: Dict[str, Any], min_recall: float = 1.0, max_false_alarms: fl
 def print_totals(report: Dict[str, Any]) -> None:
     print(f"overall recall: {report['recall']:.1%} of {report['n_positive']}")
     print(f"false alarms:   {report['false_alarm_rate']:.1%} of {report['n_negated']} negated")
+    if report["addressed_to_visitor"]:
+        print(f"another adult's sign alerted as the visitor's own: {report['addressed_to_visitor']}")
+    if report["someone_else_alerts"]:
+        print(f"negated cases that alert for another adult: {len(report['someone_else_alerts'])}")
 
 
 def print_report(report: Dict[str, Any]) -> None:
@@ -83,6 +103,8 @@ def print_report(report: Dict[str, Any]) -> None:
         print(f"LEVEL [{case['flag']}] expected {case['level']}, got {case['got']}: {case['text']!r}")
     for alarm in report["false_alarms"]:
         print(f"FALSE ALARM {alarm['got']} {alarm['text']!r}")
+    for alarm in report["someone_else_alerts"]:
+        print(f"SOMEONE ELSE {alarm['got']} {alarm['text']!r}")
 
 
 def assistant_level(cases: Dict[str, Any], model: Path) -> Dict[str, Any]:
@@ -120,10 +142,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="the bar; lower only for a final set whose misses are deliberately left unread")
     parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARM_RATE)
     parser.add_argument("--summary-only", action="store_true", help="totals only (final sets: misses stay unread)")
+    parser.add_argument("--someone-else", action="store_true",
+                        help="the red flags are another adult's (scored on detect_split's second list)")
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
-    report = evaluate(cases, load_or_build(Path(args.model)))
+    report = evaluate(cases, load_or_build(Path(args.model)), args.someone_else)
     (print_totals if args.summary_only else print_report)(report)
     if args.assistant:
         print_assistant(assistant_level(cases, Path(args.assistant)))

@@ -70,3 +70,49 @@ def test_every_engine_red_flag_has_wording_and_nothing_else_does():
     from actions.triage_engine import RED_FLAG_LEVELS
 
     assert set(safety_text.known_flags()) == set(RED_FLAG_LEVELS)
+
+
+def someone_else_alert(flags, model_intent=None, active_loop=None):
+    entities = [{"entity": "red_flag", "value": flag, "patient": "someone_else", "model_intent": model_intent}
+                for flag in flags]
+    tracker = make_tracker("red_flag", text="...", entities=entities, active_loop=active_loop,
+                           slots={"care_level": "self_care", "red_flags": []})
+    dispatcher = CollectingDispatcher()
+    events = ActionRedFlagAlert().run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_another_adults_emergency_tells_the_visitor_where_to_send_them(content_db):
+    messages, slots = someone_else_alert(["cannot_bear_weight_after_injury"])
+    text = messages[0]["text"]
+    assert "person you mention" in text and "999" in text and "emergency" in text.lower()
+    # the visitor's own record is untouched: no care level, no red flags of theirs, no booking blocked
+    assert "care_level" not in slots and "red_flags" not in slots
+
+
+def test_another_adults_alert_keeps_the_visitors_own_question_and_form(content_db):
+    messages, slots = someone_else_alert(["diabetic_foot_wound"], model_intent="ask_orthoses",
+                                         active_loop="booking_form")
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ["/ask_orthoses", "/continue_form"]
+    assert slots["interrupted_form"] == "booking_form"  # their own booking may go on
+    assert "today" in messages[0]["text"]
+
+
+def test_another_adults_alert_goes_out_when_the_content_store_is_down(monkeypatch):
+    from actions.store import content_repo
+
+    def down(intent):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(content_repo, "get_topic_by_intent", down)
+    messages, _ = someone_else_alert(["cold_pale_foot"], model_intent="ask_orthoses")
+    assert "emergency" in messages[0]["text"].lower() and messages[0]["buttons"] == []
+
+
+def test_a_visitors_own_flag_wins_over_the_someone_else_wording(content_db):
+    entities = [{"entity": "red_flag", "value": "cold_pale_foot", "patient": "visitor"}]
+    tracker = make_tracker("red_flag", text="...", entities=entities)
+    dispatcher = CollectingDispatcher()
+    ActionRedFlagAlert().run(dispatcher, tracker, {})
+    assert "person you mention" not in dispatcher.messages[0]["text"]

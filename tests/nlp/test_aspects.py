@@ -134,3 +134,50 @@ def test_telling_causes_apart_is_a_diagnosis_question(table, text):
 def test_how_much_a_treatment_helps_is_not_a_price_question(table):
     assert aspects.price_reroute("ask_physiotherapy", "how much does the treatment help", table) is None
     assert aspects.price_reroute("ask_orthoses", "how much do insoles actually help?", table) is None
+
+
+def treatment(value, word, text):
+    """A treatment entity as the entity ruler reports it: value and the character offset of its words."""
+    return {"entity": "treatment", "value": value, "start": text.index(word)}
+
+
+@pytest.mark.parametrize("text, has, asks, top, expected", [
+    # session 6: a treatment the visitor already has is context; the treatment they ask about answers
+    ("I'm already using insoles, would taping help on top", ("orthoses", "insoles"), ("taping", "taping"),
+     "ask_orthoses", "ask_taping"),
+    ("already do the stretches every day, is shockwave worth trying", ("exercises", "stretches"),
+     ("shockwave", "shockwave"), "ask_exercises", "ask_shockwave"),
+])
+def test_a_treatment_the_visitor_already_has_gives_way_to_the_one_asked_about(table, text, has, asks, top, expected):
+    entities = [treatment(*has, text), treatment(*asks, text)]
+    assert aspects.treatment_reroute(top, ranking(top, expected), text, entities, table) == expected
+
+
+def test_the_general_physio_topic_gives_way_to_a_named_treatment(table):
+    text = "do the physios there do soft tissue massage for heels"
+    entities = [{"entity": "treatment", "value": "manual_therapy", "start": text.index("massage")}]
+    assert aspects.treatment_reroute("ask_physiotherapy", ranking("ask_physiotherapy", "ask_manual_therapy"), text,
+                                     entities, table) == "ask_manual_therapy"
+
+
+@pytest.mark.parametrize("text, top, names", [
+    ("is shockwave better than insoles", "ask_shockwave", ["shockwave", "orthoses"]),  # the answer is named
+    ("would insoles help", "ask_orthoses", []),  # no entity found: nothing to go on
+    ("already tried insoles, nothing helped", "ask_orthoses", ["orthoses"]),  # only context named
+    ("what stretches help heel pain", "ask_exercises", ["taping"]),  # named treatment not ranked (below)
+])
+def test_the_treatment_rule_leaves_these_alone(table, text, top, names):
+    entities = [{"entity": "treatment", "value": name, "start": 0 if "already" not in text else 14}
+                for name in names]
+    assert aspects.treatment_reroute(top, ranking(top, "ask_causes"), text, entities, table) is None
+
+
+def test_a_reported_result_alone_is_not_a_diagnosis_question(table):
+    text = "my scan showed a small spur on the heel bone, is that bad"
+    assert aspects.reported_result_reroute("ask_diagnosis", ranking("ask_diagnosis", "ask_plantar_fasciitis"), text,
+                                           table) == "ask_plantar_fasciitis"
+    asks_tests = "my scan showed a spur, will I need an MRI as well"
+    assert aspects.reported_result_reroute("ask_diagnosis", ranking("ask_diagnosis", "ask_plantar_fasciitis"),
+                                           asks_tests, table) is None
+    plain = "what does an MRI show for heel pain"
+    assert aspects.reported_result_reroute("ask_diagnosis", ranking("ask_diagnosis"), plain, table) is None

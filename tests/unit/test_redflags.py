@@ -8,6 +8,7 @@ import pytest
 
 from actions.redflags import (CONCEPTS, FLAG_RULES, RedFlagContext, RedFlagHit, context_from_text, detect,
                               detect_text, most_severe)
+from actions import redflags
 from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
 
 E, U, D = CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON
@@ -1142,3 +1143,73 @@ def test_session5_classes_fire(heel_nlp, text, flag):
 @pytest.mark.parametrize("text", SESSION5_SILENT)
 def test_session5_classes_silent(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# Session 6: another adult's current danger sign is reported apart (detect_split), never as the visitor's own.
+SOMEONE_ELSE_FIRES = [
+    ("my husband came off his bike this morning and can't put his foot down at all", "cannot_bear_weight_after_injury"),
+    ("my mum's foot has gone white and cold and she can't warm it up", "cold_pale_foot"),
+    ("my dad's heel is hot, red and swollen and he's running a temperature", "hot_swollen_foot_fever"),
+    ("my girlfriend felt something snap at the back of her heel at netball and now she can't stand on tiptoe",
+     "achilles_rupture"),
+    ("my gran is diabetic and there's a sore on her heel that's weeping", "diabetic_foot_wound"),
+    ("I was checking my aunt's feet and found an open sore under her heel, she's type 2", "diabetic_foot_wound"),
+    ("my flatmate, who lives with me, can't feel her foot at all since this morning", "new_neuro_deficit"),
+    ("my uncle keeps waking at night with heel pain and he's lost a stone without trying", "night_pain_systemic"),
+    ("my wife had bowel cancer a few years ago and now her heel aches all night", "night_pain_systemic"),
+]
+SOMEONE_ELSE_SILENT = [  # nobody to send anywhere: under care, background only, a story, hearsay, fine
+    "my dad has a diabetic foot ulcer and the district nurse is dressing it, what insoles are good for me?",
+    "my sister has psoriasis, can it run in families?",
+    "my friend snapped her achilles last year, how do I avoid that?",
+    "people say a pop means a rupture, is that right?",
+    "my coach reckons numbness in the foot is always a nerve thing",
+    "my friend has psoriasis but her heels are fine, does it affect feet?",
+    "my brother's foot went numb after his back operation, I just have heel pain",
+]
+
+
+@pytest.mark.parametrize("text,flag", SOMEONE_ELSE_FIRES)
+def test_another_adults_sign_is_reported_apart(heel_nlp, text, flag):
+    own, others = redflags.detect_split(redflags.parse(text, heel_nlp))
+    assert own == [] and flag in [hit.flag_id for hit in others]
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSE_SILENT)
+def test_another_adults_story_or_managed_problem_alerts_no_one(heel_nlp, text):
+    assert redflags.detect_split(redflags.parse(text, heel_nlp)) == ([], [])
+
+
+def test_the_visitors_own_flag_comes_first_and_alone(heel_nlp):
+    own, others = redflags.detect_split(redflags.parse(
+        "my foot has gone cold and blue, and my husband can't walk after falling off the ladder", heel_nlp))
+    assert [hit.flag_id for hit in own] == ["cold_pale_foot"] and others == []
+
+
+def test_another_adults_sign_is_not_set_aside_for_the_intent_guard(heel_nlp):
+    assert not redflags.set_aside_only(redflags.parse("my mum's foot has gone white and cold", heel_nlp))
+    assert redflags.set_aside_only(redflags.parse("my mum's foot went white and cold years ago", heel_nlp))
+
+
+def test_a_misspelt_strengthening_question_is_not_weakness(heel_nlp):
+    # session 6 (held-out v17a): "strengthening" misspelt lost the veto that keeps exercise questions silent
+    assert flags(heel_nlp, "got any strenghtening ideas for my weak arches and feet") == []
+    assert flags(heel_nlp, "my foot suddenly went weak this morning, any strenghtening exercises?") == [
+        "new_neuro_deficit"]
+
+
+@pytest.mark.parametrize("text", [  # session 6: a background condition named in an education question
+    "I've got ulcerative colitis, can it cause heel problems?",
+    "diagnosed with ankylosing spondylitis, is heel pain part of it?",
+    "I have psoriasis. Is there any connection with sore heels or is that a myth?",
+])
+def test_a_background_condition_in_a_question_is_the_topic_not_an_alert(heel_nlp, text):
+    assert flags(heel_nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I have psoriasis and my heel has been sore for weeks, could it be connected?",
+    "crohn's sufferer, both heels aching lately, what should I do",
+])
+def test_a_background_condition_with_a_reported_heel_symptom_still_fires(heel_nlp, text):
+    assert flags(heel_nlp, text) == ["inflammatory_pattern"]
