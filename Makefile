@@ -73,7 +73,7 @@ test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
 
 # Gates sit a little under the measured values (docs/evaluation.md) so retraining noise does not fail CI,
 # while a real regression does. v1-v3 were used for error analysis; v4 (session 2) only for final numbers.
-eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on ten held-out sets
+eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on the held-out sets
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.03 --report reports/heldout_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v2/utterances.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v2_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v3/utterances.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v3_intents.json
@@ -84,6 +84,9 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on ten
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v8/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v8_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v9/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v9_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v10/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v10_intents.json --summary-only
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_a.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v17a_intents.json
+	# the final intent set of session 6 (part b): totals only
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_b.yml --min-accuracy 0.94 --max-wrong-topic 0.03 --report reports/heldout_v17b_intents.json --summary-only
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	for set in heldout heldout_v2 heldout_v3 heldout_v4 heldout_v5 heldout_v6 heldout_v10 heldout_v11 heldout_v12 \
@@ -92,6 +95,9 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	done
 	# the final set of session 5: gated at its first-look level, misses unread
 	$(PY) scripts/eval_redflags.py tests/heldout_v16/red_flags.yml --summary-only --min-recall 0.95 --max-false-alarms 0.07
+	# another adult's danger signs (session 6): v18 development, v19 final (first-look level, misses unread)
+	$(PY) scripts/eval_redflags.py tests/heldout_v18/red_flags.yml --someone-else
+	$(PY) scripts/eval_redflags.py tests/heldout_v19/red_flags.yml --someone-else --summary-only --min-recall 0.93 --max-false-alarms 0.09
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

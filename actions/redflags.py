@@ -132,13 +132,10 @@ PERSONS = frozenset(
     "stepbrother stepsister stepmum's inlaws in-laws flatmate flatmates housemate housemates roommate roommates "
     "hubby missus missis wifey bestie bff gf bf lodger tenant tenants resident residents footballer footballers "
     "player players sprinter sprinters cricketer cricketers dancer dancers".split())
-# Person words that name no one in particular: a bare condition next to them is still a general question.
-GENERIC_PERSONS = frozenset(
-    "people person runner runners athlete athletes someone somebody anyone anybody everyone diabetics patients "
-    "guy guys lady man woman men women footballer footballers player players sprinter sprinters cricketer "
-    "cricketers dancer dancers".split())
+# Pain words: a clause holding one that does not open as a question reports a symptom (reports_heel_symptom).
 SYMPTOM_WORDS = frozenset("pain pains painful hurt hurts hurting sore soreness ache aches aching achy stiff stiffness "
                           "swollen swelling throbbing agony tender".split())
+# Person words that name nobody in particular: what follows them is "generic", not another adult's.
 NOBODY_IN_PARTICULAR = frozenset("people someone somebody anyone anybody everyone diabetics patients "
                                  "footballer's footballers".split())
 # "me" after these is an object ("my partner, sitting next to me, is on insulin"): the person talked about stays.
@@ -1506,7 +1503,7 @@ class _Message:
     @cached_property
     def relation_named(self) -> bool:
         """A particular person is named ("bf has ...", "wife's been ..."), not people in general."""
-        return any(t.lower in PERSONS and t.lower not in GENERIC_PERSONS for t in self.toks)
+        return "other" in self.owners  # person words that name nobody in particular read "generic"
 
     def _possessed_part(self, end: int, owner: str) -> str:
         """The owner of "his"/"her" when the finding is placed on their foot: "I found an ulcer under her heel" is

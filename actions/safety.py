@@ -42,7 +42,8 @@ def someone_elses(tracker: Tracker) -> bool:
 def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dict[str, str]]:
     """After another adult's alert: the topic the model read in the visitor's message, and the interrupted form."""
     buttons: List[Dict[str, str]] = []
-    model_intent = next((e.get("model_intent") for e in _red_flag_entities(tracker)), None)
+    entity = next(iter(_red_flag_entities(tracker)), {})
+    model_intent = entity.get("visitor_topic") or entity.get("model_intent")
     if model_intent and str(model_intent).startswith("ask_"):
         try:
             topic = content_repo.get_topic_by_intent(model_intent)

@@ -97,7 +97,10 @@ class RedFlagOverride(_RuleComponent):
             entities = [
                 {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
                  "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
-                 "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else"}
+                 "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else",
+                 # what the visitor asked for themself, if anything: the best topic in the ranking
+                 "visitor_topic": None if own else next((str(r.get("name")) for r in ranking
+                                                         if str(r.get("name", "")).startswith("ask_")), None)}
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

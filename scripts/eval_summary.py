@@ -4,7 +4,8 @@ Prints, per set, accuracy, wrong-topic answers (an education question answered w
 fallbacks, and the accuracy over all sets. It never prints an utterance, so it can be run on a development or
 final set whose errors must stay unread (docs/evaluation.md).
 
-Usage: python scripts/eval_summary.py MODEL.tar.gz [heldout heldout_v2 ...]   (names of folders in tests/)
+Usage: python scripts/eval_summary.py MODEL.tar.gz [heldout heldout_v2 heldout_v17/utterances_a.yml ...]
+(folders in tests/ holding utterances.yml, or files in them)
 """
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def totals(pairs: List[tuple]) -> dict:
 
 
 def main(model: str, sets: List[str]) -> None:
-    items = {name: yaml.safe_load((ROOT / "tests" / name / "utterances.yml").read_text(encoding="utf-8"))["utterances"]
-             for name in sets}
+    # a folder in tests/ holding utterances.yml, or a file in one ("heldout_v17/utterances_b.yml")
+    paths = {name: ROOT / "tests" / name / ("" if name.endswith(".yml") else "utterances.yml") for name in sets}
+    items = {name: yaml.safe_load(paths[name].read_text(encoding="utf-8"))["utterances"] for name in sets}
     # One model load for all sets; predict() also silences Rasa's per-message debug lines.
     results = iter(asyncio.run(predict(Path(model), [i["text"] for name in sets for i in items[name]])))
     correct = count = 0

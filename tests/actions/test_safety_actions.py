@@ -73,8 +73,8 @@ def test_every_engine_red_flag_has_wording_and_nothing_else_does():
 
 
 def someone_else_alert(flags, model_intent=None, active_loop=None):
-    entities = [{"entity": "red_flag", "value": flag, "patient": "someone_else", "model_intent": model_intent}
-                for flag in flags]
+    entities = [{"entity": "red_flag", "value": flag, "patient": "someone_else", "model_intent": "red_flag",
+                 "visitor_topic": model_intent} for flag in flags]
     tracker = make_tracker("red_flag", text="...", entities=entities, active_loop=active_loop,
                            slots={"care_level": "self_care", "red_flags": []})
     dispatcher = CollectingDispatcher()

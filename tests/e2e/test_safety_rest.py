@@ -76,3 +76,21 @@ def test_diabetes_in_one_message_and_a_wound_in_the_next_is_caught(stack):
     replies = stack.talk(user, "also I've noticed a blister on my heel that has gone red and warm")
     assert "today" in texts(replies)
     assert not any("book" in p for p in payloads(replies))
+
+
+def test_another_adults_emergency_says_where_to_send_them_and_keeps_the_visitors_question(stack):
+    user = sender()
+    replies = stack.talk(user, "my husband fell off the ladder an hour ago and can't put any weight on his foot, "
+                               "and separately, would insoles help my plantar fasciitis?")
+    text = texts(replies)
+    assert "person you mention" in text and "emergency" in text.lower()
+    assert "/ask_orthoses" in payloads(replies)  # the visitor's own question, one tap away
+    assert stack.tracker(user)["slots"].get("care_level") in (None, "")  # the visitor's own record is untouched
+    answer = stack.talk(user, "/ask_orthoses")
+    assert "insole" in texts(answer).lower() or "orthos" in texts(answer).lower()
+
+
+def test_another_adults_managed_problem_is_not_an_alert(stack):
+    replies = stack.talk(sender(), "my dad's diabetic ulcer is being looked after by the district nurse, "
+                                   "what shoes would you suggest for me with heel pain?")
+    assert "person you mention" not in texts(replies) and "emergency" not in texts(replies).lower()

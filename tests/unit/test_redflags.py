@@ -1157,6 +1157,7 @@ SOMEONE_ELSE_FIRES = [
     ("my flatmate, who lives with me, can't feel her foot at all since this morning", "new_neuro_deficit"),
     ("my uncle keeps waking at night with heel pain and he's lost a stone without trying", "night_pain_systemic"),
     ("my wife had bowel cancer a few years ago and now her heel aches all night", "night_pain_systemic"),
+    ("sis in law, both heels really stiff for hours every am and her knees ache too", "inflammatory_pattern"),
 ]
 SOMEONE_ELSE_SILENT = [  # nobody to send anywhere: under care, background only, a story, hearsay, fine
     "my dad has a diabetic foot ulcer and the district nurse is dressing it, what insoles are good for me?",
