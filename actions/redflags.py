@@ -1033,7 +1033,8 @@ OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_spli
 OTHERS_UNDER_CARE = (
     "nurse is", "nurses are", "nurse comes", "nurses come", "podiatrist is", "podiatry are", "team are", "team is",
     "is seeing", "are seeing", "is being seen", "has been seen", "was seen", "being treated", "is treating",
-    "are treating", "looking after", "are dressing", "is dressing", "in hospital", "at the hospital", "at a&e",
+    "are treating", "looking after", "looked after", "look after it", "under the care", "under a consultant",
+    "district nurse", "practice nurse", "are dressing", "is dressing", "in hospital", "at the hospital", "at a&e",
     "in a&e", "fracture clinic", "after surgery", "after back surgery", "after his surgery", "after her surgery",
     "after his operation", "after her operation", "after his back operation", "after her back operation",
     "after his stroke", "after her stroke", "after a stroke", "bypass", "in a cast", "in a boot", "had it repaired",
@@ -1476,7 +1477,7 @@ class _Message:
             text = " " + " ".join("not" if "not" in t.forms else t.lower for t in self.sents[sent]) + " "
             for phrase in OTHERS_UNDER_CARE:
                 at = text.find(f" {phrase} ")
-                if at >= 0 and " not " not in text[at + len(phrase) + 1:at + len(phrase) + 7]:
+                if at >= 0 and not {"not", "no", "never"} & set(text[at + len(phrase) + 2:].split()[:3]):
                     return True
         return any(self.has_phrase(sent, OTHERS_CAUTIONARY) for sent in self.sents)
 

@@ -1167,6 +1167,7 @@ SOMEONE_ELSE_SILENT = [  # nobody to send anywhere: under care, background only,
     "my coach reckons numbness in the foot is always a nerve thing",
     "my friend has psoriasis but her heels are fine, does it affect feet?",
     "my brother's foot went numb after his back operation, I just have heel pain",
+    "my dad's diabetic ulcer is being looked after by the district nurse, what shoes would suit me?",
 ]
 
 
@@ -1179,6 +1180,13 @@ def test_another_adults_sign_is_reported_apart(heel_nlp, text, flag):
 @pytest.mark.parametrize("text", SOMEONE_ELSE_SILENT)
 def test_another_adults_story_or_managed_problem_alerts_no_one(heel_nlp, text):
     assert redflags.detect_split(redflags.parse(text, heel_nlp)) == ([], [])
+
+
+def test_a_carer_who_is_not_coming_is_nobody_on_it(heel_nlp):
+    own, others = redflags.detect_split(redflags.parse(
+        "gran's diabetic and her heel has an open sore that's weeping, the district nurse isn't due till friday",
+        heel_nlp))
+    assert own == [] and [hit.flag_id for hit in others] == ["diabetic_foot_wound"]
 
 
 def test_the_visitors_own_flag_comes_first_and_alone(heel_nlp):
