@@ -1029,21 +1029,22 @@ OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_spli
 
 # Another adult's danger sign is told to the visitor only when nobody is on it yet and it is not a story. These set
 # it aside (whole message): already under care, a known cause, a cautionary tale, the visitor turning to themself.
-# From the held-out look-alikes of sessions 1-5 (26 of 29 another-adult mentions there were one of these).
+# From the held-out look-alikes of sessions 1-5: 22 of 29 another-adult mentions there are set aside by these.
+# Kept narrow on purpose (review, session 6): a carer "looking after" someone, a foot gone cold "after surgery" or
+# "in a cast", or a visitor "worried" about what they saw, still alerts; those are when the sign matters most.
 OTHERS_UNDER_CARE = (
-    "nurse is", "nurses are", "nurse comes", "nurses come", "podiatrist is", "podiatry are", "team are", "team is",
-    "is seeing", "are seeing", "is being seen", "has been seen", "was seen", "being treated", "is treating",
-    "are treating", "looking after", "looked after", "look after it", "under the care", "under a consultant",
-    "district nurse", "practice nurse", "are dressing", "is dressing", "in hospital", "at the hospital", "at a&e",
-    "in a&e", "fracture clinic", "after surgery", "after back surgery", "after his surgery", "after her surgery",
-    "after his operation", "after her operation", "after his back operation", "after her back operation",
-    "after his stroke", "after her stroke", "after a stroke", "bypass", "in a cast", "in a boot", "had it repaired",
-    "had surgery", "had an operation", "from diabetes", "from his diabetes", "from her diabetes", "neuropathy")
+    "nurse is", "nurses are", "nurse comes", "nurses come", "podiatrist is", "podiatry are", "medical team",
+    "vascular team", "nursing team", "care team", "is seeing", "are seeing", "is being seen", "has been seen",
+    "was seen", "being treated", "is treating", "are treating", "being looked after", "looked after by",
+    "under the care", "under a consultant", "district nurse", "practice nurse", "are dressing", "is dressing",
+    "in hospital", "at the hospital", "at a&e", "in a&e", "fracture clinic", "had it repaired", "from diabetes",
+    "from his diabetes", "from her diabetes", "neuropathy")
 OTHERS_CAUTIONARY = (
-    "happen to me", "happened to me", "happening to me", "happens to me", "avoid that", "avoid it", "avoid the same",
-    "nothing like that", "paranoid", "made me", "worried i", "worried that i", "scared i", "afraid i", "in case i",
-    "same thing to me", "what it feels like", "video", "on tv", "on the telly", "documentary", "the news", "watched",
-    "read about", "heard about")
+    "happen to me", "happened to me", "happening to me", "happens to me", "avoid that", "avoid the same",
+    "how do i avoid", "how can i avoid", "want to avoid", "nothing like that", "paranoid", "made me wince",
+    "made me jump", "worried i might", "worried i'll", "worried that i might", "scared i might", "afraid i might",
+    "in case it happens to me", "same thing to me", "what it feels like", "watched a video", "on a video",
+    "in a video", "on tv", "on the telly", "documentary", "read about", "heard about")
 # An injury of another adult with one of these in its sentence is a story from the past ("my friend snapped his
 # achilles playing football last month"); a past cancer is not set aside by them (it is the flag's point).
 OTHERS_PAST = ("last month", "last year", "months ago", "years ago", "a while back", "a while ago", "ages ago")

@@ -1166,7 +1166,7 @@ SOMEONE_ELSE_SILENT = [  # nobody to send anywhere: under care, background only,
     "people say a pop means a rupture, is that right?",
     "my coach reckons numbness in the foot is always a nerve thing",
     "my friend has psoriasis but her heels are fine, does it affect feet?",
-    "my brother's foot went numb after his back operation, I just have heel pain",
+    "my brother's foot drop after his back operation years ago has recovered, I just have heel pain",
     "my dad's diabetic ulcer is being looked after by the district nurse, what shoes would suit me?",
 ]
 
@@ -1180,6 +1180,19 @@ def test_another_adults_sign_is_reported_apart(heel_nlp, text, flag):
 @pytest.mark.parametrize("text", SOMEONE_ELSE_SILENT)
 def test_another_adults_story_or_managed_problem_alerts_no_one(heel_nlp, text):
     assert redflags.detect_split(redflags.parse(text, heel_nlp)) == ([], [])
+
+
+@pytest.mark.parametrize("text, flag", [  # review, session 6: set-aside phrases must not swallow these
+    ("I'm looking after my mum today and her foot has gone cold and white", "cold_pale_foot"),
+    ("my dad had knee surgery on monday and now his foot is cold and blue", "cold_pale_foot"),
+    ("my husband's foot has gone cold and grey in his cast", "cold_pale_foot"),
+    ("my brother's foot went numb after his back operation, I just have heel pain", "new_neuro_deficit"),
+    ("I watched my wife fall down the stairs and she can't put any weight on her foot", "cannot_bear_weight_after_injury"),
+    ("my partner's heel is hot and swollen and she has a fever, I'm worried I left it too long", "hot_swollen_foot_fever"),
+])
+def test_another_adults_sign_in_a_carers_or_witness_words_still_alerts(heel_nlp, text, flag):
+    own, others = redflags.detect_split(redflags.parse(text, heel_nlp))
+    assert flag in [hit.flag_id for hit in own + others]
 
 
 def test_a_carer_who_is_not_coming_is_nobody_on_it(heel_nlp):
