@@ -126,6 +126,7 @@ def reported_result_reroute(top_intent: Optional[str], ranking: Sequence[Mapping
         return None
     if diagnosis_intent in aspect_candidates(text, [], table):
         return None
-    topics = [str(item.get("name")) for item in ranking
+    # only a close runner-up: far down the ranking the classifier has no idea, and the clarifying question is better
+    topics = [str(item.get("name")) for item in list(ranking)[:3]
               if str(item.get("name", "")).startswith("ask_") and item.get("name") != diagnosis_intent]
     return topics[0] if topics else None
