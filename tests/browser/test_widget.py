@@ -5,6 +5,7 @@ replies, hostile bot text. The journey against the real Rasa is in test_stack_jo
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -167,6 +168,23 @@ def test_history_survives_reload_and_shows_in_a_new_tab(chat: Chat, context):
     # Each bot reply recorded once, although both tabs' sockets are in the session's room.
     assert chat.bot_texts().count("Got it: from the second tab") == 1
     assert second.bot_texts().count("Got it: from the second tab") == 1
+
+
+def test_a_duplicated_tab_takes_its_own_transcript_key(chat: Chat, context):
+    page = chat.page
+    chat.open()
+    chat.wait_reply_to(lambda: chat.send("from the original"))
+    tab_id = page.evaluate("() => sessionStorage.getItem('heelchat:tab')")
+    copy = context.new_page()
+    # What the browser's "Duplicate tab" does: the new tab starts with a copy of the original's sessionStorage.
+    copy.add_init_script("sessionStorage.setItem('heelchat:tab', %s)" % json.dumps(tab_id))
+    copy.goto(page.url)
+    second = Chat(copy)
+    second.open()
+    copy.wait_for_function("(old) => sessionStorage.getItem('heelchat:tab') !== old", arg=tab_id)
+    second.wait_reply_to(lambda: second.send("from the copy"))
+    assert len(chat.stored_keys(f"heelchat:transcript:{chat.session_id()}:")) == 2  # one key per tab
+    assert second.user_texts() == ["from the original", "from the copy"]
 
 
 def test_start_over_clears_the_conversation(chat: Chat, fake_rasa):

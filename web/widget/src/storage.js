@@ -18,8 +18,9 @@
 // (Chromium), so a read-modify-write of one shared key could write back a stale list and erase a
 // message another tab had just added. A tab now only rewrites what it wrote itself. The owner claim
 // can still be read stale by the other tab, so both may record the same bot reply; the merge shows
-// such a copy once (same text from another tab's key within seconds). Nothing is ever lost. (A tab made with the browser's
-// "Duplicate tab" copies sessionStorage, hence the tab id, and shares its key with the original.)
+// such a copy once (same text from another tab's key within seconds). Nothing is ever lost. A tab made with the browser's
+// "Duplicate tab" copies sessionStorage, hence the tab id: watchDuplicates() has the original answer the copy, which
+// then takes a new id (BroadcastChannel; without it the two share a key, as before).
 
 export const MAX_ENTRIES = 200;
 export const DUPLICATE_WINDOW_MS = 10_000;
@@ -40,6 +41,14 @@ export function memoryStorage() {
 }
 
 // Storage can be missing or throw (privacy modes, full quota, sandboxed iframes): fall back to memory.
+function openChannel(name) {
+  try {
+    return typeof globalThis.BroadcastChannel === "function" ? new globalThis.BroadcastChannel(name) : null;
+  } catch {
+    return null;
+  }
+}
+
 function usable(getStorage) {
   try {
     const storage = getStorage();
@@ -75,6 +84,27 @@ export class ChatStore {
 
   key(name) {
     return `${this.prefix}:${name}`;
+  }
+
+  /**
+   * Makes a duplicated tab take its own id. Every tab announces its id once on a BroadcastChannel and answers a
+   * newcomer announcing the same id; the newcomer (the duplicate) then switches to a fresh id. A reload has no live
+   * tab with its id, so it keeps it. Returns the channel, or null where BroadcastChannel is missing.
+   */
+  watchDuplicates(channel = openChannel(this.key("tabs"))) {
+    if (!channel) return null;
+    const nonce = randomId(); // this page load
+    channel.onmessage = (event) => {
+      const data = (event && event.data) || {};
+      if (data.type === "hello" && data.tab === this.tabId && data.nonce !== nonce) {
+        channel.postMessage({ type: "taken", tab: data.tab, nonce: data.nonce });
+      } else if (data.type === "taken" && data.nonce === nonce && data.tab === this.tabId) {
+        this.tabId = randomId();
+        this.session.setItem(this.key("tab"), this.tabId);
+      }
+    };
+    channel.postMessage({ type: "hello", tab: this.tabId, nonce });
+    return channel;
   }
 
   readKey(storage, fullKey, fallback) {

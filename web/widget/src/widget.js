@@ -43,6 +43,7 @@ export class HeelChatWidget {
     this.config = resolveConfig(options);
     for (const warning of this.config.warnings) console.warn(`[HeelChat] ${warning}`);
     this.store = new ChatStore(this.config.storageKey);
+    this.store.watchDuplicates(); // "Duplicate tab" copies the tab id: the copy takes its own
     this.sessionId = this.store.sessionId();
     this.rendered = new Map(); // entry id -> element
     this.awaitingReply = false;

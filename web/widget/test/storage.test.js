@@ -263,3 +263,58 @@ test("the memory fallback storage can be enumerated", () => {
   store.newSession();
   assert.deepEqual(store.transcript(), []);
 });
+
+/** Resolves when `condition()` holds, polling the event loop (BroadcastChannel delivers asynchronously). */
+async function waitFor(condition, ms = 2000) {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+test("a duplicated tab (sessionStorage copied with its tab id) takes its own id and key", async () => {
+  const local = memory();
+  const original = new ChatStore("hc", { local, session: memory() });
+  const copied = memory();
+  copied.setItem("hc:tab", original.tabId); // what the browser's "Duplicate tab" does
+  const duplicate = new ChatStore("hc", { local, session: copied });
+  assert.equal(duplicate.tabId, original.tabId);
+  const name = `hc-tabs-${Math.random()}`;
+  const channels = [new BroadcastChannel(name), new BroadcastChannel(name)];
+  try {
+    original.watchDuplicates(channels[0]);
+    duplicate.watchDuplicates(channels[1]);
+    await waitFor(() => duplicate.tabId !== original.tabId);
+    assert.equal(copied.getItem("hc:tab"), duplicate.tabId); // kept across the duplicate's reloads
+    original.append({ id: "1", from: "user", text: "from the original" });
+    duplicate.append({ id: "2", from: "user", text: "from the copy" });
+    assert.equal(transcriptKeys(local).length, 2);
+    // both tabs see both messages (same millisecond here, so compared without order)
+    assert.deepEqual(original.transcript().map((e) => e.text).sort(), ["from the copy", "from the original"]);
+  } finally {
+    for (const channel of channels) channel.close();
+  }
+});
+
+test("a reload keeps its tab id: no live tab answers for it", async () => {
+  const session = memory();
+  const first = new ChatStore("hc", { local: memory(), session });
+  const name = `hc-tabs-${Math.random()}`;
+  const other = new ChatStore("hc", { local: memory(), session: memory() }); // another tab, another id
+  const channels = [new BroadcastChannel(name), new BroadcastChannel(name)];
+  try {
+    other.watchDuplicates(channels[0]);
+    const id = first.tabId;
+    first.watchDuplicates(channels[1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(first.tabId, id);
+  } finally {
+    for (const channel of channels) channel.close();
+  }
+});
+
+test("without BroadcastChannel the store still works", () => {
+  const store = new ChatStore("hc", { local: memory(), session: memory() });
+  assert.equal(store.watchDuplicates(null), null);
+});
