@@ -76,8 +76,11 @@ class ActionRedFlagAlert(Action):
             # Another adult's danger: say where to send them; the visitor's own care level and forms stay as they
             # were, and their own question is a button away.
             logger.debug("red flag alert for someone else at level %s (flags %s)", level, ",".join(flags))
-            text = safety_text.alert_text(flags, get_clinic().placeholders(), someone_else=True)
-            dispatcher.utter_message(text=text, buttons=own_question_buttons(tracker, active))
+            buttons = own_question_buttons(tracker, active)
+            topic_button = any(b["payload"] != "/continue_form" for b in buttons)
+            text = safety_text.alert_text(flags, get_clinic().placeholders(), someone_else=True,
+                                          own_question_button=topic_button)
+            dispatcher.utter_message(text=text, buttons=buttons)
             return events + [SlotSet("interrupted_form", active)]
         logger.debug("red flag alert at level %s (flags %s)", level, ",".join(flags))
         resumable = active if active and level in RESUMABLE.get(active, set()) else None

@@ -75,6 +75,20 @@ class HeelEntityExtractor(_RuleComponent):
         return messages
 
 
+VISITOR_TOPIC_MIN_CONFIDENCE = 0.3  # FallbackClassifier's threshold: below it the classifier has no idea
+
+
+def visitor_topic(ranking: List[Dict[str, Any]]) -> Optional[str]:
+    """What the visitor asked for themself beside another adult's danger sign, if anything: the best topic in the
+    ranking when the classifier is reasonably sure of it ("my husband can't walk after a fall, and would insoles
+    help me?"); None for a message that only reports the other person's problem."""
+    for item in ranking:
+        name = str(item.get("name", ""))
+        if name.startswith("ask_"):
+            return name if float(item.get("confidence") or 0.0) >= VISITOR_TOPIC_MIN_CONFIDENCE else None
+    return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagOverride(_RuleComponent):
     def process(self, messages: List[Message]) -> List[Message]:
@@ -98,9 +112,7 @@ class RedFlagOverride(_RuleComponent):
                 {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
                  "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
                  "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else",
-                 # what the visitor asked for themself, if anything: the best topic in the ranking
-                 "visitor_topic": None if own else next((str(r.get("name")) for r in ranking
-                                                         if str(r.get("name", "")).startswith("ask_")), None)}
+                 "visitor_topic": None if own else visitor_topic(ranking)}
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

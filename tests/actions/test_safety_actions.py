@@ -99,6 +99,14 @@ def test_another_adults_alert_keeps_the_visitors_own_question_and_form(content_d
     assert "today" in messages[0]["text"]
 
 
+def test_another_adults_alert_without_a_question_of_their_own_just_invites_one(content_db):
+    messages, _ = someone_else_alert(["cold_pale_foot"], model_intent=None)
+    assert messages[0]["buttons"] == []
+    assert "below" not in messages[0]["text"] and "your own heel" in messages[0]["text"]
+    with_topic, _ = someone_else_alert(["cold_pale_foot"], model_intent="ask_footwear")
+    assert "pick it below" in with_topic[0]["text"]
+
+
 def test_another_adults_alert_goes_out_when_the_content_store_is_down(monkeypatch):
     from actions.store import content_repo
 

@@ -179,3 +179,4 @@ def test_a_reported_result_alone_is_not_a_diagnosis_question(table):
     assert aspects.reported_result_reroute("ask_diagnosis", ranking("ask_diagnosis"), plain, table) is None
     far_down = ranking("ask_diagnosis", "greet", "affirm", "ask_plantar_fasciitis")
     assert aspects.reported_result_reroute("ask_diagnosis", far_down, text, table) is None
+
