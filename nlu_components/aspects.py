@@ -112,8 +112,9 @@ def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], tex
     if top_intent not in set(table.treatment_intents.values()) or not spans:
         return None
     had = _treatments_in(entities, table, spans, inside=True)
-    asked = [t for t in _treatments_in(entities, table, spans, inside=False) if t not in had]
-    if top_intent not in had or top_intent in _treatments_in(entities, table, spans, inside=False) or not asked:
+    outside = _treatments_in(entities, table, spans, inside=False)
+    asked = [t for t in outside if t not in had]
+    if top_intent not in had or top_intent in outside or not asked:
         return None
     return _best_ranked(asked, ranking)
 
