@@ -168,6 +168,7 @@ TERMINATORS = frozenset(
     "but however although though yet except apart aside whereas while whilst still which who because cause cos "
     "coz since so until till til unless whenever then anyway otherwise instead".split())
 HARD_BREAKS = frozenset(list(".!?;:") + ["...", "…", "—", "–", "(", ")", "\n"])
+NEGATED_MODALS = frozenset("ca cannot cant can't couldnt couldn't wo wont won't unable".split())  # start a clause
 NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah zero nil".split())
 PSEUDO_NEG = (
     "not only", "not just", "no doubt", "without doubt", "without a doubt", "no idea", "not sure", "not certain",
@@ -176,7 +177,19 @@ PSEUDO_NEG = (
     "not get better", "not getting better", "not improve", "not improving", "not help", "not let up", "not heal",
     "not healing", "not going away", "not seem to", "not seeming to", "not budge", "nothing helps",
     "nothing seems to", "not matter", "no clue", "not that bad", "nothing else",
+    # "nah its both of them", "no, it's both heels": a correction of the bot's guess, not a negation (v21 review)
+    "nah its", "nah it 's", "no its", "no it 's", "nope its", "nope it 's", "no , its", "no , it 's", "nah , its",
+    "nah , it 's", "nah both", "no both", "no , both", "nah , both",
 )
+# After a question that names a background condition: the writer says they have it (v21 review).
+OWN_DIAGNOSIS = ("i was diagnosed", "i've been diagnosed", "ive been diagnosed", "i have been diagnosed",
+                 "i got diagnosed", "i have it", "i've got it", "ive got it", "i had it diagnosed", "i am one",
+                 "i'm one", "im one", "got diagnosed", "was diagnosed last", "was diagnosed in", "diagnosed with it")
+# A background condition the writer read about is a topic, not their diagnosis (v20 review).
+READING_ABOUT = ("came across", "come across", "read about", "reading about", "read up on", "googling", "googled",
+                 "looked up", "looking up", "an article", "a video", "on the internet", "online about", "read that",
+                 "read somewhere", "stumbled on", "stumbled across")
+RUN_ON_AUX = frozenset("can could does do would will might may".split())
 POST_NEG = frozenset("no none nope nah negative absent".split())
 RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are gone", "resolved", "settled",
             "disappeared", "cleared", "gone down", "went down", "better now", "wore off", "worn off",
@@ -287,6 +300,11 @@ HYPOTHETICAL = ("what if", "in case", "how do i know if", "how do you know if", 
                 "imagine", "hypothetically", "say i", "say my", "what would it mean if", "what would that mean if",
                 "what would it mean", "would it be bad if", "would it be serious if", "would it be an emergency if",
                 "would that be serious if", "would it be a problem if")
+# "diagnosed with Crohn's in 2015, in case that is relevant", "on metformin for my diabetes if that matters": the
+# writer hedges whether a fact matters, the fact itself is not a what-if (v21 review).
+RELEVANCE_HEDGE_RE = re.compile(
+    r" (?:in case|if) (?:that|it|this|thats|that's|its|it's|this's)(?: is| was| 's| might be| may be)?"
+    r" (?:relevant|important|matters|matter|helps|help|useful|helpful|of use|makes a difference)\b")
 HYPO_IF_VERBS = frozenset("goes go gets get turns turn turned starts start becomes become happens happen were ever "
                           "developed develop suddenly".split())
 # Elliptical "me too" phrases that share someone else's finding with the writer ("my mum is diabetic and so am I").
@@ -649,6 +667,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
         f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
         "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
+        f"{CANT} ~8 without ~2 crawling|crawl|hopping|hop",
         "non|not ~1 weight ~1 bearing", "no weight ~1 on|through", "not|never putting ~2 weight",
         "wo|wont|won't|will not ~2 take ~2 weight",
         # a child after a fall "won't put his foot down", "refuses to walk" (BRIEF: a child who can't walk)
@@ -708,7 +727,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "threw|thrown|throw|throwing|chucked|lobbed ~2 stone|rock|ball|something|brick|pebble ~2 at",
         "turned|turn|looked|look|spun ~1 round|around ~5 nobody|noone|nothing|no-one",
         "turned|turn|looked|look|spun ~1 round|around ~5 no ~1 one",
-        "felt|feel|heard ~2 whack|thwack|thump|smack|wallop|knock|punch|kick",
+        "felt|feel|heard ~2 whack|thwack|thump|smack|wallop|knock|punch|kick|blow",
+        "blow|whack|thump|smack|knock ~2 to|on|in ~2 back|achilles|calf|heel",  # "a blow to the back of my leg"
+        "nobody|noone|no-one ~3 behind ~1 me", "no ~1 one ~3 behind ~1 me",  # "there was nobody behind me" (v21)
         "who|who'd|whod ~2 hit|kicked|kick|struck|whacked|threw|thrown|smacked"),
         anchor="foot",
         veto_next=_fs("the_wall wall a_wall ball football door off habit target goal pb milestone mileage "
@@ -781,6 +802,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "a|an|open|pressure|bed|the|this|that|weeping|infected|little|small|big|nasty|raw|new sore",
         "cut|cuts", "hole|holes ~3 skin|heel|heels|foot|sole|soles",
         "broken|cracked|split|open|peeling ~1 skin", "skin ~2 broken|split|cracked|open|peeling|breaking",
+        "open|raw|weeping|oozing|broken ~2 patch|area|bit|spot|place",  # "a little open patch where the strap rubs"
         "crack|cracks|cracked|fissure|fissures|split ~2 heel|heels|skin|foot|sole",
         "stood|stepped|trod ~1 on ~1 a|some ~1 nail|glass|pin|tack|drawing|something|thorn|shell|stone|lego"),
         anchor="foot",
@@ -868,7 +890,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         # "waking at 3am with throbbing heel pain" (v18 review): the small hours are night
         "1|2|3|4|5 ~1 am ~5 pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony",
         "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony ~6 1|2|3|4|5 ~1 am",
-        "worst|worse ~3 lying|rest|resting|night|nights|bed"),
+        "worst|worse ~3 lying|rest|resting|night|nights|bed",
+        "disturbs|disturbing|disturbed|disrupts|disrupting|disrupted|interrupts|interrupting|ruins|ruining|wrecks|"
+        "wrecking|breaks|breaking ~2 sleep|night|nights",  # "frequently disturbs my sleep" (v21)
+        "present|there|pain|painful|hurts|aches|aching|ache|sore|throbs|throbbing ~3 at ~1 rest"),
         veto_prev=_fs("after from"), negatable_tail=True,
         veto_sentence=("after rest", "after resting", "after sitting", "rest of", "rest helps", "resting helps",
                        "better with rest", "better when i rest", "eases with rest", "eases when i rest",
@@ -969,7 +994,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         "psoriasis|psoriatic|soriasis|psorisis|psoraisis|crohns|crohn|colitis|ibd|uveitis|iritis|spondylitis|"
         "spondyloarthritis|spondyloarthropathy|spondylo*",
         "inflammatory ~1 bowel|arthritis", "ankylosing ~1 spondylitis", "reactive ~1 arthritis",
-        "ulcerative ~1 colitis", "crohn|crohns|chron ~1 disease|'s"),
+        "ulcerative ~1 colitis", "crohn|crohns|chron ~1 disease|'s",
+        # lay uveitis and dactylitis, both typical of spondyloarthritis (AFP): "inflammation inside the eye",
+        # "my toe swelled up like a sausage" (v21)
+        "inflammation|inflamed ~3 eye|eyes", "eye|eyes ~4 inflammation|inflamed",
+        "sausage ~1 toe|toes|finger|fingers|digit|digits", "toe|toes|finger|fingers ~6 like ~1 a ~1 sausage|sausages"),
         acute=False, veto_sentence=("family history", "runs in", "ibs", "irritable bowel", "cleared up",
                                     "no other joints", "no other joint", "only in one foot", "only one foot",
                                     "only in one heel", "only one heel", "just one heel", "just one foot",
@@ -1012,8 +1041,9 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
     FlagRule("new_neuro_deficit", (("numbness",), ("weakness",)),
              "BRIEF urgent row: new numbness, weakness or foot drop (tingling alone fits nerve entrapment, AFP)"),
     FlagRule("night_pain_systemic", (("night_pain", "weight_loss"), ("night_pain", "night_sweats"),
-                                     ("night_pain", "cancer")),
-             "BRIEF doctor-soon row: night or rest pain with weight loss, night sweats or cancer history; AFP"),
+                                     ("night_pain", "cancer"), ("night_pain", "fever")),
+             "BRIEF doctor-soon row: night or rest pain with weight loss, night sweats or cancer history; AFP "
+             "(systemic signs with heel pain, fever among them: infection or tumour)"),
     FlagRule("inflammatory_pattern", (("both_heels", "morning_stiffness", "other_joints"),
                                       ("both_heels", "morning_ache_long", "other_joints"),
                                       ("inflammatory_disease",)),
@@ -1212,8 +1242,8 @@ class _Message:
             tok = toks[j]
             if tok.is_break or tok.lower in TERMINATORS:
                 break
-            if tok.lower in (",", "and", "&", "plus") and toks[j + 1].lower in SUBJECT_STARTS:
-                break  # "no fever, my foot is blue": a new clause starts
+            if tok.lower in (",", "and", "&", "plus") and toks[j + 1].lower in SUBJECT_STARTS | NEGATED_MODALS:
+                break  # "no fever, my foot is blue"; "can't get anywhere without crawling, can't put it down"
             if j not in self.consumed and (tok.forms & NEG_CUES) and not self._pseudo(j):
                 return True
             j, steps = j - 1, steps + 1
@@ -1254,6 +1284,16 @@ class _Message:
                     return True
         return False
 
+    def _own_diagnosis_after(self, sent: int) -> bool:
+        """A later statement in the message says the writer has the condition the question named."""
+        for later in sorted(s for s in self.sents if s > sent):
+            if self.is_question(later):
+                continue
+            original, _ = self._sent_strings(later)
+            if any(f" {p} " in original for p in OWN_DIAGNOSIS):
+                return True
+        return False
+
     def _pseudo(self, j: int) -> bool:
         """Pseudo-negations ('not only', 'no idea', "don't know") are not negation cues."""
         window = " ".join(("not" if "not" in t.forms else t.lower) for t in self.toks[j:j + 4])
@@ -1264,7 +1304,7 @@ class _Message:
         """'question' for information questions, 'hypothetical' for what-ifs; None when it may be about them."""
         words = self.words(sent)
         rel = max(0, start - self.sents[sent][0].i)
-        original, _ = self._sent_strings(sent)
+        original = RELEVANCE_HEDGE_RE.sub(" ", self._sent_strings(sent)[0])
         before = set(words[:rel])
         if self.is_question(sent):
             if any(f" {h} " in original for h in HYPOTHETICAL):
@@ -1537,7 +1577,11 @@ class _Message:
         words = [t.lower for t in self.toks]
         wh = any((w in WH_WORDS or w in ("whats", "what's")) and not (i and words[i - 1] in NOT_ASKING)
                  for i, w in enumerate(words))
-        return bool(words) and (words[0] in AUX_WORDS or wh or any(self.is_question(s) for s in range(len(self.sents))))
+        # "i have psoriasis can that affect ur heels": a question run on without punctuation (v20 review)
+        run_on = any(words[i] in RUN_ON_AUX and words[i + 1] in ("that", "this", "it", "these", "they")
+                     for i in range(1, len(words) - 1))
+        return bool(words) and (words[0] in AUX_WORDS or wh or run_on
+                                or any(self.is_question(s) for s in range(len(self.sents))))
 
     def occurrences(self) -> List[Occurrence]:
         found: List[Tuple[Concept, int, int]] = []
@@ -1576,6 +1620,8 @@ class _Message:
                 why = "history"
             elif concept.transient and self.transient(start, end):
                 why = "transient"
+            elif not concept.acute and self.has_phrase(sent, READING_ABOUT) and not self.has_phrase(sent, OWN_DIAGNOSIS):
+                why = "reading"  # "i was googling and came across reactive arthritis" (v20 review)
             elif not concept.acute and not self.personal and self.asks and not (
                     owner == "other" and self.relation_named):
                 # A background condition named with no I/my/child in the message is a topic, not a report:
@@ -1583,6 +1629,8 @@ class _Message:
                 why = "impersonal"
             else:
                 why = self.suppressed_as_question(sent, start) or ""
+                if why == "question" and not concept.acute and self._own_diagnosis_after(sent):
+                    why = ""  # "Can diabetes cause heel pain? I was diagnosed last year." (v21 review)
             result.append(Occurrence(concept.cid, start, end, sent, owner, why == "", why))
         return result
 

@@ -1235,3 +1235,81 @@ def test_a_background_condition_in_a_question_is_the_topic_not_an_alert(heel_nlp
 ])
 def test_a_background_condition_with_a_reported_heel_symptom_still_fires(heel_nlp, text):
     assert flags(heel_nlp, text) == ["inflammatory_pattern"]
+
+
+def test_cross_turn_eval_script_scores_due_late_missed_and_false_alarms(heel_nlp):
+    from scripts.eval_crossturn import alerts_per_turn, evaluate
+
+    fired = alerts_per_turn(["I'm type 2 diabetic, what trainers are good?",
+                             "there's a blister on my heel that has gone red"], heel_nlp)
+    assert fired == [set(), {"diabetic_foot_wound"}]
+    cases = {"conversations": [
+        {"turns": ["I'm diabetic", "a blister on my heel has gone red"], "alert_turn": 2,
+         "flag": "diabetic_foot_wound", "level": "urgent"},
+        {"turns": ["my heel aches", "a blister on my heel has gone red", "I'm diabetic by the way"], "alert_turn": 2,
+         "flag": "diabetic_foot_wound", "level": "urgent"},  # due at 2 by this label, the facts come at 3: late
+        {"turns": ["my heel aches after runs"], "alert_turn": 1, "flag": "achilles_rupture", "level": "urgent"},
+        {"turns": ["I'm diabetic", "my heel aches after runs"], "alert_turn": None, "flag": None, "level": None},
+        {"turns": ["my foot has gone white and cold"], "alert_turn": None, "flag": None, "level": None},
+    ]}
+    report = evaluate(cases, heel_nlp)
+    assert report["per_flag"] == {"achilles_rupture": (0, 1), "diabetic_foot_wound": (1, 2)}
+    assert len(report["late"]) == 1 and len(report["misses"]) == 1
+    assert report["false_alarm_rate"] == 0.5
+
+
+# --- v21 review (danger signs spread over several messages); our own phrasings, not the held-out items ---------
+
+def conversation_flags(nlp, turns):
+    """Flags as the assistant alerts on them turn by turn (single message, or completed by earlier turns)."""
+    from scripts.eval_crossturn import alerts_per_turn
+
+    return alerts_per_turn(turns, nlp)
+
+
+@pytest.mark.parametrize("turns, flag, due", [
+    (["type 1 diabetic here, any tips for heel pain?", "the back of my heel has a raw patch from my boots"],
+     "diabetic_foot_wound", 2),
+    (["I take insulin for diabetes, if it matters", "there's an open bit of skin on my heel now"],
+     "diabetic_foot_wound", 2),
+    (["Does diabetes make heel pain worse? I got diagnosed in March.", "my heel has a weeping spot"],
+     "diabetic_foot_wound", 2),
+    (["slipped off the kerb this afternoon", "can't get to the loo without hopping, can't put it down"],
+     "cannot_bear_weight_after_injury", 2),
+    (["my heel aches most of the day", "it's there even at rest and it keeps disturbing my sleep",
+      "I've had a temperature on and off all week"], "night_pain_systemic", 3),
+    (["my heel pain wrecks my sleep most nights", "been running a fever too"], "night_pain_systemic", 2),
+])
+def test_v21_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
+    fired = conversation_flags(heel_nlp, turns)
+    assert flag in fired[due - 1], fired
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("playing squash and it felt like a blow to the back of my calf", "achilles_rupture"),
+    ("sharp pain at my achilles and I looked round but there was no one behind me", "achilles_rupture"),
+    ("sore achilles in the mornings. I had Crohn's diagnosed years back, in case that's relevant", "inflammatory_pattern"),
+    ("heel pain for months, and last year the eye clinic treated me for inflammation in my eye", "inflammatory_pattern"),
+    ("my heels hurt and one of my fingers puffed up like a sausage", "inflammatory_pattern"),
+])
+def test_v21_single_message_wording(heel_nlp, text, flag):
+    assert flag in [h.flag_id for h in detect_text(text, heel_nlp)]
+
+
+@pytest.mark.parametrize("text", [
+    "i have psoriasis could that affect my heels",  # a run-on question: a topic (ask_inflammatory), not a report
+    "I was reading about reactive arthritis online, can it cause heel pain?",
+    "came across ankylosing spondylitis on a forum, is that linked to heels",
+    "nah it's not numb, just sore",  # "nah it's" corrects a guess, but "not numb" still negates
+    "it only hurts at rest days when I skip stretching",  # "rest days" is not rest pain
+])
+def test_v21_look_alikes_stay_quiet(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
+
+
+def test_v21_a_correction_is_not_a_negation(heel_nlp):
+    # "nah its both": the answer to "is it one heel?" affirms both heels, which the three-part rule then uses
+    turns = ["my heel is stiff for over an hour every morning", "nah its both of them",
+             "and my lower back and hips ache too"]
+    fired = conversation_flags(heel_nlp, turns)
+    assert "inflammatory_pattern" in set().union(*fired)
