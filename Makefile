@@ -6,7 +6,8 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/heel.tar.gz
 SPACY_MODEL := build/spacy_heel
 NLU_CODE := nlp/aspects.yml $(wildcard nlu_components/*.py)
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json $(NLU_CODE)
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json $(NLU_CODE) \
+	$(wildcard core_components/*.py)
 # Rasa's training cache knows the spaCy pipeline only by its path and our components only by their config, so an
 # edit to nlp/ or nlu_components/ would reuse stale features from the cache: one cache per version of them.
 export RASA_CACHE_DIRECTORY := .rasa/cache-$(shell cat nlp/*.yml nlp/*.py nlu_components/*.py 2>/dev/null | md5sum | cut -c1-12)

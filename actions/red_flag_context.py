@@ -1,8 +1,9 @@
 """Red flags that span turns ("I'm diabetic" ... later "there's a blister on my heel").
 
 The NLU override sees one message at a time. This action runs on every user turn (a custom slot mapping, so
-Rasa's action_extract_slots calls it), keeps the facts said so far in the `red_flag_context` slot, and alerts
-when earlier facts and the new message together make a red flag the single message did not.
+Rasa's action_extract_slots calls it), keeps the facts said so far in the `red_flag_context` slot, and writes the
+flags that earlier facts and the new message make together (and the message alone did not) to `red_flags_this_turn`.
+A slot mapping cannot choose the next action, so `CrossTurnRedFlagPolicy` (core_components/) then runs the alert.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import redflags, safety_text
-from actions.config import get_clinic, get_settings
+from actions.config import get_settings
 
 logger = logging.getLogger(__name__)
 _nlp_lock = threading.Lock()
@@ -73,12 +74,8 @@ class ActionTrackRedFlagContext(Action):
         flags, context = new_flags(text, tracker.get_slot("red_flag_context"), pipeline())
         already = set(tracker.get_slot("red_flags") or [])
         fresh = [flag for flag in flags if flag not in already and flag in safety_text.known_flags()]
-        # When the model already chose red_flag, action_red_flag_alert runs next and reads these flags.
-        events: List[Dict] = [SlotSet("red_flag_context", context), SlotSet("red_flags_this_turn", fresh)]
-        if fresh and tracker.get_intent_of_latest_message() != "red_flag":
+        if fresh:
             logger.debug("cross-turn red flag")
-            dispatcher.utter_message(text=safety_text.alert_text(fresh, get_clinic().placeholders()))
-            level = safety_text.most_severe_level(safety_text.flag_level(f) for f in fresh)
-            events += [SlotSet("red_flags", sorted(already | set(fresh))),
-                       SlotSet("care_level", safety_text.most_severe_level([level, tracker.get_slot("care_level")]))]
-        return events
+        # Only facts here: core_components/red_flag_policy.py sees the fresh flags and runs action_red_flag_alert
+        # next, in place of the answer or the form's next question, exactly as for a single-message red flag.
+        return [SlotSet("red_flag_context", context), SlotSet("red_flags_this_turn", fresh)]

@@ -30,20 +30,33 @@ def test_a_flag_the_message_already_shows_is_left_to_the_nlu_override(nlp):
     assert flags == []
 
 
-def test_the_action_alerts_once_and_keeps_the_context(content_db, nlp, monkeypatch):
+def test_the_action_reports_fresh_flags_once_and_keeps_the_context(content_db, nlp, monkeypatch):
     monkeypatch.setattr("actions.red_flag_context.pipeline", lambda: nlp)
     tracker = make_tracker("describe_symptoms", text="my heel has a cut that is red and warm",
                            slots={"red_flag_context": {"has_diabetes": True}})
     dispatcher = CollectingDispatcher()
     events = ActionTrackRedFlagContext().run(dispatcher, tracker, {})
     slots = {e["name"]: e["value"] for e in events}
+    # The alert itself is action_red_flag_alert's (run next by CrossTurnRedFlagPolicy), not the slot mapping's.
+    assert dispatcher.messages == []
+    assert slots["red_flags_this_turn"] == ["diabetic_foot_wound"]
+    assert slots["red_flag_context"]["has_diabetes"] is True
+    again = make_tracker("describe_symptoms", text="the cut is still red",
+                         slots={"red_flag_context": slots["red_flag_context"], "red_flags": ["diabetic_foot_wound"]})
+    events = ActionTrackRedFlagContext().run(CollectingDispatcher(), again, {})
+    assert {e["name"]: e["value"] for e in events}["red_flags_this_turn"] == []
+
+
+def test_the_alert_reads_the_flags_that_earlier_turns_completed(content_db):
+    from actions.safety import ActionRedFlagAlert
+
+    tracker = make_tracker("ask_footwear", text="what shoes with a red blister on my heel",
+                           slots={"red_flags_this_turn": ["diabetic_foot_wound"]})
+    dispatcher = CollectingDispatcher()
+    events = ActionRedFlagAlert().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "today" in dispatcher.messages[0]["text"]
     assert slots["care_level"] == "urgent" and slots["red_flags"] == ["diabetic_foot_wound"]
-    again = make_tracker("describe_symptoms", text="the cut is still red",
-                         slots={"red_flag_context": slots["red_flag_context"], "red_flags": slots["red_flags"]})
-    dispatcher = CollectingDispatcher()
-    ActionTrackRedFlagContext().run(dispatcher, again, {})
-    assert dispatcher.messages == []
 
 
 def test_action_server_pipeline_does_not_pull_in_tensorflow():

@@ -18,6 +18,23 @@ def payloads(replies):
     return [b["payload"] for r in replies for b in r.get("buttons", [])]
 
 
+def alert_is_last(replies) -> bool:
+    """The alert (split into parts by the REST channel) ends with the disclaimer; nothing may follow it."""
+    from actions.safety_text import DISCLAIMER
+
+    return bool(replies) and replies[-1].get("text", "").strip() == DISCLAIMER
+
+
+def stored_requests(stack, user) -> bytes:
+    """The front desk's stored requests for this conversation (raw JSON)."""
+    from tests.support.servers import http_get
+
+    status, body = http_get(f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
+                            headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
+    assert status == 200
+    return body.strip()
+
+
 def test_emergency_as_first_message_gets_emergency_care_and_no_booking(stack):
     replies = stack.talk(sender(), "I fell off a ladder this morning and I can't put any weight on my foot at all")
     assert "emergency" in texts(replies).lower()
@@ -64,10 +81,7 @@ def test_red_flag_mid_booking_stops_the_booking_and_stores_nothing(stack):
     assert not any("book" in p or p == "/continue_form" for p in payloads(replies))
     tracker = stack.tracker(user)
     assert not tracker["active_loop"].get("name")
-    status, body = __import__("tests.support.servers", fromlist=["http_get"]).http_get(
-        f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
-        headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
-    assert status == 200 and body.strip() == b"[]"
+    assert stored_requests(stack, user) == b"[]"
 
 
 def test_diabetes_in_one_message_and_a_wound_in_the_next_is_caught(stack):
@@ -76,6 +90,21 @@ def test_diabetes_in_one_message_and_a_wound_in_the_next_is_caught(stack):
     replies = stack.talk(user, "also I've noticed a blister on my heel that has gone red and warm")
     assert "today" in texts(replies)
     assert not any("book" in p for p in payloads(replies))
+    assert alert_is_last(replies)  # no normal answer after it (core_components/red_flag_policy.py)
+    assert stack.tracker(user)["slots"]["care_level"] == "urgent"
+
+
+def test_a_danger_sign_that_earlier_turns_complete_stops_a_booking_and_stores_nothing(stack):
+    user = sender()
+    stack.talk(user, "I'm diabetic, type 2, is shockwave safe for me?")
+    stack.talk(user, "/book_appointment")
+    stack.talk(user, "/affirm")
+    replies = stack.talk(user, "Sam Jones. oh and there is a blister on my heel that has gone red and warm")
+    assert "today" in texts(replies)
+    assert alert_is_last(replies)  # no next booking question after it
+    tracker = stack.tracker(user)
+    assert not tracker["active_loop"].get("name")
+    assert stored_requests(stack, user) == b"[]"
 
 
 def test_another_adults_emergency_says_where_to_send_them_and_keeps_the_visitors_question(stack):

@@ -1,0 +1,1 @@
+"""Custom Rasa dialogue policies (graph components that choose the next action)."""
