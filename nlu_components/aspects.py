@@ -44,7 +44,15 @@ def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> O
     else None. Any topic intent qualifies; the clinic-information intent itself is left alone."""
     if not top_intent or not top_intent.startswith("ask_") or top_intent == table.price_intent:
         return None
-    return table.price_intent if any(p.search(text or "") for p in table.price_cues) else None
+    asked = question_text(text or "")
+    return table.price_intent if any(p.search(asked) for p in table.price_cues) else None
+
+
+def question_text(text: str) -> str:
+    """The sentences that ask (end with "?"), or the whole text when none does: "running shops sell you a £150
+    shoe. How is a physio's analysis any different?" names a price in a statement, not in the question."""
+    sentences = re.findall(r"[^.!?]*\?+", text)
+    return " ".join(sentences) if sentences else text
 
 
 def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:

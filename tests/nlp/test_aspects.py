@@ -147,6 +147,11 @@ def treatment(value, word, text):
      "ask_orthoses", "ask_taping"),
     ("already do the stretches every day, is shockwave worth trying", ("exercises", "stretches"),
      ("shockwave", "shockwave"), "ask_exercises", "ask_shockwave"),
+    # session 7: a treatment tried, with its result, is context too (no "already", no comma needed)
+    ("been wearing orthotics since spring and they didn't help much is shockwave an option",
+     ("orthoses", "orthotics"), ("shockwave", "shockwave"), "ask_orthoses", "ask_shockwave"),
+    ("did the taping for weeks with no difference would massage be worth a go", ("taping", "taping"),
+     ("manual_therapy", "massage"), "ask_taping", "ask_manual_therapy"),
 ])
 def test_a_treatment_the_visitor_already_has_gives_way_to_the_one_asked_about(table, text, has, asks, top, expected):
     entities = [treatment(*has, text), treatment(*asks, text)]
@@ -180,3 +185,27 @@ def test_a_reported_result_alone_is_not_a_diagnosis_question(table):
     far_down = ranking("ask_diagnosis", "greet", "affirm", "ask_plantar_fasciitis")
     assert aspects.reported_result_reroute("ask_diagnosis", far_down, text, table) is None
 
+
+
+def test_a_price_in_a_statement_is_not_a_price_question(table):
+    # session 7: the question is about the analysis; the price is in the story around it
+    text = "A shop did my gait analysis for free and charged £120 for trainers. What does a physio look at?"
+    assert aspects.price_reroute("ask_gait_analysis", text, table) is None
+    assert aspects.price_reroute("ask_gait_analysis", "Did a gait analysis at a shop. What do you charge for one?",
+                                 table) == "ask_clinic_info"
+    assert aspects.price_reroute("ask_shockwave", "shockwave price", table) == "ask_clinic_info"  # no "?" at all
+
+
+def test_dragging_on_asks_about_recovery(table):
+    assert "ask_recovery_time" in aspects.aspect_candidates(
+        "my achilles has been dragging on since the summer, is that usual", [], table)
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("the physio spotted some calcification on an old scan of mine, is that tendinopathy", True),
+    ("a spur was picked up on my x-ray years ago, is it the cause", True),
+    ("can plantar fasciitis be seen on an MRI", False),
+    ("what can be found on an x-ray of the heel", False),
+])
+def test_reported_results_are_past_reports_only(table, text, reported):
+    assert any(p.search(text) for p in table.reported_results) == reported
