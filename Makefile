@@ -86,8 +86,11 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on the
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v9/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v9_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v10/utterances.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v10_intents.json --summary-only
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_a.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v17a_intents.json
-	# the final intent set of session 6 (part b): totals only
-	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_b.yml --min-accuracy 0.94 --max-wrong-topic 0.03 --report reports/heldout_v17b_intents.json --summary-only
+	# v17 part b: the final set of session 6, read in session 7
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_b.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v17b_intents.json
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_a.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v20a_intents.json
+	# the final intent set of session 7 (part b): totals only, gated at its first look
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_b.yml --min-accuracy 0.97 --max-wrong-topic 0.02 --report reports/heldout_v20b_intents.json --summary-only
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	for set in heldout heldout_v2 heldout_v3 heldout_v4 heldout_v5 heldout_v6 heldout_v10 heldout_v11 heldout_v12 \
@@ -99,6 +102,8 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	# another adult's danger signs (session 6): v18 development, v19 final (first-look level, misses unread)
 	$(PY) scripts/eval_redflags.py tests/heldout_v18/red_flags.yml --someone-else
 	$(PY) scripts/eval_redflags.py tests/heldout_v19/red_flags.yml --someone-else --summary-only --min-recall 0.93 --max-false-alarms 0.09
+	# danger signs spread over several messages (session 7): v21 a development, b final (totals only)
+	$(PY) scripts/eval_crossturn.py tests/heldout_v21/conversations_a.yml --min-recall 0.90 --max-false-alarms 0.05
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

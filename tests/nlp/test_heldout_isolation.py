@@ -21,6 +21,9 @@ def heldout_texts():
             for item in data.get(key) or []:
                 if isinstance(item, dict) and "text" in item:
                     yield f"{path.parent.name}/{path.name}", item["text"]
+        for conversation in data.get("conversations") or []:  # v21: the messages of multi-turn cases
+            for text in conversation.get("turns") or []:
+                yield f"{path.parent.name}/{path.name}", text
 
 
 def test_there_are_heldout_sets_and_training_data():
