@@ -68,6 +68,7 @@ class RedFlagContext:
     other_joints: bool = False
     sudden_onset: bool = False
     cannot_tiptoe: bool = False
+    inflammatory_disease: bool = False
 
     def facts(self) -> FrozenSet[str]:
         return frozenset(concept for concept, name in _CONTEXT_FIELDS.items() if getattr(self, name))
@@ -108,6 +109,7 @@ _CONTEXT_FIELDS: Dict[str, str] = {
     "other_joints": "other_joints",
     "sudden": "sudden_onset",
     "cannot_tiptoe": "cannot_tiptoe",
+    "inflammatory_disease": "inflammatory_disease",
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1700,6 +1702,11 @@ def _rule_evidence(rule: FlagRule, facts: Mapping[str, List[Occurrence]], rememb
     """Evidence sentence when some alternative of the rule holds for one patient, else None."""
     for conjunction in rule.any_of:
         current = [c for c in conjunction if c in facts]
+        if (not current and len(conjunction) == 1 and conjunction[0] in remembered and owners == PATIENT_OWNERS
+                and not CONCEPT_BY_ID[conjunction[0]].acute and message.reports_heel_symptom):
+            # "I have psoriasis, can it affect my heels?" then "my heels are sore every morning" (session 7): the
+            # background condition said before, the heel symptom reported now
+            return message.sent_text(min(message.sents))[:240]
         if not current:
             continue  # at least one part must be in this message, or old facts would re-fire every turn
         if len(conjunction) == 1 and not CONCEPT_BY_ID[conjunction[0]].acute and (

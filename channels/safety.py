@@ -3,7 +3,7 @@
 After "talk to a person" the conversation is paused (Rasa's ConversationPaused) so the bot does not talk over
 staff. Rasa then records the visitor's messages, red-flag intent included, but predicts nothing. Safety comes
 before that rule: this input mixin runs the red-flag alert action whenever the message it just handled was
-classified `red_flag` in a paused conversation. The conversation stays paused for everything else.
+classified `red_flag` in a paused conversation, or completed a red flag with earlier messages. The conversation stays paused for everything else.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Any, Awaitable, Callable, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
+
+from core_components.red_flag_policy import flags_completed_this_turn
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,10 @@ async def alert_if_paused(message: UserMessage, agent: Any) -> bool:
     if tracker is None or not tracker.is_paused():
         return False
     latest = tracker.latest_message
-    if latest is None or (latest.intent or {}).get("name") != RED_FLAG_INTENT:
+    single = latest is not None and (latest.intent or {}).get("name") == RED_FLAG_INTENT
+    # A flag that earlier messages complete: CrossTurnRedFlagPolicy runs the alert, but Rasa predicts nothing while
+    # paused; the slot mapping that finds it still runs, so its flags are in this turn's events.
+    if not single and not flags_completed_this_turn(tracker):
         return False
     logger.debug("red flag in paused conversation %s: alerting", message.sender_id)
     await agent.execute_action(message.sender_id, ALERT_ACTION, message.output_channel, None, None)

@@ -71,6 +71,18 @@ def test_a_paused_conversation_stays_quiet_but_still_alerts_on_a_red_flag(stack)
     assert stack.tracker(user)["paused"] is True
 
 
+def test_a_paused_conversation_still_alerts_when_earlier_messages_complete_a_red_flag(stack):
+    user = sender()
+    stack.talk(user, "I'm type 2 diabetic, can I talk to a real person please")
+    stack.talk(user, "/affirm")
+    stack.talk(user, "sam.jones@example.com")
+    assert stack.tracker(user)["paused"] is True
+    # the model reads this as a question about insoles: only the earlier "diabetic" makes it a red flag
+    alert = stack.talk(user, "what insoles would you suggest? I have a cut on my heel too")
+    assert "today" in texts(alert)
+    assert stack.tracker(user)["paused"] is True
+
+
 def test_red_flag_mid_booking_stops_the_booking_and_stores_nothing(stack):
     user = sender()
     stack.talk(user, "/book_appointment")

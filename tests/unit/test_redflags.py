@@ -1313,3 +1313,13 @@ def test_v21_a_correction_is_not_a_negation(heel_nlp):
              "and my lower back and hips ache too"]
     fired = conversation_flags(heel_nlp, turns)
     assert "inflammatory_pattern" in set().union(*fired)
+
+
+def test_a_background_condition_said_before_and_a_heel_symptom_reported_now(heel_nlp):
+    fired = conversation_flags(heel_nlp, ["I have psoriasis, can it affect the heels?",
+                                          "well both my heels ache every morning now"])
+    assert fired == [set(), {"inflammatory_pattern"}]
+    # another person's condition, or a question with no symptom reported, does not combine
+    assert conversation_flags(heel_nlp, ["my sister has psoriasis", "my heel aches in the morning"]) == [set(), set()]
+    assert conversation_flags(heel_nlp, ["I have psoriasis, can it affect the heels?",
+                                         "what stretches would help?"]) == [set(), set()]
