@@ -102,8 +102,11 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	# another adult's danger signs (session 6): v18 development, v19 final (first-look level, misses unread)
 	$(PY) scripts/eval_redflags.py tests/heldout_v18/red_flags.yml --someone-else
 	$(PY) scripts/eval_redflags.py tests/heldout_v19/red_flags.yml --someone-else --summary-only --min-recall 0.93 --max-false-alarms 0.09
-	# danger signs spread over several messages (session 7): v21 a development, b final (totals only)
+	# danger signs spread over several messages (session 7): v21 a and b development (b read after its first look)
 	$(PY) scripts/eval_crossturn.py tests/heldout_v21/conversations_a.yml --min-recall 0.90 --max-false-alarms 0.05
+	$(PY) scripts/eval_crossturn.py tests/heldout_v21/conversations_b.yml --min-recall 0.93 --max-false-alarms 0.05
+	# the final cross-turn set of session 7: totals only, gated at its one look
+	$(PY) scripts/eval_crossturn.py tests/heldout_v22/conversations.yml --summary-only --min-recall 0.85 --max-false-alarms 0.08
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

@@ -69,6 +69,8 @@ class RedFlagContext:
     sudden_onset: bool = False
     cannot_tiptoe: bool = False
     inflammatory_disease: bool = False
+    tingling: bool = False
+    spreading_up: bool = False
 
     def facts(self) -> FrozenSet[str]:
         return frozenset(concept for concept, name in _CONTEXT_FIELDS.items() if getattr(self, name))
@@ -110,6 +112,8 @@ _CONTEXT_FIELDS: Dict[str, str] = {
     "sudden": "sudden_onset",
     "cannot_tiptoe": "cannot_tiptoe",
     "inflammatory_disease": "inflammatory_disease",
+    "tingling": "tingling",
+    "spreading_up": "spreading_up",
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,6 +161,7 @@ DEPENDENTS = frozenset(
     "stepdaughter grandson granddaughter grandchild grandchildren grandkid grandkids lad youngest eldest twins".split())
 SELF_WORDS = frozenset("i me my myself we us our im i'm ive i've id i'd".split())
 THIRD_PRONOUNS = frozenset("he she him his her hers himself herself".split())
+ADDRESSED_VERBS = frozenset("asked ask said suggested wanted mentioned told".split())
 GENERIC_WORDS = frozenset("you your yours yourself one's".split())
 WH_WORDS = frozenset("what whats what's how why which who whose".split())
 AUX_WORDS = frozenset("is are does do did can could should would will any".split())
@@ -617,7 +622,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "burning up", "hot and cold", "hot|boiling then cold", "cold sweats",
         "feel|feeling|felt|feels|am|been|be|i'm|im|generally|very|really|so|quite|bit ~2 unwell|poorly|ill|sick|"
         "rough|awful|terrible|dreadful|rotten|grim|horrible|lousy|rubbish|crap|shit|faint|weak|dizzy|wiped",
-        "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|myself|good",
+        "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|good",
+        # "not (feeling) myself", but not "I'm not diabetic myself" (v21 review)
+        "feel|feeling|felt|feels|am|been|be ~2 not feeling|really|quite|at|all|so? myself",
         "not|never ~2 feeling|feel|felt|feels ~2 well|great|good|right|myself",
         "under the weather", "out of sorts", "run down", "38.*|39.*|40.*",
         # rigors described in plain words: "I keep sweating and shaking", "got the shakes", "teeth chattering"
@@ -790,7 +797,12 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_prev=_fs("salter-harris harris grade"),
         veto_sentence=("diabetes test", "tested for diabetes", "test for diabetes", "diabetes runs",
                        "family history", "risk of diabetes", "at risk", "diabetic socks", "salter", "sugar intake",
-                       "sugar free", "sugar-free", "cut out sugar", "cut down on sugar", "less sugar", "sugary")),
+                       "sugar free", "sugar-free", "cut out sugar", "cut down on sugar", "less sugar", "sugary",
+                       # "blood sugar is always normal at my checkups" says the opposite (v21 review)
+                       "sugar is normal", "sugar is always normal", "sugars are normal", "sugars are always normal",
+                       "sugar was normal", "sugar levels are normal", "sugar level is normal", "sugar is fine",
+                       "sugars are fine", "normal blood sugar", "normal sugar", "sugar is ok", "sugar's normal"),
+        unveto_sentence=("diabetic", "diabetes", "insulin", "metformin", "type 1", "type 2")),
     Concept("foot_wound", (
         "wound|wounds|blister|blisters|blistered|blistering|ulcer|ulcers|ulcerated|ulceration|sores|graze|grazed|"
         "scrape|scraped|puncture|punctured|infection|infected|pus|oozing|weeping|discharge|gash|laceration|"
@@ -816,6 +828,19 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "cut down", "cut out", "cutting back", "cutting down", "mouth ulcer", "stomach ulcer",
                        "hot water", "hot bath", "wound up")),
     # --- new_neuro_deficit: BRIEF (new numbness, weakness or foot drop); tingling/burning = entrapment (AFP) ---
+    # Tingling alone fits nerve entrapment; tingling that spreads up the leg is a progressing deficit (v21 review:
+    # "pins and needles in my heel" ... "its moving tho, today my toes and calf as well").
+    Concept("tingling", (
+        "tingling|tingle|tingles|tingly|tingled|prickling|prickly|pins_and_needles", "pins ~1 and|& ~1 needles",
+        "like ~1 ants", "electric ~1 shock|shocks"),
+        anchor="foot"),
+    Concept("spreading_up", (
+        "spreading|spreads|spread|travelling|traveling|travels|creeping|creeps|crept|moving|moved|moves|"
+        "climbing|climbs ~4 leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
+        "up ~1 into|to ~2 my|the? leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs", "until|till ~2 the|my? knee|knees|thigh|hip",
+        "leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs ~1 as ~1 well", "now ~3 in|into|up ~2 my|the? leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
+        "go|goes|going ~1 also ~2 leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs"),
+        veto_sentence=("stretch", "stretches", "stretching", "cramp", "cramps", "massage")),
     Concept("numbness", (
         "numb|numbness|numbed|numbish|numbing",
         "lost|lose|losing|loss ~3 feeling|feelings|sensation|sensations",
@@ -893,6 +918,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "1|2|3|4|5 ~1 am ~5 pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony",
         "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony ~6 1|2|3|4|5 ~1 am",
         "worst|worse ~3 lying|rest|resting|night|nights|bed",
+        "worst|worse|wakes|woke|waking|throbs|throbbing|hurts|aches|pain ~4 1am|2am|3am|4am|5am|midnight",
+        "worst|worse|wakes|woke|waking|throbs|throbbing|hurts|aches|pain ~4 1|2|3|4|5 am",  # "worst at 3am in bed"
         "disturbs|disturbing|disturbed|disrupts|disrupting|disrupted|interrupts|interrupting|ruins|ruining|wrecks|"
         "wrecking|breaks|breaking ~2 sleep|night|nights",  # "frequently disturbs my sleep" (v21)
         "present|there|pain|painful|hurts|aches|aching|ache|sore|throbs|throbbing ~3 at ~1 rest"),
@@ -923,7 +950,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         unveto_sentence=("without trying", "not trying", "without dieting", "without diet", "not dieting", "not dieting", "not been dieting", "unexplained",
                          "for no reason", "no reason", "not on a diet", "not on any diet", "no diet", "not been on a diet", "haven't been trying", "without meaning",
                          "not meaning", "without even trying", "not intentionally", "not on purpose",
-                         "havent been trying", "not sure why", "don't know why", "dont know why")),
+                         "havent been trying", "not sure why", "don't know why", "dont know why",
+                         # "I lose weight, 6 kg, but I did not make any diet" (v21 review)
+                         "any diet", "didn't diet", "didnt diet", "did not diet", "not dieted", "no dieting")),
     Concept("night_sweats", (
         "night|nighttime ~1 sweat|sweats|sweating", "sweat|sweats|sweating|drenched|soaked|soaking ~5 night|bed|"
         "sheets|sleep|pyjamas|pajamas|pillow|waking|wake|woke|morning|mornings",
@@ -1040,7 +1069,7 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
              "BRIEF urgent row: sudden pop or 'kicked' feeling at the back of the heel; AFP"),
     FlagRule("diabetic_foot_wound", (("diabetes", "foot_wound"),),
              "BRIEF urgent row; NICE NG19: diabetes with ulcer, wound, infection, redness, warmth or swelling"),
-    FlagRule("new_neuro_deficit", (("numbness",), ("weakness",)),
+    FlagRule("new_neuro_deficit", (("numbness",), ("weakness",), ("tingling", "spreading_up")),
              "BRIEF urgent row: new numbness, weakness or foot drop (tingling alone fits nerve entrapment, AFP)"),
     FlagRule("night_pain_systemic", (("night_pain", "weight_loss"), ("night_pain", "night_sweats"),
                                      ("night_pain", "cancer"), ("night_pain", "fever")),
@@ -1186,8 +1215,8 @@ class _Message:
                     current = last_person = "other"
             elif word in THIRD_PRONOUNS:
                 current = last_person or "third"
-            elif word in GENERIC_WORDS:
-                current = "generic"
+            elif word in GENERIC_WORDS and not (idx + 1 < len(toks) and toks[idx + 1].lower in ADDRESSED_VERBS):
+                current = "generic"  # but "like you asked, 38.5" speaks to the bot about the writer (v21 review)
             elif word in ("heard", "read", "told", "learned", "learnt", "saw", "says", "said") and idx + 1 < len(
                     toks) and toks[idx + 1].lower in ("that", "about", "online", "somewhere"):
                 current = "generic"
@@ -1220,6 +1249,8 @@ class _Message:
         opening = idx < 4 and not any(t.lower in ("my", "our", "his", "her", "their", "the", "a", "an", "this", "that")
                                       or t.lower in SELF_WORDS for t in toks[:idx])
         after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
+        if opening and after == "of" and idx + 3 < len(toks) and toks[idx + 3].lower in ("here", ",", "-", ":", "."):
+            return True  # "Hi, mother of two here.", "mum of a toddler, ..." (v21 review)
         return opening and after in (",", "here", "-", ":", "(")
 
     def _person_after(self, idx: int) -> Optional[str]:
@@ -1360,7 +1391,8 @@ class _Message:
             return True
         if concept.anchor == "foot_or_pronoun":
             lo = max(self.sents[sent][0].i, start - 5)
-            return any(t.lower in ("it", "it's", "its", "they", "they're", "them", "this", "everything")
+            return any(t.lower in ("it", "it's", "its", "they", "they're", "them", "this", "everything", "area",
+                                   "spot", "patch", "skin", "side")  # "the area is swollen, red" (v21 review)
                        for t in self.toks[lo:start])
         return False
 

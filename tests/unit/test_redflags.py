@@ -1323,3 +1323,34 @@ def test_a_background_condition_said_before_and_a_heel_symptom_reported_now(heel
     assert conversation_flags(heel_nlp, ["my sister has psoriasis", "my heel aches in the morning"]) == [set(), set()]
     assert conversation_flags(heel_nlp, ["I have psoriasis, can it affect the heels?",
                                          "what stretches would help?"]) == [set(), set()]
+
+
+# --- v21 part b review (read after its final look; our own phrasings) ------------------------------------------
+
+@pytest.mark.parametrize("turns, flag, due", [
+    (["a prickly tingling under my heel for a few days", "now it's creeping up into my calf"], "new_neuro_deficit", 2),
+    (["tingly heel since friday", "today it's up to the knee"], "new_neuro_deficit", 2),
+    (["my right heel is sore", "the area looks puffy and red and it's hot to touch", "and I've got the shivers"],
+     "hot_swollen_foot_fever", 3),
+    (["heel has ballooned and is red hot", "thermometer says 38.9 like you suggested"], "hot_swollen_foot_fever", 2),
+    (["dad of two here, heel aches worse at night", "and I had bowel cancer a few years back"],
+     "night_pain_systemic", 2),
+    (["dropped a stone and I haven't been on any diet", "my heel throbs at 2am every night"],
+     "night_pain_systemic", 2),
+])
+def test_v21b_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
+    assert flag in conversation_flags(heel_nlp, turns)[due - 1]
+
+
+@pytest.mark.parametrize("turns", [
+    ["my wife is diabetic and says to get my blister looked at", "I'm not diabetic myself, my sugar is normal"],
+    ["tingling in the heel when my laces are tight", "my calf is tight as well after runs"],
+    ["tingling under my heel", "stretching my calves moves the tingle up my leg a bit"],
+])
+def test_v21b_look_alikes_stay_quiet(heel_nlp, turns):
+    assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
+
+
+def test_not_myself_is_unwell_but_not_when_another_word_sits_between(heel_nlp):
+    assert "fever" in {o.concept for o in redflags.analyse(heel_nlp("i'm not feeling myself today")) if o.affirmed}
+    assert "fever" not in {o.concept for o in redflags.analyse(heel_nlp("i'm not diabetic myself"))}
