@@ -835,10 +835,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         "like ~1 ants", "electric ~1 shock|shocks"),
         anchor="foot"),
     Concept("spreading_up", (
-        "spreading|spreads|spread|travelling|traveling|travels|creeping|creeps|crept|moving|moved|moves|"
-        "climbing|climbs ~4 leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
+        # (review: not "moving"/"climbing", which are often the visitor moving: "moving my leg helps")
+        "spreading|spreads|spread|travelling|traveling|travels|creeping|creeps|crept ~4 leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
         "up ~1 into|to ~2 my|the? leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs", "until|till ~2 the|my? knee|knees|thigh|hip",
-        "leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs ~1 as ~1 well", "now ~3 in|into|up ~2 my|the? leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
+        # adjacent only: "today my toes and calf as well", not "my calves ache as well"
+        "leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs as well", "now ~2 in|into|up ~2 my|the? leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs",
         "go|goes|going ~1 also ~2 leg|legs|shin|shins|calf|calves|knee|knees|thigh|thighs"),
         veto_sentence=("stretch", "stretches", "stretching", "cramp", "cramps", "massage")),
     Concept("numbness", (

@@ -3,7 +3,8 @@
 After "talk to a person" the conversation is paused (Rasa's ConversationPaused) so the bot does not talk over
 staff. Rasa then records the visitor's messages, red-flag intent included, but predicts nothing. Safety comes
 before that rule: this input mixin runs the red-flag alert action whenever the message it just handled was
-classified `red_flag` in a paused conversation, or completed a red flag with earlier messages. The conversation stays paused for everything else.
+classified `red_flag` in a paused conversation, or completed a red flag with earlier messages. The conversation
+stays paused for everything else.
 """
 from __future__ import annotations
 

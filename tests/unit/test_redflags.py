@@ -1354,3 +1354,13 @@ def test_v21b_look_alikes_stay_quiet(heel_nlp, turns):
 def test_not_myself_is_unwell_but_not_when_another_word_sits_between(heel_nlp):
     assert "fever" in {o.concept for o in redflags.analyse(heel_nlp("i'm not feeling myself today")) if o.affirmed}
     assert "fever" not in {o.concept for o in redflags.analyse(heel_nlp("i'm not diabetic myself"))}
+
+
+@pytest.mark.parametrize("turns", [
+    ["tingling under my heel at night", "my calves ache as well after parkrun"],
+    ["pins and needles in the heel", "moving my leg around helps it"],
+    ["tingly heel", "now I have some pain in my calf from hill sprints"],
+])
+def test_spreading_means_the_tingling_moves_up_the_leg_not_any_leg_word(heel_nlp, turns):
+    """Review of the v21b fix: the leg words must describe the tingling moving, not another complaint."""
+    assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
