@@ -87,9 +87,9 @@ def print_totals(report: Dict[str, Any]) -> None:
 
 
 def print_report(report: Dict[str, Any]) -> None:
-    print("caught per flag:")
-    for flag, (hit, total) in report["per_flag"].items():
-        print(f"  {flag:34s} {hit:3d}/{total:<3d}")
+    from scripts.eval_redflags import print_per_flag
+
+    print_per_flag(report["per_flag"], "caught per flag:")
     print_totals(report)
     for kind in ("misses", "late", "false_alarms"):
         for case in report[kind]:

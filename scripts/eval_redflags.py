@@ -92,10 +92,15 @@ def print_totals(report: Dict[str, Any]) -> None:
         print(f"negated cases that alert for another adult: {len(report['someone_else_alerts'])}")
 
 
-def print_report(report: Dict[str, Any]) -> None:
-    print("recall per flag:")
-    for flag, (hit, total) in report["per_flag"].items():
+def print_per_flag(per_flag: Dict[str, Any], heading: str = "recall per flag:") -> None:
+    """One line per flag: caught / total and the rate (also used by scripts/eval_crossturn.py)."""
+    print(heading)
+    for flag, (hit, total) in per_flag.items():
         print(f"  {flag:34s} {hit:3d}/{total:<3d} {hit / total:6.1%}")
+
+
+def print_report(report: Dict[str, Any]) -> None:
+    print_per_flag(report["per_flag"])
     print_totals(report)
     for miss in report["misses"]:
         print(f"MISS [{miss['flag']}] {miss['text']!r} (got {miss['got']})")

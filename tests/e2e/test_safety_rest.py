@@ -25,14 +25,14 @@ def alert_is_last(replies) -> bool:
     return bool(replies) and replies[-1].get("text", "").strip() == DISCLAIMER
 
 
-def stored_requests(stack, user) -> bytes:
-    """The front desk's stored requests for this conversation (raw JSON)."""
+def assert_booking_stopped_and_nothing_stored(stack, user) -> None:
+    """No form is active any more, and the front desk holds no request for this conversation."""
     from tests.support.servers import http_get
 
+    assert not stack.tracker(user)["active_loop"].get("name")
     status, body = http_get(f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
                             headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
-    assert status == 200
-    return body.strip()
+    assert status == 200 and body.strip() == b"[]"
 
 
 def test_emergency_as_first_message_gets_emergency_care_and_no_booking(stack):
@@ -91,9 +91,7 @@ def test_red_flag_mid_booking_stops_the_booking_and_stores_nothing(stack):
     replies = stack.talk(user, "sorry, I've just noticed my whole foot has gone white and cold")
     assert "emergency" in texts(replies).lower()
     assert not any("book" in p or p == "/continue_form" for p in payloads(replies))
-    tracker = stack.tracker(user)
-    assert not tracker["active_loop"].get("name")
-    assert stored_requests(stack, user) == b"[]"
+    assert_booking_stopped_and_nothing_stored(stack, user)
 
 
 def test_diabetes_in_one_message_and_a_wound_in_the_next_is_caught(stack):
@@ -114,9 +112,7 @@ def test_a_danger_sign_that_earlier_turns_complete_stops_a_booking_and_stores_no
     replies = stack.talk(user, "Sam Jones. oh and there is a blister on my heel that has gone red and warm")
     assert "today" in texts(replies)
     assert alert_is_last(replies)  # no next booking question after it
-    tracker = stack.tracker(user)
-    assert not tracker["active_loop"].get("name")
-    assert stored_requests(stack, user) == b"[]"
+    assert_booking_stopped_and_nothing_stored(stack, user)
 
 
 def test_another_adults_emergency_says_where_to_send_them_and_keeps_the_visitors_question(stack):
