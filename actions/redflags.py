@@ -189,9 +189,10 @@ PSEUDO_NEG = (
     "nah , it 's", "nah both", "no both", "no , both", "nah , both",
 )
 # After a question that names a background condition: the writer says they have it (v21 review).
+# First person only: "My sister got diagnosed last year" is hers (review).
 OWN_DIAGNOSIS = ("i was diagnosed", "i've been diagnosed", "ive been diagnosed", "i have been diagnosed",
                  "i got diagnosed", "i have it", "i've got it", "ive got it", "i had it diagnosed", "i am one",
-                 "i'm one", "im one", "got diagnosed", "was diagnosed last", "was diagnosed in", "diagnosed with it")
+                 "i'm one", "im one", "i was diagnosed with it")
 # A background condition the writer read about is a topic, not their diagnosis (v20 review).
 READING_ABOUT = ("came across", "come across", "read about", "reading about", "read up on", "googling", "googled",
                  "looked up", "looking up", "an article", "a video", "on the internet", "online about", "read that",

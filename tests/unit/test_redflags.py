@@ -1364,3 +1364,11 @@ def test_not_myself_is_unwell_but_not_when_another_word_sits_between(heel_nlp):
 def test_spreading_means_the_tingling_moves_up_the_leg_not_any_leg_word(heel_nlp, turns):
     """Review of the v21b fix: the leg words must describe the tingling moving, not another complaint."""
     assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
+
+
+@pytest.mark.parametrize("text", [
+    "Can psoriasis cause heel pain? My sister got diagnosed last year. My heels hurt every morning.",
+    "Can psoriasis cause heel pain? She was diagnosed in May and my heels ache.",
+])
+def test_someone_elses_diagnosis_after_a_question_is_not_the_writers(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
