@@ -94,7 +94,7 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on the
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	for set in heldout heldout_v2 heldout_v3 heldout_v4 heldout_v5 heldout_v6 heldout_v10 heldout_v11 heldout_v12 \
-	           heldout_v13 heldout_v14 heldout_v15; do \
+	           heldout_v13 heldout_v14 heldout_v15 heldout_v24; do \
 	  $(PY) scripts/eval_redflags.py tests/$$set/red_flags.yml || exit 1; \
 	done
 	# the final set of session 5: gated at its first-look level, misses unread

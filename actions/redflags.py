@@ -175,7 +175,8 @@ TERMINATORS = frozenset(
     "but however although though yet except apart aside whereas while whilst still which who because cause cos "
     "coz since so until till til unless whenever then anyway otherwise instead".split())
 HARD_BREAKS = frozenset(list(".!?;:") + ["...", "…", "—", "–", "(", ")", "\n"])
-NEGATED_MODALS = frozenset("ca cannot cant can't couldnt couldn't wo wont won't unable".split())  # start a clause
+NEGATED_MODALS = frozenset("ca cannot cant can't couldnt couldn't wo wont won't unable cannae canna couldnae "
+                           "wouldnae willnae".split())  # start a clause
 NEG_CUES = frozenset("no not never without denies deny denied nor none neither nothing nope nah zero nil".split())
 PSEUDO_NEG = (
     "not only", "not just", "no doubt", "without doubt", "without a doubt", "no idea", "not sure", "not certain",
@@ -188,6 +189,9 @@ PSEUDO_NEG = (
     "nah its", "nah it 's", "no its", "no it 's", "nope its", "nope it 's", "no , its", "no , it 's", "nah , its",
     "nah , it 's", "nah both", "no both", "no , both", "nah , both",
 )
+# A topic asked for without a question: "reactive arthritis heel pain explained pls" (v23 review)
+INFO_REQUEST = frozenset("explain explained explanation explaining info information overview summary".split())
+MINIMISING = frozenset("probably prob prolly maybe likely possibly hopefully".split())  # "... nothing, but"
 # After a question that names a background condition: the writer says they have it (v21 review).
 # First person only: "My sister got diagnosed last year" is hers (review).
 OWN_DIAGNOSIS = ("i was diagnosed", "i've been diagnosed", "ive been diagnosed", "i have been diagnosed",
@@ -344,7 +348,14 @@ TYPOS: Dict[str, str] = {
     "strenghten": "strengthen", "strengthning": "strengthening", "strenthening": "strengthening",
     "strengtening": "strengthening", "nite": "night", "nites": "nights",
     "cant": "cant", "wont": "wont", "couldnt": "couldnt", "heal": "heal", "heals": "heals",
+    # Scots (v24 review): "went ower ma ankle, cannae put the fit doon", "nae numbness"
+    "nae": "no", "ower": "over", "doon": "down",
+    "paining": "pain",  # Indian English: "heel paining at night time" (v24 review)
 }
+# Scots negated modals are one word; they are read as two tokens, like spaCy's "ca n't" (v24 review: "cannae walk")
+SPLIT_NEGATIONS: Dict[str, str] = {"cannae": "can", "canna": "can", "couldnae": "could", "wouldnae": "would",
+                                   "willnae": "will", "dinnae": "do", "didnae": "did", "doesnae": "does",
+                                   "isnae": "is", "wasnae": "was"}
 FUZZY_TARGETS = ("numbness", "swollen", "swelling", "diabetes", "diabetic", "shivering", "shivery", "feverish",
                  "weakness", "ruptured", "psoriasis", "temperature", "blister", "blisters", "achilles", "tingling",
                  "infected", "infection", "purple", "redness", "fracture", "sprained", "twisted", "tripped")
@@ -406,6 +417,11 @@ def _tokens(doc: Any) -> List[_Tok]:
             if "\n" in text and toks and not toks[-1].is_break:
                 toks.append(_Tok(len(toks), "\n", "\n", frozenset({"\n"}), sent, True, "\n", " "))
                 sent += 1
+            continue
+        if lower in SPLIT_NEGATIONS:
+            modal = SPLIT_NEGATIONS[lower]
+            toks.append(_Tok(len(toks), text, lower, frozenset({lower, modal}), sent, False, modal, ""))
+            toks.append(_Tok(len(toks), "", "not", frozenset({"not"}), sent, False, "not", token.whitespace_ or ""))
             continue
         forms = {lower, token.norm_.lower().replace("\u2019", "'"), (token.lemma_ or lower).lower()}
         if lower in TYPOS:
@@ -619,8 +635,10 @@ CONCEPTS: Tuple[Concept, ...] = (
     Concept("fever", (
         "fever|fevers|feverish|fevery|fevered|pyrexia|rigors|rigor|chills|shivery|shivering|shivers|shiver|"
         "flu-like|fluey|flu",
-        "high|a|running|got|have ~1 temperature|temp", "temperature|temp ~2 38*|39*|40*|41*",
+        "high|a|running|got|have ~2 temperature|temp|temps|temperatures", "temperature|temp ~2 38*|39*|40*|41*",
         "burning up", "hot and cold", "hot|boiling then cold", "cold sweats",
+        # "roasting then freezing all night", "boiling one minute and freezing the next" (v24 review)
+        "roasting|boiling|sweating|sweltering|baking ~4 then|and|next ~2 freezing|shivering|frozen|shivery",
         "feel|feeling|felt|feels|am|been|be|i'm|im|generally|very|really|so|quite|bit ~2 unwell|poorly|ill|sick|"
         "rough|awful|terrible|dreadful|rotten|grim|horrible|lousy|rubbish|crap|shit|faint|weak|dizzy|wiped",
         "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|good",
@@ -674,6 +692,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
         f"{CANT} ~2 {WEIGHT_VERBS}|take|manage|do ~1 more than ~1 one|a|1|two|2|three|3|few|couple ~2 step|steps",
         f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
+        f"{NEG_ABLE} ~2 put|get ~3 foot|it|heel ~1 down|on|flat",  # "unable to put the foot on ground" (v24)
         f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
         f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
         "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
@@ -711,7 +730,9 @@ CONCEPTS: Tuple[Concept, ...] = (
         "bang|crack|rip|tear|ping ~1 sound|noise",
         "gave|give|gives|went|goes ~1 way ~3 crack|bang|snap|pop|ping|twang",
         "went|go|goes|going ~1 ping|pop|snap|twang|bang|crack",
-        "elastic|rubber ~1 band", "was|a ~1 bang|crack|snap|twang|thud ~3 behind|back|achilles|calf|heel|ankle"),
+        "elastic|rubber ~1 band", "was|a ~1 bang|crack|snap|twang|thud ~3 behind|back|achilles|calf|heel|ankle",
+        # "snap back of heel at 5 a side" (v24 review): 'back' after the match otherwise reads "snapped back"
+        "pop|popped|snap|snapped|twang|twanged|ping|pinged in|at? the|my? back of"),
         anchor="foot",
         veto_next=_fs("into by over round to out along back up off pill pills blister blisters music song "
                       "songs corn at_me shut concert concerts quiz star stars gig socket sockets tart tarts group "
@@ -791,7 +812,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "hyperglycemia",
         "blood|my|me ~1 sugar|sugars", "sugar|sugars ~1 level|levels|reading|readings|control|spike|spikes|numbers",
         "sugars ~1 are|were|have|been|all|up|high|low|everywhere", "sugar diabetes",
-        "sugar|sugars ~2 been|high|up|low|everywhere", "sugar ~1 patient|problem|problems|disease|issue|issues"),
+        "sugar|sugars ~2 been|high|up|low|everywhere", "sugar ~1 patient|problem|problems|disease|issue|issues",
+        # Indian English "I am having sugar since 10 years" (v24 review); not "had sugar for breakfast"
+        "have|having|has|had|got sugar since",
+        "sugar since|for 1*|2*|3*|4*|5*|6*|7*|8*|9*|a|many|several|some|the|last|past|over ~1 year|years|yrs"),
         acute=False, veto_next=_fs("diet test tests testing screening screen risk weighted signal image images mri "
                                    "scan scans fibre fibres fiber fibers muscle collagen error fracture fractures "
                                    "injury"),
@@ -855,9 +879,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         "bottom|ankle|arch|much|thing|properly",
         "unable|not|incapable ~1 able? ~1 to ~1 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
         "anything|leg|legs|it|them|bottom|ankle|arch",
-        "feel|feels|felt|feeling|gone|went|like ~2 dead|wooden|wood"),
+        "feel|feels|felt|feeling|gone|went|like ~3 dead|wooden|wood",  # "like a lump of wood" (v24 review)
+        "touch|touched|touching|pinch|pinched|prod|prodded|poke|poked|press|pressed|tap|tapped ~4 feel|felt nothing"),
         anchor="foot",
         veto_next=_fs("cream gel spray injection agent pain it_out skin tired difference improvement change benefit "
+                      "unusual wrong odd strange different "
                       "any_difference"),
         veto_sentence=("for months", "for years", "for ages", "for a long time", "months now", "years now",
                        "comes and goes", "come and go", "on and off", "off and on", "now and then",
@@ -939,6 +965,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "weight",
         "weight|weightloss|weight-loss ~1 loss", "weightloss", "weight ~2 dropped|dropping|falling|fallen|gone",
         "weight ~2 going|gone|went|coming|come ~1 down|off",
+        "weight ~2 reduced|decreased|reducing|decreasing|dropped",  # "my weight has reduced by 5 kg" (v24 review)
         "clothes|trousers|jeans|belt ~3 loose|looser|hanging|baggy|falling|big|bigger",
         "lose|loses ~2 kilo|kilos|kg|kgs|pounds|lbs|stone|weight",
         "belt ~4 notch|notches|tighter|tighten|tightened", "shrunk|shrinking|wasting|wasted", "skin ~1 and ~1 bone|bones"),
@@ -954,7 +981,7 @@ CONCEPTS: Tuple[Concept, ...] = (
                          "not meaning", "without even trying", "not intentionally", "not on purpose",
                          "havent been trying", "not sure why", "don't know why", "dont know why",
                          # "I lose weight, 6 kg, but I did not make any diet" (v21 review)
-                         "any diet", "didn't diet", "didnt diet", "did not diet", "not dieted", "no dieting")),
+                         "any diet", "any dieting", "didn't diet", "didnt diet", "did not diet", "not dieted", "no dieting")),
     Concept("night_sweats", (
         "night|nighttime ~1 sweat|sweats|sweating", "sweat|sweats|sweating|drenched|soaked|soaking ~5 night|bed|"
         "sheets|sleep|pyjamas|pajamas|pillow|waking|wake|woke|morning|mornings",
@@ -1330,7 +1357,11 @@ class _Message:
         return False
 
     def _pseudo(self, j: int) -> bool:
-        """Pseudo-negations ('not only', 'no idea', "don't know") are not negation cues."""
+        """Pseudo-negations ('not only', 'no idea', "don't know") are not negation cues; nor is a visitor playing it
+        down: "probably nothing, heel aches all night" (v24 review)."""
+        if self.toks[j].lower == "nothing" and j and self.toks[j - 1].lower in MINIMISING \
+                and not (j + 1 < len(self.toks) and self.toks[j + 1].lower in ("like", "else", "wrong")):
+            return True
         window = " ".join(("not" if "not" in t.forms else t.lower) for t in self.toks[j:j + 4])
         return any((window + " ").startswith(p + " ") for p in PSEUDO_NEG)
 
@@ -1347,6 +1378,10 @@ class _Message:
             if "if" in before:
                 after_if = words[words.index("if") + 1:]
                 if set(after_if[:6]) & HYPO_IF_VERBS:
+                    return "hypothetical"
+                # a counterfactual: "if I had an achilles rupture would I still be able to walk?" (v24 review)
+                if after_if[1:2] == ["had"] and after_if[0] in ("i", "you", "someone", "one") \
+                        and {"would", "could", "might"} & set(after_if):
                     return "hypothetical"
             owners = {self.owners[t.i] for t in self.sents[sent]}
             if any(w in SELF_WORDS for w in words) or "dependent" in owners or self.telegraphic:
@@ -1502,7 +1537,8 @@ class _Message:
             tok = toks[j]
             if tok.is_break or tok.lower in TERMINATORS:
                 return True
-            return tok.lower in (",", "and", "&") and j + 1 < len(toks) and toks[j + 1].lower in SUBJECT_STARTS
+            # "keeps me up at night, plus I had lymphoma years back": 'plus' starts a clause too (v24 review)
+            return tok.lower in (",", "and", "&", "plus") and j + 1 < len(toks) and toks[j + 1].lower in SUBJECT_STARTS
 
         lo = idx
         while lo > 0 and toks[lo - 1].sent == toks[idx].sent and not boundary(lo - 1):
@@ -1569,7 +1605,7 @@ class _Message:
             word = tok.lower if tok is not None else "."
             if word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or (tok is not None and tok.is_break):
                 if clause:
-                    asking = asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS
+                    asking = asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS or bool(INFO_REQUEST & set(clause))
                     if not asking and SYMPTOM_WORDS & set(clause):
                         return True
                 asking = asking and word in ("and", "or")
@@ -1616,7 +1652,7 @@ class _Message:
         # "i have psoriasis can that affect ur heels": a question run on without punctuation (v20 review)
         run_on = any(words[i] in RUN_ON_AUX and words[i + 1] in ("that", "this", "it", "these", "they")
                      for i in range(1, len(words) - 1))
-        return bool(words) and (words[0] in AUX_WORDS or wh or run_on
+        return bool(words) and (words[0] in AUX_WORDS or wh or run_on or bool(INFO_REQUEST & set(words))
                                 or any(self.is_question(s) for s in range(len(self.sents))))
 
     def occurrences(self) -> List[Occurrence]:

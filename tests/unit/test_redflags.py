@@ -1372,3 +1372,57 @@ def test_spreading_means_the_tingling_moves_up_the_leg_not_any_leg_word(heel_nlp
 ])
 def test_someone_elses_diagnosis_after_a_question_is_not_the_writers(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
+
+
+# --- v24 review (single messages: dialect, minimising, lay words); our own phrasings, not the held-out items -------
+
+@pytest.mark.parametrize("text, flag", [
+    # Scots: one-word negated modals, "ower" for over
+    ("fell ower on the stairs an noo I cannae stand on it at aw", "cannot_bear_weight_after_injury"),
+    ("twisted my ankle at the fitba, couldnae walk a step after", "cannot_bear_weight_after_injury"),
+    # playing it down does not negate what follows
+    ("probably nothing but the heel throbs all night even lying still and I've dropped a lot of weight",
+     "night_pain_systemic"),
+    ("maybe nothing, heel is fiery red and swollen and I'm burning up", "hot_swollen_foot_fever"),
+    # fever in lay words
+    ("heel gone red and puffy and I'm sweating then shivering all evening", "hot_swollen_foot_fever"),
+    ("swollen hot red heel and been running high temps since yesterday", "hot_swollen_foot_fever"),
+    # "snap at the back of", which 'back' after the match used to cancel
+    ("felt a snap at the back of my heel jumping for a header", "achilles_rupture"),
+    # Indian English: diabetes as "sugar", pain as a verb, weight "reduced"
+    ("having sugar since 2015, a cut on my heel is not closing and is red", "diabetic_foot_wound"),
+    ("I have sugar for 8 years and there is a blister on my sole turning black", "diabetic_foot_wound"),
+    ("heel paining at night also when sitting, weight reduced 6 kg without any dieting", "night_pain_systemic"),
+    # numbness in lay words
+    ("I can press on my heel and feel nothing at all since Monday", "new_neuro_deficit"),
+    ("my foot feels like a block of wood since my back went", "new_neuro_deficit"),
+    # not able to put the foot down after an injury
+    ("fell off my bike and I'm unable to put my foot on the floor", "cannot_bear_weight_after_injury"),
+    # a clause started by 'plus' keeps its own history marker
+    ("the heel keeps me awake every night, plus I had leukaemia ten years ago", "night_pain_systemic"),
+])
+def test_v24_single_message_wording(heel_nlp, text, flag):
+    assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
+
+
+@pytest.mark.parametrize("text", [
+    "nae swelling an nae numbness, just a sair heel efter football",
+    "If I had torn my achilles would I even be able to walk on it?",
+    "if you had a stress fracture could you still run on it?",
+    "it's nothing like a pop, more of a slow ache at the back of the heel",  # 'nothing like' still negates
+    "had sugar for breakfast and my heel has a blister from new shoes",
+    "I tapped my heel and felt nothing unusual, just a bit tender",
+    "I can feel nothing wrong with the shoe but my heel still aches",
+])
+def test_v24_look_alikes_stay_quiet(heel_nlp, text):
+    assert detect_text(text, heel_nlp) == []
+
+
+@pytest.mark.parametrize("text, silent", [
+    ("psoriatic arthritis and heel pain explained please", True),
+    ("gout heel pain info", True),
+    ("I have psoriasis and my heels hurt, explain why", False),  # the first clause reports a symptom
+])
+def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, silent):
+    """v23 review: a background condition named in a request for information does not fire the doctor-soon flag."""
+    assert (detect_text(text, heel_nlp) == []) == silent
