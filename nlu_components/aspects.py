@@ -6,10 +6,10 @@ Pure functions over a cue table read from nlp/aspects.yml; the Rasa component th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -25,6 +25,10 @@ class AspectTable:
     price_cues: Tuple["re.Pattern[str]", ...] = ()
     reported_results: Tuple["re.Pattern[str]", ...] = ()
     context_phrases: Tuple["re.Pattern[str]", ...] = ()
+    # topic -> (patterns one of which the message needs, ((rival topic, its patterns), ...))
+    unsupported: Mapping[str, Tuple[Tuple["re.Pattern[str]", ...], Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]]] = \
+        field(default_factory=dict)
+    ambiguous_terms: Tuple[Tuple["re.Pattern[str]", FrozenSet[str], Tuple["re.Pattern[str]", ...]], ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -35,8 +39,19 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
     results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
     context = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("context_phrases") or [])
+    unsupported = {topic: (_compile_all(spec.get("needs")),
+                           tuple((rival, _compile_all(patterns)) for rival, patterns in (spec.get("rivals") or {}).items()))
+                   for topic, spec in (raw.get("unsupported") or {}).items()}
+    ambiguous = tuple((re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
+                       _compile_all(item.get("unless")))
+                      for item in raw.get("ambiguous_terms") or [])
     return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
-                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results, context)
+                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results, context, unsupported,
+                       ambiguous)
+
+
+def _compile_all(patterns: Optional[Iterable[str]]) -> Tuple["re.Pattern[str]", ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
 
 
 def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:
@@ -122,9 +137,67 @@ def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], tex
     had = _treatments_in(entities, table, spans, inside=True)
     outside = _treatments_in(entities, table, spans, inside=False)
     asked = [t for t in outside if t not in had]
-    if top_intent not in had or top_intent in outside or not asked:
+    if top_intent not in had or top_intent in outside:
         return None
-    return _best_ranked(asked, ranking)
+    if asked:
+        return _best_ranked(asked, ranking)
+    # No other treatment named: an aspect asked outside the clause ("I already wear kt tape when I run, but is there
+    # anything I can do to stop it coming back" asks about prevention; v23a review), if the classifier ranks it close.
+    chars = list(text)
+    for start, end in spans:  # blanked in place, so overlapping spans keep their offsets
+        chars[start:end] = " " * (end - start)
+    rest = "".join(chars)
+    return _best_ranked(aspect_candidates(rest, [], table), list(ranking)[:CLOSE_RANKS])
+
+
+def ambiguous_between(text: str, first: str, second: str, table: AspectTable) -> bool:
+    """The message uses a word that means one thing in `first`'s topic and another in `second`'s ("heel raises":
+    an exercise, an insert), so the classifier's choice between the two is a guess."""
+    return any(first in topics and second in topics and pattern.search(text or "")
+               and not any(settled.search(text or "") for settled in unless)
+               for pattern, topics, unless in table.ambiguous_terms)
+
+
+CLOSE_RANKS = 3  # a rival further down the ranking than this is a guess, not a close call
+
+
+def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
+                        table: AspectTable) -> Optional[str]:
+    """A topic none of whose own words the message uses gives way to a close rival whose words it does use:
+    "my coach says my cadence is low, does cadence matter" is biomechanics, not gait analysis (nlp/aspects.yml)."""
+    spec = table.unsupported.get(top_intent or "")
+    if not spec or any(p.search(text or "") for p in spec[0]):
+        return None
+    rivals = [rival for rival, patterns in spec[1] if any(p.search(text or "") for p in patterns)]
+    return _best_ranked(rivals, list(ranking)[:CLOSE_RANKS])
+
+
+# a wh-word that opens a clause: at the start, after punctuation or after a discourse word ("anyway how long...");
+# not "it hurts when I stretch"
+WH_START_RE = re.compile(r"(?:^|[.!?,;:\n]\s*|\b(?:anyway|so|but|and|ok|okay|right|also|just|basically|tbh|honestly|now)\s+)"
+                         r"(how|what|whats|what's|when|which|why|where)\b", re.IGNORECASE)
+
+
+def asked_part(text: str) -> str:
+    """The part of a message that asks: from its last wh-word to the end of that sentence ("...now the bottom of my
+    heel is sore most mornings. anyway how long does it usually take to get better" -> "how long does it usually
+    take to get better"), or "" when no wh-word asks."""
+    matches = list(WH_START_RE.finditer(text or ""))
+    if not matches:
+        return ""
+    tail = text[matches[-1].start(1):]
+    return re.split(r"[.!]", tail, maxsplit=1)[0]
+
+
+def described_question_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
+                               table: AspectTable, describe_intent: str = "describe_symptoms") -> Optional[str]:
+    """A description of the visitor's heel that ends in a clear aspect question gets the aspect (docs/labels.md: a
+    description without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons
+    its pf. anyway how long does it usually take to get better" asks about recovery (v23a review). Only aspect cue
+    phrases in the asking part count, and only for an aspect the classifier ranks close behind."""
+    if top_intent != describe_intent:
+        return None
+    return _best_ranked(aspect_candidates(asked_part(text), [], table), list(ranking)[:CLOSE_RANKS])
 
 
 def reported_result_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,

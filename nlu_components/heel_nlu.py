@@ -122,7 +122,9 @@ class RedFlagOverride(_RuleComponent):
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AspectRouter(_RuleComponent):
     """After the classifiers, before FallbackClassifier: a condition intent becomes the aspect the visitor asked
-    about, and a topic question about prices becomes clinic information (docs/labels.md, nlp/aspects.yml). The
+    about, and a topic question about prices becomes clinic information (docs/labels.md, nlp/aspects.yml); a
+    treatment the visitor already has gives way to what they ask about; a topic whose words are missing gives way to
+    a close rival whose words are there; a description ending in a clear aspect question gets that aspect. The
     confidence is kept, so the fallback threshold still applies."""
 
     @classmethod
@@ -146,6 +148,10 @@ class AspectRouter(_RuleComponent):
                                                    table)
             if target is None:
                 target = aspects.reported_result_reroute(intent.get("name"), ranking, text, table)
+            if target is None:
+                target = aspects.unsupported_reroute(intent.get("name"), ranking, text, table)
+            if target is None:
+                target = aspects.described_question_reroute(intent.get("name"), ranking, text, table)
             if target is None:
                 continue
             # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.
@@ -252,6 +258,8 @@ class IntentGuard(_RuleComponent):
                 continue
             if not name.startswith("ask_") or confidence >= limits["topic_max"] or looks_like_question(text):
                 continue
+            if name in aspects.aspect_candidates(aspects.asked_part(text), [], aspects.load_table()):
+                continue  # "... sore most mornings. anyway how long does it take to get better" asks (v23a review)
             described = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0)
             words = set(text.lower().replace("\u2019", "'").split())
             if described >= limits["describe_min"] and words & FIRST_PERSON:
@@ -281,7 +289,8 @@ class TopicMargin(_RuleComponent):
     the clarifying question (nlu_fallback, with the close topics as buttons) instead of a topic answer. A wrong
     topic answers confidently with the wrong facts; two buttons cost one click. Only for messages that read like a
     question: a form answer is read by the form either way, and a description is IntentGuard's. Chosen on
-    held-out v1-v5 (docs/evaluation.md)."""
+    held-out v1-v5 (docs/evaluation.md). A word with a meaning in each of the top two topics ("heel raises":
+    an exercise, an insert; nlp/aspects.yml `ambiguous_terms`) asks whatever the margin."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -301,9 +310,11 @@ class TopicMargin(_RuleComponent):
             if not text or text.startswith("/") or not name.startswith("ask_"):
                 continue
             top = float(intent.get("confidence") or 0.0)
-            others = [float(r.get("confidence") or 0.0) for r in message.get(INTENT_RANKING_KEY) or []
-                      if r.get("name") not in (name, FALLBACK_INTENT)]
-            if top - max(others, default=0.0) >= float(self._config["topic_margin"]) or not looks_like_question(text):
+            others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (name, FALLBACK_INTENT)]
+            runner_up = float(others[0].get("confidence") or 0.0) if others else 0.0
+            ambiguous = bool(others) and aspects.ambiguous_between(text, name, str(others[0].get("name")),
+                                                                    aspects.load_table())
+            if not ambiguous and top - runner_up >= float(self._config["topic_margin"]) or not looks_like_question(text):
                 continue
             fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
             message.set(INTENT, fallback, add_to_output=True)

@@ -209,3 +209,69 @@ def test_dragging_on_asks_about_recovery(table):
 ])
 def test_reported_results_are_past_reports_only(table, text, reported):
     assert any(p.search(text) for p in table.reported_results) == reported
+
+
+# --- session 8 (v20b, v23a review); our own phrasings -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, had, word, expected", [
+    # an aspect asked beside a treatment the visitor already has
+    ("already doing the taping before long runs, but how do I stop the pain returning", "taping", "taping",
+     "ask_prevention"),
+    ("I've tried insoles already, how long till this settles", "orthoses", "insoles", "ask_recovery_time"),
+    # 'already' after the treatment
+    ("have orthotics already, would kinesio tape add anything", "orthoses", "orthotics", "ask_taping"),
+])
+def test_a_treatment_already_had_gives_way_to_the_aspect_or_treatment_asked(table, text, had, word, expected):
+    entities = [treatment(had, word, text)]
+    if expected == "ask_taping":
+        entities.append(treatment("taping", "kinesio tape", text))
+    top = table.treatment_intents[had]
+    assert aspects.treatment_reroute(top, ranking(top, expected), text, entities, table) == expected
+
+
+def test_an_aspect_far_down_the_ranking_does_not_take_over(table):
+    text = "already doing the taping before long runs, but how do I stop the pain returning"
+    far = ranking("ask_taping", "ask_orthoses", "ask_exercises", "ask_prevention")
+    assert aspects.treatment_reroute("ask_taping", far, text, [treatment("taping", "taping", text)], table) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my physio says I overstride, is that what's hurting my heel", "ask_biomechanics"),
+    ("club coach reckons my cadence is too slow, does that matter", "ask_biomechanics"),
+    ("could you video my running and check my cadence", None),  # asks for the analysis
+    ("do you do gait analysis for people who heel strike", None),
+    ("what happens in a running assessment", None),  # no rival's words
+])
+def test_gait_analysis_needs_its_own_words(table, text, expected):
+    ranked = ranking("ask_gait_analysis", "ask_biomechanics", "ask_footwear")
+    assert aspects.unsupported_reroute("ask_gait_analysis", ranked, text, table) == expected
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("heel sore for weeks after upping my mileage. anyway how long does this normally take to heal",
+     "how long does this normally take to heal"),
+    ("my heel is sore every morning", ""),
+    ("what is going on with my heel. it hurts when I stretch", "what is going on with my heel"),
+])
+def test_the_asked_part_is_the_last_wh_question(text, asked):
+    assert aspects.asked_part(text).strip() == asked
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("heel sore for weeks after upping my mileage. anyway how long does this normally take to heal",
+     "ask_recovery_time"),
+    ("I stretch every morning and it still hurts, what is going on?", None),  # the stretch is not the question
+    ("my heel hurts after runs and I do calf stretches", None),  # no question at all
+])
+def test_a_description_ending_in_an_aspect_question_gets_the_aspect(table, text, expected):
+    ranked = ranking("describe_symptoms", "ask_recovery_time", "ask_exercises")
+    assert aspects.described_question_reroute("describe_symptoms", ranked, text, table) == expected
+
+
+def test_a_follow_up_visit_is_a_price_question(table):
+    assert aspects.price_reroute("ask_physiotherapy", "had physio here in May, how much is a follow-up", table) == \
+        "ask_clinic_info"
+
+
+def test_preventable_asks_about_prevention(table):
+    assert "ask_prevention" in aspects.aspect_candidates("is achilles tendinopathy preventable", [], table)

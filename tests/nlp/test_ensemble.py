@@ -83,6 +83,9 @@ def test_a_first_person_description_without_a_question_starts_the_assessment():
     ("my heel burns on the inside", (("ask_nerve_entrapment", 0.9), ("describe_symptoms", 0.1))),   # sure of the topic
     ("burning heel nerve thing explained", (("ask_nerve_entrapment", 0.6), ("describe_symptoms", 0.3))),  # no I/my
     ("my heel burns on the inside", (("ask_nerve_entrapment", 0.7), ("ask_symptoms", 0.25))),   # runner-up not describe
+    # a description ending in a clear aspect question, without "?" (v23a review)
+    ("my heel has been sore since I upped my miles. anyway how long does it take to settle",
+     (("ask_recovery_time", 0.5), ("describe_symptoms", 0.45))),
 ])
 def test_questions_and_sure_topics_keep_their_topic(text, ranked):
     message = _parsed(text, *ranked)
@@ -132,6 +135,23 @@ def test_close_topics_on_a_question_become_a_clarifying_question_with_both_kept(
     # the close topics stay in the ranking, in order, for the clarify buttons
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "ask_physiotherapy",
                                                                       "ask_manual_therapy"]
+
+
+@pytest.mark.parametrize("text, ranked, expected", [
+    # "heel raises": a calf exercise and a lift in the shoe; the visitor chooses (v8, v9, v23a review)
+    ("heel raises for a sore achilles, worth it?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "nlu_fallback"),
+    ("heel lifts any good?", (("ask_orthoses", 0.7), ("ask_exercises", 0.25)), "nlu_fallback"),
+    # one meaning only among the top two: the clear winner answers
+    ("heel raises for a sore achilles, worth it?", (("ask_exercises", 0.65), ("ask_achilles", 0.3)), "ask_exercises"),
+    ("are calf raises good for achilles?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
+    # the message settles the meaning
+    ("would a heel lift in my boots help?", (("ask_orthoses", 0.65), ("ask_exercises", 0.3)), "ask_orthoses"),
+    ("how many sets of heel raises a day?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
+])
+def test_a_word_with_two_meanings_asks_whatever_the_margin(text, ranked, expected):
+    message = _ranked(text, *ranked)
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == expected
 
 
 def test_a_clear_winner_is_left_alone():
