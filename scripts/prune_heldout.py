@@ -23,7 +23,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.eval_heldout import normalise, training_examples  # noqa: E402
 
-SECTIONS = ("utterances", "red_flags", "negated")
+SECTIONS = ("utterances", "red_flags", "negated", "conversations")  # a conversation is an item of several turns
 
 
 MIN_EXACT_WORDS = 4  # a shared sentence this long is a leak; shorter ones ("hi", "shockwave?") may coincide
@@ -56,8 +56,9 @@ def prune(data: Dict[str, List[dict]], training: Sequence[str]) -> Tuple[Dict[st
         kept[section] = []
         dropped[section] = 0
         for item in items:
-            key = normalise(item["text"])
-            if key in seen or coincides(item["text"], exact, long_sets):
+            texts = item["turns"] if "turns" in item else [item["text"]]
+            key = " | ".join(normalise(text) for text in texts)
+            if key in seen or any(coincides(text, exact, long_sets) for text in texts):
                 dropped[section] += 1
                 continue
             seen.add(key)
@@ -86,14 +87,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     data = yaml.safe_load(args.source.read_text(encoding="utf-8")) or {}
     kept, dropped = prune(data, [text for _, text in training_examples()])
-    rename(kept["red_flags"], "flag", parse_map(args.flag_map))
-    rename(kept["red_flags"], "level", parse_map(args.level_map))
-    if kept["red_flags"]:
+    positives = kept["red_flags"] + [c for c in kept["conversations"] if c.get("flag")]
+    rename(positives, "flag", parse_map(args.flag_map))
+    rename(positives, "level", parse_map(args.level_map))
+    if positives:
         from actions.redflags import FLAG_RULES
         from actions.triage_engine import CareLevel
 
         flags, levels = {rule.flag_id for rule in FLAG_RULES}, {level.value for level in CareLevel}
-        unknown = ({i["flag"] for i in kept["red_flags"]} - flags) | ({i.get("level") for i in kept["red_flags"]} - levels)
+        unknown = ({i["flag"] for i in positives} - flags) | ({i.get("level") for i in positives} - levels)
         if unknown:
             print(f"unknown flag or level ids after mapping: {sorted(unknown)}", file=sys.stderr)
             return 1
