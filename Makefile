@@ -89,8 +89,11 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on the
 	# v17 part b: the final set of session 6, read in session 7
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v17/utterances_b.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v17b_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_a.yml --min-accuracy 0.965 --max-wrong-topic 0.015 --report reports/heldout_v20a_intents.json
-	# the final intent set of session 7 (part b): totals only, gated at its first look
-	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_b.yml --min-accuracy 0.97 --max-wrong-topic 0.02 --report reports/heldout_v20b_intents.json --summary-only
+	# v20 part b: the final set of session 7, read in session 8
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_b.yml --min-accuracy 0.97 --max-wrong-topic 0.015 --report reports/heldout_v20b_intents.json
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v23/utterances_a.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v23a_intents.json
+	# the final intent set of session 8 (part b): totals only, gated at its first look
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v23/utterances_b.yml --min-accuracy MINB --max-wrong-topic MAXB --report reports/heldout_v23b_intents.json --summary-only
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	for set in heldout heldout_v2 heldout_v3 heldout_v4 heldout_v5 heldout_v6 heldout_v10 heldout_v11 heldout_v12 \
@@ -105,6 +108,8 @@ eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and fa
 	# danger signs spread over several messages (session 7): v21 a and b development (b read after its first look)
 	$(PY) scripts/eval_crossturn.py tests/heldout_v21/conversations_a.yml --min-recall 0.90 --max-false-alarms 0.05
 	$(PY) scripts/eval_crossturn.py tests/heldout_v21/conversations_b.yml --min-recall 0.93 --max-false-alarms 0.05
+	# v25 (session 8): development, misses read and fixed
+	$(PY) scripts/eval_crossturn.py tests/heldout_v25/conversations.yml --min-recall 0.98 --max-false-alarms 0.03
 	# the final cross-turn set of session 7: totals only, gated at its one look
 	$(PY) scripts/eval_crossturn.py tests/heldout_v22/conversations.yml --summary-only --min-recall 0.85 --max-false-alarms 0.08
 

@@ -31,7 +31,7 @@ Sources: shared/PRODUCT.md red-flag table (BRIEF); Ottawa ankle and foot rules (
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -71,6 +71,11 @@ class RedFlagContext:
     inflammatory_disease: bool = False
     tingling: bool = False
     spreading_up: bool = False
+    # session 8 (v25 review): what earlier turns establish for fragments and answers that follow
+    foot_in_focus: bool = False  # the foot or heel was named: "swollen red hot" later is about it
+    heel_symptom: bool = False  # a heel symptom was reported: a background condition told later combines with it
+    morning_word: bool = False  # "mornings" as one answer ...
+    stiff_long: bool = False  # ... "about 2 hours stiff" as the next
 
     def facts(self) -> FrozenSet[str]:
         return frozenset(concept for concept, name in _CONTEXT_FIELDS.items() if getattr(self, name))
@@ -108,12 +113,16 @@ _CONTEXT_FIELDS: Dict[str, str] = {
     "both_heels": "both_heels",
     "morning_stiffness": "morning_stiffness",
     "morning_ache_long": "morning_stiffness",
+    "both_answer": "both_heels",
     "other_joints": "other_joints",
     "sudden": "sudden_onset",
     "cannot_tiptoe": "cannot_tiptoe",
     "inflammatory_disease": "inflammatory_disease",
     "tingling": "tingling",
     "spreading_up": "spreading_up",
+    "heel_symptom": "heel_symptom",
+    "morning_word": "morning_word",
+    "stiff_long": "stiff_long",
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,7 +170,7 @@ DEPENDENTS = frozenset(
     "stepdaughter grandson granddaughter grandchild grandchildren grandkid grandkids lad youngest eldest twins".split())
 SELF_WORDS = frozenset("i me my myself we us our im i'm ive i've id i'd".split())
 THIRD_PRONOUNS = frozenset("he she him his her hers himself herself".split())
-ADDRESSED_VERBS = frozenset("asked ask said suggested wanted mentioned told".split())
+ADDRESSED_VERBS = frozenset("asked ask said suggested wanted mentioned mention told".split())
 GENERIC_WORDS = frozenset("you your yours yourself one's".split())
 WH_WORDS = frozenset("what whats what's how why which who whose".split())
 AUX_WORDS = frozenset("is are does do did can could should would will any".split())
@@ -191,6 +200,8 @@ PSEUDO_NEG = (
 )
 # A topic asked for without a question: "reactive arthritis heel pain explained pls" (v23 review)
 INFO_REQUEST = frozenset("explain explained explanation explaining info information overview summary".split())
+ECHO_QUESTIONS = frozenset(("anything else", "any other symptoms", "other symptoms", "anything more", "which foot",
+                            "which heel", "how long", "any injury", "any other problems", "anything else to add"))
 MINIMISING = frozenset("probably prob prolly maybe likely possibly hopefully".split())  # "... nothing, but"
 # After a question that names a background condition: the writer says they have it (v21 review).
 # First person only: "My sister got diagnosed last year" is hers (review).
@@ -238,7 +249,7 @@ RECOVERY_PATTERNS = (  # token patterns (see _Pattern); a not/never just before 
     "repaired|repair|operated|operation|op|surgery|surgically|stitched|pinned|plated|fixed|healed|recovered|"
     "recovery|rehab|rehabbed|sorted|cast|plaster",
     "fine|ok|okay|good|normal ~1 ever? since|now", "no problem|problems|issue|issues|trouble|bother ~1 since",
-    "all good", "back ~1 to ~1 normal",
+    "all good", "back ~1 to ~1 normal", "long ~1 gone|over|passed",  # "a fever back in January, long gone" (v25)
 )
 
 # Transient, benign sensations (cold toes in the snow, a foot that "went to sleep" from kneeling) that are gone
@@ -352,6 +363,8 @@ TYPOS: Dict[str, str] = {
     "nae": "no", "ower": "over", "doon": "down",
     "paining": "pain",  # Indian English: "heel paining at night time" (v24 review)
 }
+# Scots words read as their English form (v25 review: "the wife says ma fit looks aw white"); not "my ma" (mother)
+DIALECT: Dict[str, str] = {"ma": "my", "aw": "all", "wi": "with", "oot": "out", "heid": "head"}
 # Scots negated modals are one word; they are read as two tokens, like spaCy's "ca n't" (v24 review: "cannae walk")
 SPLIT_NEGATIONS: Dict[str, str] = {"cannae": "can", "canna": "can", "couldnae": "could", "wouldnae": "would",
                                    "willnae": "will", "dinnae": "do", "didnae": "did", "doesnae": "does",
@@ -413,6 +426,8 @@ def _tokens(doc: Any) -> List[_Tok]:
     for token in doc:
         text = token.text
         lower = text.lower().replace("\u2019", "'")
+        if lower in DIALECT and not (toks and toks[-1].lower in ("my", "me", "our", "his", "her", "your", "the", "a")):
+            lower = DIALECT[lower]
         if token.is_space:
             if "\n" in text and toks and not toks[-1].is_break:
                 toks.append(_Tok(len(toks), "\n", "\n", frozenset({"\n"}), sent, True, "\n", " "))
@@ -428,6 +443,10 @@ def _tokens(doc: Any) -> List[_Tok]:
             forms.add(TYPOS[lower])
         if lower in ("nt", "n't"):
             forms.add("not")
+        if len(lower) > 4 and lower.endswith("in") and lower.isalpha():
+            forms.add(lower + "g")  # dropped g: "wakin up sweatin buckets" (v25 review)
+        if lower == "fit" and toks and toks[-1].lower in ("ma", "my", "his", "her", "the", "left", "right"):
+            forms.add("foot")  # Scots "ma fit" (v25 review)
         lemma_known = (token.lemma_ or lower).lower() != lower
         if not lemma_known and lower not in TYPOS:
             fixed = _fuzzy(lower)
@@ -567,6 +586,7 @@ class Concept:
     needs_long_duration: bool = False  # counts only with LONG_DURATION_RE in this or the next sentence
     negatable_tail: bool = False  # "hurts after running, never at night": a negation right before the last word
     veto_next_number: bool = False  # a number right after the match cancels it: "trying to hit 15,000 steps"
+    fragment_only: bool = False  # counts only as a short answer in a conversation about the foot ("both")
 
 
 def _fs(words: str) -> FrozenSet[str]:
@@ -625,7 +645,9 @@ CONCEPTS: Tuple[Concept, ...] = (
     # --- hot_swollen_foot_fever: BRIEF (possible infection / septic arthritis / cellulitis) ---
     Concept("inflamed_foot", (
         "swollen|swelling|swell|swelled|puffy|puffed|puffing|ballooned|ballooning|inflamed|inflammation|red|"
-        "redness|reddish|hot|warm|warmth|angry|infected|infection|cellulitis",),
+        "redness|reddish|hot|warm|warmth|angry|infected|infection|cellulitis",
+        # a nurse's shorthand: "R heel erythema ++ and oedema, calor present" (v25 review)
+        "erythema|erythematous|oedema|oedematous|edema|edematous|calor|rubor"),
         anchor="foot_or_pronoun",
         veto_next=OBJECTS | _fs("flag flags weather day days bath water bottle tub - glands"),
         veto_prev=_fs("a warm cool be"),
@@ -669,11 +691,14 @@ CONCEPTS: Tuple[Concept, ...] = (
         "stepped|stepping|landed|landing|put ~3 wrong|awkwardly|badly|funny|funnily|awkward",
         "shoved|trampled|crushed|squashed|jammed|rammed",
         "stood|stepped|trod|trodden|landed|stamped ~1 on ~1 my|his|her ~1 foot|feet|heel|toes|ankle",
+        # "I land on the foot of other player" (v25 review): another player's foot
+        "land|lands|landed|landing on the|someone's|somebody's|another|other|his|her|their ~2 foot|feet|shoe",
         "ran|run|driven|drove|rolled ~1 over ~2 my|his|her ~1 foot|feet|heel|toes|ankle",
         "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
         "broke|broken|fractured|fracture|break|cracked"),
         veto_next=_fs("asleep apart in_love in_line into behind over_laughing arch arches trip slip-on slippers out "
-                      "skin sleep heart promise record mileage training miles distance"),
+                      "skin sleep heart promise record mileage training miles distance nearly almost about kilos "
+                      "kilo kg kgs pounds lbs stone weight half"),
         veto_prev=_fs("running overuse previous sports sport repetitive chronic stress an_old my_old the_old his_old "
                       "her_old old_injury the_fall"),
         veto_sentence=("fallen arch", "fallen arches", "arches have fallen", "arch has fallen", "arches fall",
@@ -690,7 +715,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         f"{CANT} ~3 {WEIGHT_VERBS}",
         f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
         f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
-        f"{CANT} ~2 {WEIGHT_VERBS}|take|manage|do ~1 more than ~1 one|a|1|two|2|three|3|few|couple ~2 step|steps",
+        f"{CANT} ~2 {WEIGHT_VERBS}|take|manage|do ~1 more than ~1 one|a|1|two|2|three|3|few|couple ~2 step|steps|hop|hops",
+        # "NWB" (non-weight-bearing); "tried a couple of steps and had to give up"; "stand and it gives way" (v25)
+        "nwb", "step|steps|walk|walking|stand|standing ~6 had|have to give|gave up",
+        "stand|standing|step|steps|weight ~4 gives|gave|giving|give way",
         f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
         f"{NEG_ABLE} ~2 put|get ~3 foot|it|heel ~1 down|on|flat",  # "unable to put the foot on ground" (v24)
         f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
@@ -787,7 +815,10 @@ CONCEPTS: Tuple[Concept, ...] = (
         "gap|dent|dip|hollow|indent|indentation ~4 achilles|tendon|heel|ankle|calf|cord",
         "gap|dent|hollow|indent|indentation ~6 achilles|tendon|heel|cord",
         "gap|dent|dip|hollow|indent|indentation ~3 feel|felt|touch ~3 achilles|tendon|heel|ankle|calf",
-        "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation"),
+        "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation",
+        # a nurse's words: "a palpable defect above the calcaneus", "positive Thompson's" (v25 review)
+        "defect ~6 achilles|tendon|heel|calcaneus|calcaneum|calf|cord", "palpable ~1 defect|gap",
+        "positive ~3 thompson|thompson's|thompsons|simmonds|simmonds'", "thompson|thompson's|thompsons ~3 positive"),
         veto_sentence=("gap between", "gap in my training", "gap in training", "dip in mileage", "dip in form",
                        "dip in training", "dip in performance", "toe gap", "arch"),
         things=True),
@@ -894,7 +925,9 @@ CONCEPTS: Tuple[Concept, ...] = (
                        "crossing my legs", "cross my legs", "difference", "no feeling of", "numb the pain",
                        "numbs the pain", "numbing the pain", "dead skin", "dead tired", "icing", "iced", "ice",
                        "ice pack", "in the cold", "when it's cold", "when its cold", "until they warm",
-                       "until it warms", "until i warm", "few minutes", "cold water", "frozen"),
+                       "until it warms", "until i warm", "few minutes", "cold water", "frozen",
+                       # "toes go a bit numb on long runs if my laces are tight" (v25 review)
+                       "laces", "lacing", "too tight", "tight shoes", "shoes are tight", "shoe is tight"),
         unveto_sentence=("like it's been", "like its been", "as if", "as though", "like i've had", "like ive had",
                          "like an anaesthetic", "like an anesthetic", "like a local") + NEW_ONSET,
         transient=True),
@@ -905,6 +938,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         "foot|feet ~2 started|keeps|begun|begin ~1 dropping|dragging|slapping|flopping",
         "catching|catch|catches|snagging|snag|snags|scuffing|scuff|scuffs ~1 my|the ~1 toes|toe|foot",
         f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~5 foot|toe|toes|ankle|it|them|up",
+        # "my foot has begun to catch on the carpet"; "unable to lift the front of the foot" (v25 review)
+        "foot|feet|toes ~3 catch|catching|catches ~2 on", f"{NEG_ABLE} ~3 lift|raise ~5 foot|toe|toes|ankle",
         "slap|slaps|slapping|slapped ~3 floor|ground|down",
         f"{NEG_ABLE} ~3 lift|raise|pull|move|wiggle ~3 foot|toe|toes|ankle|it|them",
         "weak|weakness|weaker|weakened|paralysed|paralyzed|paralysis|floppy",
@@ -934,7 +969,13 @@ CONCEPTS: Tuple[Concept, ...] = (
         parts=_fs("foot feet toe toes ankle leg legs limb"), transient=True),
     # --- night_pain_systemic: BRIEF; AFP (night/rest pain + weight loss, sweats or cancer: tumour, infection) ---
     Concept("night_pain", (
-        "wakes|woke|waking|wake|wakening|keeps|kept ~1 me ~1 up|awake|at",
+        "wakes|woke|waking|wake|wakening|keeps|kept ~1 me|us ~1 up|awake|at",  # "keeps us up at night" (v25)
+        # "he wakes up crying with it at night"; "at night yes" / "nights are the worst" as answers (v25 review)
+        "wakes|woke|waking|wake up ~2 crying|screaming|sobbing|in_pain|hurting",
+        "at|during ~1 night|nights|nighttime ~1 yes|yeah|yep|too|also", "yes|yeah|yep ~2 at|during ~1 night|nights",
+        "nights|night ~2 worst|worse", "there|present ~3 when|while ~3 resting|rest|sitting|lying",
+        "hurting|hurts|hurt|pain|painful|aching|aches|ache|sore|throbs|throbbing also|too|even|still ~1 when|while ~3 "
+        "sitting|resting|lying|sat|asleep|sleeping",
         "can|cannot|cant|ca not ~1 sleep", "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|"
         "throb|agony|sore ~6 night|nights|nighttime|night-time|overnight|bed|sleep|sleeping|asleep|rest|resting|"
         "lying|still",
@@ -1032,6 +1073,11 @@ CONCEPTS: Tuple[Concept, ...] = (
         acute=False, needs_long_duration=True,
         veto_sentence=("after running", "after a run", "after my run", "after runs", "long run", "after training",
                        "after exercise", "after work", "after standing", "after walking", "after football")),
+    # Answers to the assessment's questions, one per message (v25 review): "both" (which heel?), "mornings" (when is
+    # it worst?), "about 2 hours stiff" (how long?). Remembered across turns; the inflammatory rule combines them.
+    Concept("both_answer", ("both",), acute=False, fragment_only=True),
+    Concept("morning_word", (MORNING,), acute=False, veto_sentence=("good morning", "morning all", "morning everyone")),
+    Concept("stiff_long", (STIFF,), acute=False, needs_long_duration=True),
     Concept("other_joints", (
         "knee|knees|hip|hips|spine|neck|hand|hands|finger|fingers|wrist|wrists|shoulder|shoulders|elbow|elbows|"
         "jaw|buttock|buttocks|sacroiliac|joints|joint",
@@ -1046,6 +1092,8 @@ CONCEPTS: Tuple[Concept, ...] = (
         veto_next=_fs("of above below width widths wide"),
         veto_prev=_fs("on second hand-"),
         veto_sentence=("back of", "on the other hand", "hand towel", "second hand", "hand wash", "by hand",
+                       # "hot when I put my hand on it": the hand feels (v25 review)
+                       "hand on it", "hand on her", "hand on his", "hand on my", "hand on the", "hands on it",
                        "hand in", "ankle joint", "joint mobilisation", "joint mobilization", "hip flexor",
                        "knee high", "knee-high", "knee socks", "neck of the", "back to", "back in", "came back",
                        "come back", "comes back", "went back", "go back", "back home", "back on", "back up",
@@ -1060,6 +1108,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "inflammation|inflamed ~3 eye|eyes", "eye|eyes ~4 inflammation|inflamed",
         "sausage ~1 toe|toes|finger|fingers|digit|digits", "toe|toes|finger|fingers ~6 like ~1 a ~1 sausage|sausages"),
         acute=False, veto_sentence=("family history", "runs in", "ibs", "irritable bowel", "cleared up",
+                                    "thought i had", "i thought it was",  # "...but the dermatologist said eczema" (v25)
                                     "no other joints", "no other joint", "only in one foot", "only one foot",
                                     "only in one heel", "only one heel", "just one heel", "just one foot",
                                     "grew out of", "no longer have", "used to have", "used to get",
@@ -1106,6 +1155,9 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
              "(systemic signs with heel pain, fever among them: infection or tumour)"),
     FlagRule("inflammatory_pattern", (("both_heels", "morning_stiffness", "other_joints"),
                                       ("both_heels", "morning_ache_long", "other_joints"),
+                                      # the same told as answers: "both" / "mornings" / "about 2 hours stiff" /
+                                      # "knuckles and wrists" (v25 review; single messages keep the rows above)
+                                      ("both_heels", "morning_word", "stiff_long", "other_joints"),
                                       ("inflammatory_disease",)),
              "BRIEF doctor-soon row; AFP: enthesitis of spondyloarthritis (psoriasis, IBD)"),
 )
@@ -1154,8 +1206,10 @@ class Occurrence:
 class _Message:
     """Token-level facts about one message: sentences, owners, negation scopes, question/hypothetical status."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, foot_in_focus: bool = False) -> None:
         self.toks = _tokens(doc)
+        self.foot_in_focus = foot_in_focus  # earlier turns named the foot or heel
+        self.fragment = sum(1 for t in self.toks if not t.is_break and t.lower not in (",", "?")) <= 4
         self.sents: Dict[int, List[_Tok]] = {}
         for tok in self.toks:
             self.sents.setdefault(tok.sent, []).append(tok)
@@ -1200,6 +1254,8 @@ class _Message:
         words = [w for w in self.words(sent) if w != "\n"]
         if not words:
             return False
+        if " ".join(w for w in words if w not in ("?", ".", "!")) in ECHO_QUESTIONS:
+            return False  # "anything else? yeah, ..." repeats the bot's question before answering it (v25 review)
         if "?" in words[-1]:
             return True
         if "," in words:  # a trailing tag question typed without "?": "reactive arthritis, is that a thing"
@@ -1419,6 +1475,11 @@ class _Message:
             elif tok.lower in OTHER_PARTS or tok.forms & FOOT_PARTS:
                 if tok.lower == "back" and tok.i + 1 < len(self.toks) and self.toks[tok.i + 1].lower == "of":
                     continue
+                if tok.lower == "back" and tok.i and self.toks[tok.i - 1].lower == "the":
+                    continue  # "red and puffy round the back": a place on the heel, not the back (v25 review)
+                if tok.lower in ("hand", "hands") and [t.lower for t in self.toks[tok.i + 1:tok.i + 3]] in (
+                        ["on", "it"], ["on", "them"], ["on", "her"], ["on", "his"]):
+                    continue  # "hot when I put my hand on it": the hand feels, it is not the site (v25 review)
                 best_other = min(best_other, dist)
         if best_other < best_foot:
             return False
@@ -1426,6 +1487,8 @@ class _Message:
             return concept.anchor != "foot_strict" or best_foot <= 5
         if concept.anchor == "foot":
             return True
+        if concept.anchor == "foot_or_pronoun" and self.foot_in_focus and best_other == 99:
+            return True  # "swollen red hot" after "my heel ..." in an earlier message (v25 review)
         if concept.anchor == "foot_or_pronoun":
             lo = max(self.sents[sent][0].i, start - 5)
             return any(t.lower in ("it", "it's", "its", "they", "they're", "them", "this", "everything", "area",
@@ -1673,6 +1736,8 @@ class _Message:
         also_me |= {s - 1 for s in also_me if any(" ".join(self.words(s)).startswith(p) for p in ALSO_ME)}
         result: List[Occurrence] = []
         for concept, start, end in found:
+            if concept.fragment_only and not (self.foot_in_focus and self.fragment):
+                continue
             sent = self.toks[start].sent
             owner = self.owners[start]
             if any(t.lower in ("me", "myself") for t in self.toks[start:end]):
@@ -1729,7 +1794,7 @@ def _patient_facts(occurrences: Iterable[Occurrence],
 def detect(doc: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
     """The visitor's own red flags (or a child's they write for), most severe first, one hit per flag.
     context = facts from earlier turns."""
-    message = _Message(doc)
+    message = _Message(doc, bool(context and context.foot_in_focus))
     return _hits(message, message.occurrences(), context)
 
 
@@ -1738,7 +1803,7 @@ def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[Li
     ladder and can't stand on it") are only looked for when the visitor reports none of their own: the visitor's
     own alert comes first, and the person they write about still needs care, so they are told where to send them.
     Earlier turns are not combined for another adult: one message has to hold the whole sign."""
-    message = _Message(doc)
+    message = _Message(doc, bool(context and context.foot_in_focus))
     occurrences = message.occurrences()
     own = _hits(message, occurrences, context)
     return own, ([] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS))
@@ -1780,7 +1845,8 @@ def _rule_evidence(rule: FlagRule, facts: Mapping[str, List[Occurrence]], rememb
         if not current:
             continue  # at least one part must be in this message, or old facts would re-fire every turn
         if len(conjunction) == 1 and not CONCEPT_BY_ID[conjunction[0]].acute and (
-                owners == OTHER_OWNERS or message.asks and not message.reports_heel_symptom):
+                owners == OTHER_OWNERS or message.asks and not message.reports_heel_symptom
+                and "heel_symptom" not in remembered):
             # "my sister has psoriasis": nothing to send her anywhere for. "I have Crohn's, can it affect my
             # heels?": an education question; the inflammatory topic says when to see a GP (session 6).
             continue
@@ -1812,5 +1878,9 @@ def most_severe(hits: Sequence[RedFlagHit]) -> Optional[RedFlagHit]:
 
 def context_from_text(doc: Any, previous: Optional[RedFlagContext] = None) -> RedFlagContext:
     """Facts about the patient in this message (affirmed, not hypothetical), merged with the previous context."""
-    facts = _patient_facts(analyse(doc))
-    return RedFlagContext.from_facts(facts).merge(previous)
+    message = _Message(doc, bool(previous and previous.foot_in_focus))
+    facts = set(_patient_facts(message.occurrences()))
+    if message.reports_heel_symptom and "other" not in message.owners:
+        facts.add("heel_symptom")  # "bilat heel pain" ... later "my GP diagnosed ankylosing spondylitis" (v25)
+    focus = any(t.forms & FOOT_PARTS for t in message.toks)
+    return replace(RedFlagContext.from_facts(facts), foot_in_focus=focus).merge(previous)

@@ -1426,3 +1426,70 @@ def test_v24_look_alikes_stay_quiet(heel_nlp, text):
 def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, silent):
     """v23 review: a background condition named in a request for information does not fire the doctor-soon flag."""
     assert (detect_text(text, heel_nlp) == []) == silent
+
+
+# --- v25 review (danger signs over several messages, answers as fragments); our own phrasings ----------------------
+
+@pytest.mark.parametrize("turns, flag, due", [
+    # a fragment after the heel was named is about the heel
+    (["my left heel has been sore since Tuesday", "red hot and puffy", "and shivery all night, 38.7"],
+     "hot_swollen_foot_fever", 3),
+    (["heel pain", "swelled up like a balloon and hot", "temperature 39 this morning"], "hot_swollen_foot_fever", 3),
+    # a place on the heel is not the back; the hand that feels it is not the site
+    (["sore heel", "it's angry and swollen at the back and warm when I put my hand on it", "feverish too"],
+     "hot_swollen_foot_fever", 3),
+    # answers one word at a time
+    (["heel pain", "both", "mornings", "stiff for a good 2 hours", "yes my knees and fingers"],
+     "inflammatory_pattern", 5),
+    (["heel", "3 months", "yes at night", "lost a lot of weight without trying"], "night_pain_systemic", 4),
+    (["sore heel for weeks", "nights are the worst, even when I'm resting", "I had breast cancer six years ago"],
+     "night_pain_systemic", 3),
+    (["heel aching for weeks", "keeps us up at night", "and I'm waking up soaked in sweat"], "night_pain_systemic", 3),
+    # the bot's question repeated before the answer, and a heel symptom told before the condition
+    (["both heels hurt at the achilles insertion", "no injury", "anything else? I was diagnosed with crohn's in 2019"],
+     "inflammatory_pattern", 3),
+    # clinical shorthand
+    (["nurse here, heel erythema and oedema since yesterday", "pyrexial 38.5 today"], "hot_swollen_foot_fever", 2),
+    (["jumped off a wall this afternoon", "NWB since"], "cannot_bear_weight_after_injury", 2),
+    (["landed on the foot of another player at netball", "can't manage more than one hop on it"],
+     "cannot_bear_weight_after_injury", 2),
+    (["tripped over a step last night", "heel is huge", "every time I stand it gives way"],
+     "cannot_bear_weight_after_injury", 3),
+    (["back of heel agony since sprinting", "there's a defect I can feel above the heel bone"], "achilles_rupture", 2),
+])
+def test_v25_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
+    fired = conversation_flags(heel_nlp, turns)
+    assert flag in fired[due - 1], fired
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("my foot keeps catching on the stairs and I can't lift the front of my foot up", "new_neuro_deficit"),
+    ("the wife says ma fit is aw blue and cold as ice", "cold_pale_foot"),
+    ("he wakes up screaming with his heel at night and he's lost weight, his clothes hang off him",
+     "night_pain_systemic"),
+    ("heel hurting also when I'm sitting, and I'm losing weight without dieting", "night_pain_systemic"),
+])
+def test_v25_single_message_wording(heel_nlp, text, flag):
+    assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
+
+
+@pytest.mark.parametrize("turns", [
+    ["my heel is sore at night", "I had flu back in March but that's long gone", "no weight loss"],
+    ["I thought I had psoriasis on my knee but it turned out to be dermatitis", "heel hurts after parkrun"],
+    ["my toes tingle and go numb when my laces are tied too tight", "fine once I loosen them"],
+    ["diabetic here. burnt my hand on the oven, it's a bit red", "separate thing, my heel aches after walks"],
+    ["heel pain", "both", "just for a few minutes in the mornings"],  # short stiffness, no other joints
+    ["my heel's been sore", "dropped nearly 5 kilos on purpose for my wedding", "hurts at night too"],
+    ["good morning, my heels are stiff", "it wears off after five minutes"],
+])
+def test_v25_look_alikes_stay_quiet(heel_nlp, turns):
+    assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
+
+
+def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nlp):
+    from actions.redflags import RedFlagContext
+
+    focus = RedFlagContext(foot_in_focus=True)
+    assert "both_heels" in context_from_text(heel_nlp("both"), focus).facts()
+    assert "both_heels" not in context_from_text(heel_nlp("both"), RedFlagContext()).facts()
+    assert "both_heels" not in context_from_text(heel_nlp("both of us run parkrun on saturdays"), focus).facts()
