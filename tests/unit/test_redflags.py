@@ -1258,6 +1258,37 @@ def test_cross_turn_eval_script_scores_due_late_missed_and_false_alarms(heel_nlp
     assert report["false_alarm_rate"] == 0.5
 
 
+# v25 review (session 8): danger signs over several messages, answers as fragments; our own phrasings. Used with
+# the v21 cases by test_danger_signs_completed_across_turns below.
+V25_ACROSS_TURNS = [
+    # a fragment after the heel was named is about the heel
+    (["my left heel has been sore since Tuesday", "red hot and puffy", "and shivery all night, 38.7"],
+     "hot_swollen_foot_fever", 3),
+    (["heel pain", "swelled up like a balloon and hot", "temperature 39 this morning"], "hot_swollen_foot_fever", 3),
+    # a place on the heel is not the back; the hand that feels it is not the site
+    (["sore heel", "it's angry and swollen at the back and warm when I put my hand on it", "feverish too"],
+     "hot_swollen_foot_fever", 3),
+    # answers one word at a time
+    (["heel pain", "both", "mornings", "stiff for a good 2 hours", "yes my knees and fingers"],
+     "inflammatory_pattern", 5),
+    (["heel", "3 months", "yes at night", "lost a lot of weight without trying"], "night_pain_systemic", 4),
+    (["sore heel for weeks", "nights are the worst, even when I'm resting", "I had breast cancer six years ago"],
+     "night_pain_systemic", 3),
+    (["heel aching for weeks", "keeps us up at night", "and I'm waking up soaked in sweat"], "night_pain_systemic", 3),
+    # the bot's question repeated before the answer, and a heel symptom told before the condition
+    (["both heels hurt at the achilles insertion", "no injury", "anything else? I was diagnosed with crohn's in 2019"],
+     "inflammatory_pattern", 3),
+    # clinical shorthand
+    (["nurse here, heel erythema and oedema since yesterday", "pyrexial 38.5 today"], "hot_swollen_foot_fever", 2),
+    (["jumped off a wall this afternoon", "NWB since"], "cannot_bear_weight_after_injury", 2),
+    (["landed on the foot of another player at netball", "can't manage more than one hop on it"],
+     "cannot_bear_weight_after_injury", 2),
+    (["tripped over a step last night", "heel is huge", "every time I stand it gives way"],
+     "cannot_bear_weight_after_injury", 3),
+    (["back of heel agony since sprinting", "there's a defect I can feel above the heel bone"], "achilles_rupture", 2),
+]
+
+
 # --- v21 review (danger signs spread over several messages); our own phrasings, not the held-out items ---------
 
 def conversation_flags(nlp, turns):
@@ -1279,8 +1310,9 @@ def conversation_flags(nlp, turns):
     (["my heel aches most of the day", "it's there even at rest and it keeps disturbing my sleep",
       "I've had a temperature on and off all week"], "night_pain_systemic", 3),
     (["my heel pain wrecks my sleep most nights", "been running a fever too"], "night_pain_systemic", 2),
-])
-def test_v21_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
+] + V25_ACROSS_TURNS)
+def test_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
+    """v21 review, and v25 review (V25_ACROSS_TURNS above)."""
     fired = conversation_flags(heel_nlp, turns)
     assert flag in fired[due - 1], fired
 
@@ -1430,36 +1462,6 @@ def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, si
 
 # --- v25 review (danger signs over several messages, answers as fragments); our own phrasings ----------------------
 
-@pytest.mark.parametrize("turns, flag, due", [
-    # a fragment after the heel was named is about the heel
-    (["my left heel has been sore since Tuesday", "red hot and puffy", "and shivery all night, 38.7"],
-     "hot_swollen_foot_fever", 3),
-    (["heel pain", "swelled up like a balloon and hot", "temperature 39 this morning"], "hot_swollen_foot_fever", 3),
-    # a place on the heel is not the back; the hand that feels it is not the site
-    (["sore heel", "it's angry and swollen at the back and warm when I put my hand on it", "feverish too"],
-     "hot_swollen_foot_fever", 3),
-    # answers one word at a time
-    (["heel pain", "both", "mornings", "stiff for a good 2 hours", "yes my knees and fingers"],
-     "inflammatory_pattern", 5),
-    (["heel", "3 months", "yes at night", "lost a lot of weight without trying"], "night_pain_systemic", 4),
-    (["sore heel for weeks", "nights are the worst, even when I'm resting", "I had breast cancer six years ago"],
-     "night_pain_systemic", 3),
-    (["heel aching for weeks", "keeps us up at night", "and I'm waking up soaked in sweat"], "night_pain_systemic", 3),
-    # the bot's question repeated before the answer, and a heel symptom told before the condition
-    (["both heels hurt at the achilles insertion", "no injury", "anything else? I was diagnosed with crohn's in 2019"],
-     "inflammatory_pattern", 3),
-    # clinical shorthand
-    (["nurse here, heel erythema and oedema since yesterday", "pyrexial 38.5 today"], "hot_swollen_foot_fever", 2),
-    (["jumped off a wall this afternoon", "NWB since"], "cannot_bear_weight_after_injury", 2),
-    (["landed on the foot of another player at netball", "can't manage more than one hop on it"],
-     "cannot_bear_weight_after_injury", 2),
-    (["tripped over a step last night", "heel is huge", "every time I stand it gives way"],
-     "cannot_bear_weight_after_injury", 3),
-    (["back of heel agony since sprinting", "there's a defect I can feel above the heel bone"], "achilles_rupture", 2),
-])
-def test_v25_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
-    fired = conversation_flags(heel_nlp, turns)
-    assert flag in fired[due - 1], fired
 
 
 @pytest.mark.parametrize("text, flag", [
