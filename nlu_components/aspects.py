@@ -25,9 +25,9 @@ class AspectTable:
     price_cues: Tuple["re.Pattern[str]", ...] = ()
     reported_results: Tuple["re.Pattern[str]", ...] = ()
     context_phrases: Tuple["re.Pattern[str]", ...] = ()
-    # topic -> (patterns one of which the message needs, ((rival topic, its patterns), ...))
-    unsupported: Mapping[str, Tuple[Tuple["re.Pattern[str]", ...], Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]]] = \
-        field(default_factory=dict)
+    # topic -> (patterns one of which the message needs, ((rival topic, its patterns), ...), ask when missing)
+    unsupported: Mapping[str, Tuple[Tuple["re.Pattern[str]", ...], Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...],
+                                    bool]] = field(default_factory=dict)
     ambiguous_terms: Tuple[Tuple["re.Pattern[str]", FrozenSet[str], Tuple["re.Pattern[str]", ...]], ...] = ()
 
 
@@ -40,7 +40,8 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
     context = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("context_phrases") or [])
     unsupported = {topic: (_compile_all(spec.get("needs")),
-                           tuple((rival, _compile_all(patterns)) for rival, patterns in (spec.get("rivals") or {}).items()))
+                           tuple((rival, _compile_all(patterns)) for rival, patterns in (spec.get("rivals") or {}).items()),
+                           bool(spec.get("clarify")))
                    for topic, spec in (raw.get("unsupported") or {}).items()}
     ambiguous = tuple((re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
                        _compile_all(item.get("unless")))
@@ -170,6 +171,12 @@ def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], t
         return None
     rivals = [rival for rival, patterns in spec[1] if any(p.search(text or "") for p in patterns)]
     return _best_ranked(rivals, list(ranking)[:CLOSE_RANKS])
+
+
+def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable) -> bool:
+    """A topic marked `clarify` whose own words the message lacks: TopicMargin asks instead of answering."""
+    spec = table.unsupported.get(top_intent or "")
+    return bool(spec and spec[2] and not any(p.search(text or "") for p in spec[0]))
 
 
 # a wh-word that opens a clause: at the start, after punctuation or after a discourse word ("anyway how long...");

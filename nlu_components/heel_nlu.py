@@ -290,7 +290,8 @@ class TopicMargin(_RuleComponent):
     topic answers confidently with the wrong facts; two buttons cost one click. Only for messages that read like a
     question: a form answer is read by the form either way, and a description is IntentGuard's. Chosen on
     held-out v1-v5 (docs/evaluation.md). A word with a meaning in each of the top two topics ("heel raises":
-    an exercise, an insert; nlp/aspects.yml `ambiguous_terms`) asks whatever the margin."""
+    an exercise, an insert; nlp/aspects.yml `ambiguous_terms`) asks whatever the margin, and so does a topic
+    marked `clarify` whose own words are missing (the privacy answer without a word about data)."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -312,9 +313,12 @@ class TopicMargin(_RuleComponent):
             top = float(intent.get("confidence") or 0.0)
             others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (name, FALLBACK_INTENT)]
             runner_up = float(others[0].get("confidence") or 0.0) if others else 0.0
-            ambiguous = bool(others) and aspects.ambiguous_between(text, name, str(others[0].get("name")),
-                                                                    aspects.load_table())
-            if not ambiguous and top - runner_up >= float(self._config["topic_margin"]) or not looks_like_question(text):
+            table = aspects.load_table()
+            ambiguous = bool(others) and aspects.ambiguous_between(text, name, str(others[0].get("name")), table)
+            close = ambiguous or top - runner_up < float(self._config["topic_margin"])
+            # a topic without its own words asks even when the message does not read like a question (the privacy
+            # answer to "the school nurse said severs whats that when its at home" is wrong either way)
+            if not (close and looks_like_question(text)) and not aspects.missing_own_words(name, text, table):
                 continue
             fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
             message.set(INTENT, fallback, add_to_output=True)

@@ -275,3 +275,15 @@ def test_a_follow_up_visit_is_a_price_question(table):
 
 def test_preventable_asks_about_prevention(table):
     assert "ask_prevention" in aspects.aspect_candidates("is achilles tendinopathy preventable", [], table)
+
+
+@pytest.mark.parametrize("text, missing", [
+    ("the school nurse said severs whats that when its at home", True),
+    ("my wife keeps nagging me to get my heel seen to, is she right?", True),
+    ("do you keep my details after the chat", False),
+    ("who gets to see the symptoms I tell you", False),
+    ("can you delete what I typed", False),
+])
+def test_the_privacy_answer_needs_a_word_about_data(table, text, missing):
+    assert aspects.missing_own_words("ask_privacy", text, table) == missing
+    assert not aspects.missing_own_words("ask_severs", text, table)  # only topics marked `clarify`

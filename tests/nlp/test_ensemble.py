@@ -147,8 +147,12 @@ def test_close_topics_on_a_question_become_a_clarifying_question_with_both_kept(
     # the message settles the meaning
     ("would a heel lift in my boots help?", (("ask_orthoses", 0.65), ("ask_exercises", 0.3)), "ask_orthoses"),
     ("how many sets of heel raises a day?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
+    # the privacy answer without a word about data asks, question or not
+    ("the school nurse said severs whats that when its at home", (("ask_privacy", 0.7), ("ask_severs", 0.2)),
+     "nlu_fallback"),
+    ("do you keep my details", (("ask_privacy", 0.7), ("ask_severs", 0.2)), "ask_privacy"),
 ])
-def test_a_word_with_two_meanings_asks_whatever_the_margin(text, ranked, expected):
+def test_a_word_with_two_meanings_or_a_topic_without_its_words_asks(text, ranked, expected):
     message = _ranked(text, *ranked)
     TopicMargin({"topic_margin": 0.2}).process([message])
     assert message.get(INTENT)["name"] == expected
