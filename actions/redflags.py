@@ -200,8 +200,8 @@ PSEUDO_NEG = (
 )
 # A topic asked for without a question: "reactive arthritis heel pain explained pls" (v23 review)
 INFO_REQUEST = frozenset("explain explained explanation explaining info information overview summary".split())
-ECHO_QUESTIONS = frozenset(("anything else", "any other symptoms", "other symptoms", "anything more", "which foot",
-                            "which heel", "how long", "any injury", "any other problems", "anything else to add"))
+ECHO_QUESTIONS = frozenset(("anything else", "any other symptoms", "other symptoms", "anything more", "any injury",
+                            "any other problems", "anything else to add"))
 MINIMISING = frozenset("probably prob prolly maybe likely possibly hopefully".split())  # "... nothing, but"
 # After a question that names a background condition: the writer says they have it (v21 review).
 # First person only: "My sister got diagnosed last year" is hers (review).
@@ -445,7 +445,7 @@ def _tokens(doc: Any) -> List[_Tok]:
             forms.add("not")
         if len(lower) > 4 and lower.endswith("in") and lower.isalpha():
             forms.add(lower + "g")  # dropped g: "wakin up sweatin buckets" (v25 review)
-        if lower == "fit" and toks and toks[-1].lower in ("ma", "my", "his", "her", "the", "left", "right"):
+        if lower == "fit" and toks and toks[-1].lower in ("my", "his", "her", "left", "right"):
             forms.add("foot")  # Scots "ma fit" (v25 review)
         lemma_known = (token.lemma_ or lower).lower() != lower
         if not lemma_known and lower not in TYPOS:

@@ -312,9 +312,10 @@ class TopicMargin(_RuleComponent):
                 continue
             top = float(intent.get("confidence") or 0.0)
             others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (name, FALLBACK_INTENT)]
-            runner_up = float(others[0].get("confidence") or 0.0) if others else 0.0
+            second = max(others, key=lambda r: float(r.get("confidence") or 0.0), default=None)
+            runner_up = float(second.get("confidence") or 0.0) if second else 0.0
             table = aspects.load_table()
-            ambiguous = bool(others) and aspects.ambiguous_between(text, name, str(others[0].get("name")), table)
+            ambiguous = bool(second) and aspects.ambiguous_between(text, name, str(second.get("name")), table)
             close = ambiguous or top - runner_up < float(self._config["topic_margin"])
             # a topic without its own words asks even when the message does not read like a question (the privacy
             # answer to "the school nurse said severs whats that when its at home" is wrong either way)

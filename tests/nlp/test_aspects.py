@@ -283,7 +283,22 @@ def test_preventable_asks_about_prevention(table):
     ("do you keep my details after the chat", False),
     ("who gets to see the symptoms I tell you", False),
     ("can you delete what I typed", False),
+    ("what will you do with it?", False),  # asked at the consent question
+    ("does any of this go anywhere", False),
 ])
 def test_the_privacy_answer_needs_a_word_about_data(table, text, missing):
+    """Every privacy training example has one of these words too (test below)."""
     assert aspects.missing_own_words("ask_privacy", text, table) == missing
     assert not aspects.missing_own_words("ask_severs", text, table)  # only topics marked `clarify`
+
+
+def test_every_privacy_training_example_has_a_word_about_data(table):
+    import yaml
+
+    examples = []
+    for path in sorted((aspects.TABLE_PATH.parent.parent / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if block.get("intent") == "ask_privacy":
+                examples += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    assert len(examples) > 100
+    assert [text for text in examples if aspects.missing_own_words("ask_privacy", text, table)] == []
