@@ -57,10 +57,9 @@ def new_flags(text: str, context: Optional[Dict[str, Any]], nlp: Any) -> tuple[L
     """Flags that need the earlier facts (not found in the message alone), and the updated context."""
     previous = redflags.RedFlagContext.from_dict(context)
     doc = redflags.parse(text, nlp)
-    alone = {hit.flag_id for hit in redflags.detect(doc)}
-    combined = [hit.flag_id for hit in redflags.detect(doc, previous)]
-    updated = redflags.context_from_text(doc, previous)
-    return [flag for flag in combined if flag not in alone], updated.to_dict()
+    alone = {hit.flag_id for hit in redflags.detect(doc)}  # what the NLU override already alerted on
+    combined, updated = redflags.detect_and_remember(doc, previous)
+    return [hit.flag_id for hit in combined if hit.flag_id not in alone], updated.to_dict()
 
 
 class ActionTrackRedFlagContext(Action):

@@ -1791,11 +1791,23 @@ def _patient_facts(occurrences: Iterable[Occurrence],
     return facts
 
 
+def _in_context(doc: Any, context: Optional[RedFlagContext]) -> _Message:
+    return _Message(doc, bool(context and context.foot_in_focus))
+
+
 def detect(doc: Any, context: Optional[RedFlagContext] = None) -> List[RedFlagHit]:
     """The visitor's own red flags (or a child's they write for), most severe first, one hit per flag.
     context = facts from earlier turns."""
-    message = _Message(doc, bool(context and context.foot_in_focus))
+    message = _in_context(doc, context)
     return _hits(message, message.occurrences(), context)
+
+
+def detect_and_remember(doc: Any, previous: Optional[RedFlagContext] = None
+                        ) -> Tuple[List[RedFlagHit], RedFlagContext]:
+    """One analysis of a turn: the visitor's flags with the earlier facts, and the facts to keep for later turns."""
+    message = _in_context(doc, previous)
+    occurrences = message.occurrences()
+    return _hits(message, occurrences, previous), _remembered(message, occurrences, previous)
 
 
 def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[List[RedFlagHit], List[RedFlagHit]]:
@@ -1803,7 +1815,7 @@ def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[Li
     ladder and can't stand on it") are only looked for when the visitor reports none of their own: the visitor's
     own alert comes first, and the person they write about still needs care, so they are told where to send them.
     Earlier turns are not combined for another adult: one message has to hold the whole sign."""
-    message = _Message(doc, bool(context and context.foot_in_focus))
+    message = _in_context(doc, context)
     occurrences = message.occurrences()
     own = _hits(message, occurrences, context)
     return own, ([] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS))
@@ -1878,8 +1890,13 @@ def most_severe(hits: Sequence[RedFlagHit]) -> Optional[RedFlagHit]:
 
 def context_from_text(doc: Any, previous: Optional[RedFlagContext] = None) -> RedFlagContext:
     """Facts about the patient in this message (affirmed, not hypothetical), merged with the previous context."""
-    message = _Message(doc, bool(previous and previous.foot_in_focus))
-    facts = set(_patient_facts(message.occurrences()))
+    message = _in_context(doc, previous)
+    return _remembered(message, message.occurrences(), previous)
+
+
+def _remembered(message: _Message, occurrences: List[Occurrence],
+                previous: Optional[RedFlagContext]) -> RedFlagContext:
+    facts = set(_patient_facts(occurrences))
     if message.reports_heel_symptom and "other" not in message.owners:
         facts.add("heel_symptom")  # "bilat heel pain" ... later "my GP diagnosed ankylosing spondylitis" (v25)
     focus = any(t.forms & FOOT_PARTS for t in message.toks)

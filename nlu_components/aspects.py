@@ -16,6 +16,26 @@ import yaml
 TABLE_PATH = Path(__file__).resolve().parent.parent / "nlp" / "aspects.yml"
 
 
+Patterns = Tuple["re.Pattern[str]", ...]
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """`unsupported` in nlp/aspects.yml: words one of which a topic needs, close rivals with their words, and
+    whether a topic without its words asks instead of answering."""
+    needs: Patterns
+    rivals: Tuple[Tuple[str, Patterns], ...] = ()
+    clarify: bool = False
+
+
+@dataclass(frozen=True)
+class AmbiguousTerm:
+    """`ambiguous_terms`: a word with a meaning in each of `topics`, unless one of `unless` settles it."""
+    pattern: "re.Pattern[str]"
+    topics: FrozenSet[str]
+    unless: Patterns = ()
+
+
 @dataclass(frozen=True)
 class AspectTable:
     condition_intents: frozenset
@@ -25,10 +45,8 @@ class AspectTable:
     price_cues: Tuple["re.Pattern[str]", ...] = ()
     reported_results: Tuple["re.Pattern[str]", ...] = ()
     context_phrases: Tuple["re.Pattern[str]", ...] = ()
-    # topic -> (patterns one of which the message needs, ((rival topic, its patterns), ...), ask when missing)
-    unsupported: Mapping[str, Tuple[Tuple["re.Pattern[str]", ...], Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...],
-                                    bool]] = field(default_factory=dict)
-    ambiguous_terms: Tuple[Tuple["re.Pattern[str]", FrozenSet[str], Tuple["re.Pattern[str]", ...]], ...] = ()
+    unsupported: Mapping[str, TopicWords] = field(default_factory=dict)
+    ambiguous_terms: Tuple[AmbiguousTerm, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -39,20 +57,25 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
     results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
     context = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("context_phrases") or [])
-    unsupported = {topic: (_compile_all(spec.get("needs")),
-                           tuple((rival, _compile_all(patterns)) for rival, patterns in (spec.get("rivals") or {}).items()),
-                           bool(spec.get("clarify")))
+    unsupported = {topic: TopicWords(_compile_all(spec.get("needs")),
+                                     tuple((rival, _compile_all(patterns))
+                                           for rival, patterns in (spec.get("rivals") or {}).items()),
+                                     bool(spec.get("clarify")))
                    for topic, spec in (raw.get("unsupported") or {}).items()}
-    ambiguous = tuple((re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
-                       _compile_all(item.get("unless")))
+    ambiguous = tuple(AmbiguousTerm(re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
+                                    _compile_all(item.get("unless")))
                       for item in raw.get("ambiguous_terms") or [])
     return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
                        str(raw.get("price_intent", AspectTable.price_intent)), prices, results, context, unsupported,
                        ambiguous)
 
 
-def _compile_all(patterns: Optional[Iterable[str]]) -> Tuple["re.Pattern[str]", ...]:
+def _compile_all(patterns: Optional[Iterable[str]]) -> Patterns:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
+
+
+def _any(patterns: Patterns, text: str) -> bool:
+    return any(p.search(text or "") for p in patterns)
 
 
 def price_reroute(top_intent: Optional[str], text: str, table: AspectTable) -> Optional[str]:
@@ -154,9 +177,8 @@ def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], tex
 def ambiguous_between(text: str, first: str, second: str, table: AspectTable) -> bool:
     """The message uses a word that means one thing in `first`'s topic and another in `second`'s ("heel raises":
     an exercise, an insert), so the classifier's choice between the two is a guess."""
-    return any(first in topics and second in topics and pattern.search(text or "")
-               and not any(settled.search(text or "") for settled in unless)
-               for pattern, topics, unless in table.ambiguous_terms)
+    return any({first, second} <= term.topics and term.pattern.search(text or "") and not _any(term.unless, text)
+               for term in table.ambiguous_terms)
 
 
 CLOSE_RANKS = 3  # a rival further down the ranking than this is a guess, not a close call
@@ -166,17 +188,17 @@ def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], t
                         table: AspectTable) -> Optional[str]:
     """A topic none of whose own words the message uses gives way to a close rival whose words it does use:
     "my coach says my cadence is low, does cadence matter" is biomechanics, not gait analysis (nlp/aspects.yml)."""
-    spec = table.unsupported.get(top_intent or "")
-    if not spec or any(p.search(text or "") for p in spec[0]):
+    words = table.unsupported.get(top_intent or "")
+    if not words or _any(words.needs, text):
         return None
-    rivals = [rival for rival, patterns in spec[1] if any(p.search(text or "") for p in patterns)]
+    rivals = [rival for rival, patterns in words.rivals if _any(patterns, text)]
     return _best_ranked(rivals, list(ranking)[:CLOSE_RANKS])
 
 
 def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable) -> bool:
     """A topic marked `clarify` whose own words the message lacks: TopicMargin asks instead of answering."""
-    spec = table.unsupported.get(top_intent or "")
-    return bool(spec and spec[2] and not any(p.search(text or "") for p in spec[0]))
+    words = table.unsupported.get(top_intent or "")
+    return bool(words and words.clarify and not _any(words.needs, text))
 
 
 # a wh-word that opens a clause: at the start, after punctuation or after a discourse word ("anyway how long...");

@@ -1432,8 +1432,15 @@ def test_someone_elses_diagnosis_after_a_question_is_not_the_writers(heel_nlp, t
     ("fell off my bike and I'm unable to put my foot on the floor", "cannot_bear_weight_after_injury"),
     # a clause started by 'plus' keeps its own history marker
     ("the heel keeps me awake every night, plus I had leukaemia ten years ago", "night_pain_systemic"),
+    # v25 review: single messages from the conversations
+    ("my foot keeps catching on the stairs and I can't lift the front of my foot up", "new_neuro_deficit"),
+    ("the wife says ma fit is aw blue and cold as ice", "cold_pale_foot"),
+    ("he wakes up screaming with his heel at night and he's lost weight, his clothes hang off him",
+     "night_pain_systemic"),
+    ("heel hurting also when I'm sitting, and I'm losing weight without dieting", "night_pain_systemic"),
 ])
-def test_v24_single_message_wording(heel_nlp, text, flag):
+def test_session8_single_message_wording(heel_nlp, text, flag):
+    """v24 and v25 review."""
     assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
 
 
@@ -1464,15 +1471,6 @@ def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, si
 
 
 
-@pytest.mark.parametrize("text, flag", [
-    ("my foot keeps catching on the stairs and I can't lift the front of my foot up", "new_neuro_deficit"),
-    ("the wife says ma fit is aw blue and cold as ice", "cold_pale_foot"),
-    ("he wakes up screaming with his heel at night and he's lost weight, his clothes hang off him",
-     "night_pain_systemic"),
-    ("heel hurting also when I'm sitting, and I'm losing weight without dieting", "night_pain_systemic"),
-])
-def test_v25_single_message_wording(heel_nlp, text, flag):
-    assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
 
 
 @pytest.mark.parametrize("turns", [
