@@ -26,6 +26,10 @@ class TopicWords:
     needs: Patterns
     rivals: Tuple[Tuple[str, Patterns], ...] = ()
     clarify: bool = False
+    entities: FrozenSet[str] = frozenset()  # entity values (nlp/terms.yml ids, every spelling the ruler knows) that count
+
+    def found(self, text: str, entities: Iterable[Mapping] = ()) -> bool:
+        return _any(self.needs, text) or any(str(e.get("value")) in self.entities for e in entities)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     unsupported = {topic: TopicWords(_compile_all(spec.get("needs")),
                                      tuple((rival, _compile_all(patterns))
                                            for rival, patterns in (spec.get("rivals") or {}).items()),
-                                     bool(spec.get("clarify")))
+                                     bool(spec.get("clarify")), frozenset(spec.get("entities") or ()))
                    for topic, spec in (raw.get("unsupported") or {}).items()}
     ambiguous = tuple(AmbiguousTerm(re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
                                     _compile_all(item.get("unless")))
@@ -155,7 +159,7 @@ def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], tex
     was tried in session 6 and misread "heel raises" (an exercise word and an insert) and "not just exercises, do
     you do hands-on work" (docs/evaluation.md)."""
     entities = list(entities)
-    spans = [m.span() for pattern in table.context_phrases for m in pattern.finditer(text or "")]
+    spans = context_spans(text, table)
     if top_intent not in set(table.treatment_intents.values()) or not spans:
         return None
     had = _treatments_in(entities, table, spans, inside=True)
@@ -167,11 +171,32 @@ def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], tex
         return _best_ranked(asked, ranking)
     # No other treatment named: an aspect asked outside the clause ("I already wear kt tape when I run, but is there
     # anything I can do to stop it coming back" asks about prevention; v23a review), if the classifier ranks it close.
-    chars = list(text)
-    for start, end in spans:  # blanked in place, so overlapping spans keep their offsets
+    return _best_ranked(aspect_candidates(blanked(text, spans), [], table), list(ranking)[:CLOSE_RANKS])
+
+
+def context_spans(text: str, table: AspectTable) -> List[Tuple[int, int]]:
+    """Character spans of the clauses that tell what the visitor already has or tried (`context_phrases`)."""
+    return [m.span() for pattern in table.context_phrases for m in pattern.finditer(text or "")]
+
+
+def blanked(text: str, spans: Sequence[Tuple[int, int]]) -> str:
+    """The text with the spans replaced by spaces in place, so overlapping spans and entity offsets still line up."""
+    chars = list(text or "")
+    for start, end in spans:
         chars[start:end] = " " * (end - start)
-    rest = "".join(chars)
-    return _best_ranked(aspect_candidates(rest, [], table), list(ranking)[:CLOSE_RANKS])
+    return "".join(chars)
+
+
+def asked_aspects(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
+    """`aspect_candidates` outside the clauses about what the visitor already tried: "ive tried stretching and new
+    shoes for ages and nothing changes it, is it possible my heel pain is coming from a nerve" asks about the nerve,
+    not about stretching (v26a review)."""
+    spans = context_spans(text, table)
+    if not spans:
+        return aspect_candidates(text, entities, table)
+    outside = [e for e in entities if not (isinstance(e.get("start"), int)
+                                           and any(a <= int(e["start"]) < b for a, b in spans))]
+    return aspect_candidates(blanked(text, spans), outside, table)
 
 
 def ambiguous_between(text: str, first: str, second: str, table: AspectTable) -> bool:
@@ -185,20 +210,21 @@ CLOSE_RANKS = 3  # a rival further down the ranking than this is a guess, not a 
 
 
 def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
-                        table: AspectTable) -> Optional[str]:
+                        table: AspectTable, entities: Iterable[Mapping] = ()) -> Optional[str]:
     """A topic none of whose own words the message uses gives way to a close rival whose words it does use:
     "my coach says my cadence is low, does cadence matter" is biomechanics, not gait analysis (nlp/aspects.yml)."""
     words = table.unsupported.get(top_intent or "")
-    if not words or _any(words.needs, text):
+    if not words or words.found(text, entities):
         return None
     rivals = [rival for rival, patterns in words.rivals if _any(patterns, text)]
     return _best_ranked(rivals, list(ranking)[:CLOSE_RANKS])
 
 
-def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable) -> bool:
+def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable,
+                      entities: Iterable[Mapping] = ()) -> bool:
     """A topic marked `clarify` whose own words the message lacks: TopicMargin asks instead of answering."""
     words = table.unsupported.get(top_intent or "")
-    return bool(words and words.clarify and not _any(words.needs, text))
+    return bool(words and words.clarify and not words.found(text, entities))
 
 
 # a wh-word that opens a clause: at the start, after punctuation or after a discourse word ("anyway how long...");

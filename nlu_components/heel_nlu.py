@@ -124,7 +124,9 @@ class AspectRouter(_RuleComponent):
     """After the classifiers, before FallbackClassifier: a condition intent becomes the aspect the visitor asked
     about, and a topic question about prices becomes clinic information (docs/labels.md, nlp/aspects.yml); a
     treatment the visitor already has gives way to what they ask about; a topic whose words are missing gives way to
-    a close rival whose words are there; a description ending in a clear aspect question gets that aspect. The
+    a close rival whose words are there; a description ending in a clear aspect question gets that aspect; a
+    treatment the visitor already tried ("tried stretching, nothing changes, could it be a nerve") is not an aspect
+    asked. The
     confidence is kept, so the fallback threshold still applies."""
 
     @classmethod
@@ -142,14 +144,15 @@ class AspectRouter(_RuleComponent):
             target = aspects.price_reroute(intent.get("name"), text, table)
             if target is None and intent.get("name") in table.condition_intents:
                 target = aspects.reroute(intent.get("name"), ranking,
-                                         aspects.aspect_candidates(text, message.get(ENTITIES, []), table), table)
+                                         aspects.asked_aspects(text, message.get(ENTITIES, []), table), table)
             if target is None:
                 target = aspects.treatment_reroute(intent.get("name"), ranking, text, message.get(ENTITIES, []),
                                                    table)
             if target is None:
                 target = aspects.reported_result_reroute(intent.get("name"), ranking, text, table)
             if target is None:
-                target = aspects.unsupported_reroute(intent.get("name"), ranking, text, table)
+                target = aspects.unsupported_reroute(intent.get("name"), ranking, text, table,
+                                                     message.get(ENTITIES, []))
             if target is None:
                 target = aspects.described_question_reroute(intent.get("name"), ranking, text, table)
             if target is None:
@@ -291,7 +294,8 @@ class TopicMargin(_RuleComponent):
     question: a form answer is read by the form either way, and a description is IntentGuard's. Chosen on
     held-out v1-v5 (docs/evaluation.md). A word with a meaning in each of the top two topics ("heel raises":
     an exercise, an insert; nlp/aspects.yml `ambiguous_terms`) asks whatever the margin, and so does a topic
-    marked `clarify` whose own words are missing (the privacy answer without a word about data)."""
+    marked `clarify` whose own words are missing (the privacy answer without a word about data, the clinic's
+    practicalities without a word about the clinic, the nerve topic without a nerve word or entity)."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -319,7 +323,8 @@ class TopicMargin(_RuleComponent):
             close = ambiguous or top - runner_up < float(self._config["topic_margin"])
             # a topic without its own words asks even when the message does not read like a question (the privacy
             # answer to "the school nurse said severs whats that when its at home" is wrong either way)
-            if not (close and looks_like_question(text)) and not aspects.missing_own_words(name, text, table):
+            missing = aspects.missing_own_words(name, text, table, message.get(ENTITIES, []))
+            if not (close and looks_like_question(text)) and not missing:
                 continue
             fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
             message.set(INTENT, fallback, add_to_output=True)
