@@ -88,7 +88,11 @@ class ActionRedFlagAlert(Action):
             buttons = [{"title": "You misread me, carry on", "payload": "/continue_form"}] if resumable else []
         else:
             buttons = [{"title": "Carry on", "payload": "/continue_form"}] if resumable else []
-        dispatcher.utter_message(text=safety_text.alert_text(flags, get_clinic().placeholders()), buttons=buttons)
+        # A doctor's review within days is not an emergency: the visitor's own question ("I have psoriasis, could
+        # that be linked to my heel pain?") is still answered, one tap away.
+        topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
+        text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))
+        dispatcher.utter_message(text=text, buttons=topic + buttons)
         previous = tracker.get_slot("red_flags") or []
         all_flags = list(dict.fromkeys(previous + flags))
         care = safety_text.most_severe_level([level, tracker.get_slot("care_level")])

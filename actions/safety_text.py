@@ -40,7 +40,8 @@ def alert_text(flag_ids: List[str], clinic: Mapping[str, str], someone_else: boo
                own_question_button: bool = False) -> str:
     """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer. With
     someone_else, the wording is about the person the visitor writes about, not the visitor, and ends by inviting
-    the visitor's own question (pointing at the button when there is one)."""
+    the visitor's own question (pointing at the button when there is one); a visitor's own doctor-soon alert with
+    `own_question_button` points at the button for their question."""
     data = _load()
     flags = [f for f in dict.fromkeys(flag_ids) if f in data["flags"]]
     if not flags:
@@ -48,6 +49,8 @@ def alert_text(flag_ids: List[str], clinic: Mapping[str, str], someone_else: boo
     level = most_severe_level(flag_level(f) for f in flags)
     block = (data["someone_else"]["levels"] if someone_else else data["levels"])[level]
     reasons = " ".join(data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f))))
-    invite = data["someone_else"]["own_question" if own_question_button else "own_question_no_button"]
-    closing = f"\n\n{invite}" if someone_else else ""
+    if someone_else:
+        closing = "\n\n" + data["someone_else"]["own_question" if own_question_button else "own_question_no_button"]
+    else:  # the visitor's own alert offers their question only below emergency and same-day care
+        closing = f"\n\n{data['own_question_after_alert']}" if own_question_button else ""
     return fill(f"{block['headline']} {reasons}\n\n{block['action']}{closing}\n\n{DISCLAIMER}", clinic)

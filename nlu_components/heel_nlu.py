@@ -112,7 +112,7 @@ class RedFlagOverride(_RuleComponent):
                 {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
                  "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
                  "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else",
-                 "visitor_topic": None if own else visitor_topic(ranking)}
+                 "visitor_topic": visitor_topic(ranking)}
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

@@ -124,3 +124,27 @@ def test_a_visitors_own_flag_wins_over_the_someone_else_wording(content_db):
     dispatcher = CollectingDispatcher()
     ActionRedFlagAlert().run(dispatcher, tracker, {})
     assert "person you mention" not in dispatcher.messages[0]["text"]
+
+
+def own_alert(flag, topic):
+    entities = [{"entity": "red_flag", "value": flag, "patient": "visitor", "model_intent": topic,
+                 "visitor_topic": topic}]
+    tracker = make_tracker("red_flag", text="...", entities=entities, slots={"red_flags": []})
+    dispatcher = CollectingDispatcher()
+    ActionRedFlagAlert().run(dispatcher, tracker, {})
+    return dispatcher.messages[0]
+
+
+def test_a_doctor_soon_alert_still_offers_the_visitors_own_question(content_db):
+    """"I have psoriasis, could that be linked to my heel pain?" gets the GP advice and the topic, one tap away."""
+    alert = own_alert("inflammatory_pattern", "ask_inflammatory")
+    assert [b["payload"] for b in alert["buttons"]] == ["/ask_inflammatory"]
+    assert "GP" in alert["text"] and "tap it below" in alert["text"]
+    assert own_alert("inflammatory_pattern", None)["buttons"] == []  # no question read: nothing to offer
+    assert "tap it below" not in own_alert("inflammatory_pattern", None)["text"]
+
+
+def test_same_day_and_emergency_alerts_offer_no_topic(content_db):
+    for flag in ("diabetic_foot_wound", "cold_pale_foot"):
+        alert = own_alert(flag, "ask_orthoses")
+        assert alert["buttons"] == [] and "tap it below" not in alert["text"]

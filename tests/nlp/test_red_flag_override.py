@@ -20,4 +20,5 @@ def test_red_flag_override_marks_another_adults_sign_and_the_visitors_own_topic(
     _, unsure = run("my mum's foot has gone cold and white", "ask_symptoms", 0.12)
     assert unsure["patient"] == "someone_else" and unsure["visitor_topic"] is None  # no question of their own
     _, own = run("my foot has gone cold and white", "ask_symptoms", 0.5)
-    assert own["patient"] == "visitor" and own["visitor_topic"] is None
+    # the visitor's own question is kept too: a doctor-soon alert offers it (actions/safety.py)
+    assert own["patient"] == "visitor" and own["visitor_topic"] == "ask_symptoms"
