@@ -92,8 +92,11 @@ eval: $(MODEL) ## held-out intent accuracy, macro-F1 and wrong-topic rate on the
 	# v20 part b: the final set of session 7, read in session 8
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v20/utterances_b.yml --min-accuracy 0.97 --max-wrong-topic 0.015 --report reports/heldout_v20b_intents.json
 	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v23/utterances_a.yml --min-accuracy 0.96 --max-wrong-topic 0.015 --report reports/heldout_v23a_intents.json
-	# the final intent set of session 8 (part b): totals only, gated at its first look
-	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v23/utterances_b.yml --min-accuracy 0.965 --max-wrong-topic 0.01 --report reports/heldout_v23b_intents.json --summary-only
+	# v23 part b: the final set of session 8, read in session 9
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v23/utterances_b.yml --min-accuracy 0.965 --max-wrong-topic 0.01 --report reports/heldout_v23b_intents.json
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v26/utterances_a.yml --min-accuracy 0.965 --max-wrong-topic 0.01 --report reports/heldout_v26a_intents.json
+	# the final intent set of session 9 (part b): totals only, gated at its first look
+	$(PY) scripts/eval_heldout.py --model $(MODEL) --data tests/heldout_v26/utterances_b.yml --min-accuracy 0.97 --max-wrong-topic 0.01 --report reports/heldout_v26b_intents.json --summary-only
 
 eval-redflags: $(SPACY_MODEL)/meta.json ## red-flag recall (must be 100%) and false alarms (at most 2%) on held-out sets
 	for set in heldout heldout_v2 heldout_v3 heldout_v4 heldout_v5 heldout_v6 heldout_v10 heldout_v11 heldout_v12 \

@@ -213,6 +213,7 @@ READING_ABOUT = ("came across", "come across", "read about", "reading about", "r
                  "looked up", "looking up", "an article", "a video", "on the internet", "online about", "read that",
                  "read somewhere", "stumbled on", "stumbled across")
 RUN_ON_AUX = frozenset("can could does do would will might may".split())
+RUN_ON_SUBJECTS = frozenset("that this it these they".split())  # "... could that be linked to heel pain"
 POST_NEG = frozenset("no none nope nah negative absent".split())
 RESOLVED = ("gone away", "went away", "has gone", "have gone", "is gone", "are gone", "resolved", "settled",
             "disappeared", "cleared", "gone down", "went down", "better now", "wore off", "worn off",
@@ -1664,8 +1665,17 @@ class _Message:
         could that have anything to do with heel pain?" asks)."""
         clause: List[str] = []
         asking = False  # "is there a link between psoriasis and heel pain": the clause after "and" still asks
-        for tok in self.toks + [None]:
+        toks: List[Optional[_Tok]] = [*self.toks, None]
+        for i, tok in enumerate(toks):
             word = tok.lower if tok is not None else "."
+            nxt = toks[i + 1].lower if i + 1 < len(toks) and toks[i + 1] is not None else ""
+            if clause and word in RUN_ON_AUX and nxt in RUN_ON_SUBJECTS:
+                # a question run on without punctuation opens its own clause: "i have psoriasis on my elbows could
+                # that be linked to heel pain" asks about the heel pain (v26a review)
+                if not (asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS) and SYMPTOM_WORDS & set(clause):
+                    return True
+                asking, clause = True, [word]
+                continue
             if word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or (tok is not None and tok.is_break):
                 if clause:
                     asking = asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS or bool(INFO_REQUEST & set(clause))
@@ -1713,7 +1723,7 @@ class _Message:
         wh = any((w in WH_WORDS or w in ("whats", "what's")) and not (i and words[i - 1] in NOT_ASKING)
                  for i, w in enumerate(words))
         # "i have psoriasis can that affect ur heels": a question run on without punctuation (v20 review)
-        run_on = any(words[i] in RUN_ON_AUX and words[i + 1] in ("that", "this", "it", "these", "they")
+        run_on = any(words[i] in RUN_ON_AUX and words[i + 1] in RUN_ON_SUBJECTS
                      for i in range(1, len(words) - 1))
         return bool(words) and (words[0] in AUX_WORDS or wh or run_on or bool(INFO_REQUEST & set(words))
                                 or any(self.is_question(s) for s in range(len(self.sents))))

@@ -1323,13 +1323,20 @@ def test_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
     ("sore achilles in the mornings. I had Crohn's diagnosed years back, in case that's relevant", "inflammatory_pattern"),
     ("heel pain for months, and last year the eye clinic treated me for inflammation in my eye", "inflammatory_pattern"),
     ("my heels hurt and one of my fingers puffed up like a sausage", "inflammatory_pattern"),
+    ("got psoriasis and my heels ache every morning could it be linked", "inflammatory_pattern"),
+    ("crohns patient my heels are sore all the time would that be connected", "inflammatory_pattern"),
 ])
 def test_v21_single_message_wording(heel_nlp, text, flag):
+    """Reported symptoms still count beside a run-on question (session 9): "I have psoriasis and my heels ache
+    every morning, could it be linked" reports the heels before it asks."""
     assert flag in [h.flag_id for h in detect_text(text, heel_nlp)]
 
 
 @pytest.mark.parametrize("text", [
     "i have psoriasis could that affect my heels",  # a run-on question: a topic (ask_inflammatory), not a report
+    # session 9: the heel pain inside a run-on question is asked about, not reported (v26a review)
+    "got crohns in my gut would that be behind heel pain",
+    "psoriasis on my scalp for years can it cause sore heels",
     "I was reading about reactive arthritis online, can it cause heel pain?",
     "came across ankylosing spondylitis on a forum, is that linked to heels",
     "nah it's not numb, just sore",  # "nah it's" corrects a guess, but "not numb" still negates
