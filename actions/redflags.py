@@ -1665,24 +1665,19 @@ class _Message:
         could that have anything to do with heel pain?" asks)."""
         clause: List[str] = []
         asking = False  # "is there a link between psoriasis and heel pain": the clause after "and" still asks
-        toks: List[Optional[_Tok]] = [*self.toks, None]
-        for i, tok in enumerate(toks):
-            word = tok.lower if tok is not None else "."
-            nxt = toks[i + 1].lower if i + 1 < len(toks) and toks[i + 1] is not None else ""
-            if clause and word in RUN_ON_AUX and nxt in RUN_ON_SUBJECTS:
-                # a question run on without punctuation opens its own clause: "i have psoriasis on my elbows could
-                # that be linked to heel pain" asks about the heel pain (v26a review)
-                if not (asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS) and SYMPTOM_WORDS & set(clause):
-                    return True
-                asking, clause = True, [word]
-                continue
-            if word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or (tok is not None and tok.is_break):
+        words = [tok.lower for tok in self.toks] + ["."]
+        breaks = [tok.is_break for tok in self.toks] + [True]
+        for i, word in enumerate(words):
+            # a question run on without punctuation opens its own clause: "i have psoriasis on my elbows could that be
+            # linked to heel pain" asks about the heel pain (v26a review)
+            run_on = bool(clause) and word in RUN_ON_AUX and i + 1 < len(words) and words[i + 1] in RUN_ON_SUBJECTS
+            if run_on or word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or breaks[i]:
                 if clause:
                     asking = asking or clause[0] in WH_WORDS or clause[0] in AUX_WORDS or bool(INFO_REQUEST & set(clause))
                     if not asking and SYMPTOM_WORDS & set(clause):
                         return True
-                asking = asking and word in ("and", "or")
-                clause = []
+                asking = run_on or (asking and word in ("and", "or"))  # the run-on clause asks
+                clause = [word] if run_on else []
             else:
                 clause.append(word)
         return False

@@ -136,15 +136,18 @@ def _best_ranked(candidates: Sequence[str], ranking: Sequence[Mapping]) -> Optio
     return min(ranked, key=lambda c: positions[c]) if ranked else None
 
 
+def _in_spans(entity: Mapping, spans: Sequence[Tuple[int, int]]) -> Optional[bool]:
+    """Whether the entity starts inside one of the spans; None when it has no offset."""
+    start = entity.get("start")
+    return any(a <= start < b for a, b in spans) if isinstance(start, int) else None
+
+
 def _treatments_in(entities: Iterable[Mapping], table: AspectTable, spans: Sequence[Tuple[int, int]],
                    inside: bool) -> List[str]:
     found: List[str] = []
     for entity in entities:
         intent = table.treatment_intents.get(str(entity.get("value"))) if entity.get("entity") == "treatment" else None
-        start = entity.get("start")
-        if not intent or intent in found or not isinstance(start, int):
-            continue
-        if any(a <= start < b for a, b in spans) == inside:
+        if intent and intent not in found and _in_spans(entity, spans) is inside:
             found.append(intent)
     return found
 
@@ -194,8 +197,7 @@ def asked_aspects(text: str, entities: Iterable[Mapping], table: AspectTable) ->
     spans = context_spans(text, table)
     if not spans:
         return aspect_candidates(text, entities, table)
-    outside = [e for e in entities if not (isinstance(e.get("start"), int)
-                                           and any(a <= int(e["start"]) < b for a, b in spans))]
+    outside = [e for e in entities if not _in_spans(e, spans)]
     return aspect_candidates(blanked(text, spans), outside, table)
 
 

@@ -126,8 +126,7 @@ class AspectRouter(_RuleComponent):
     treatment the visitor already has gives way to what they ask about; a topic whose words are missing gives way to
     a close rival whose words are there; a description ending in a clear aspect question gets that aspect; a
     treatment the visitor already tried ("tried stretching, nothing changes, could it be a nerve") is not an aspect
-    asked. The
-    confidence is kept, so the fallback threshold still applies."""
+    asked. The confidence is kept, so the fallback threshold still applies."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -323,8 +322,8 @@ class TopicMargin(_RuleComponent):
             close = ambiguous or top - runner_up < float(self._config["topic_margin"])
             # a topic without its own words asks even when the message does not read like a question (the privacy
             # answer to "the school nurse said severs whats that when its at home" is wrong either way)
-            missing = aspects.missing_own_words(name, text, table, message.get(ENTITIES, []))
-            if not (close and looks_like_question(text)) and not missing:
+            if not (close and looks_like_question(text)) and \
+                    not aspects.missing_own_words(name, text, table, message.get(ENTITIES, [])):
                 continue
             fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
             message.set(INTENT, fallback, add_to_output=True)

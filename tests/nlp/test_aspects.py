@@ -294,16 +294,16 @@ def test_the_privacy_answer_needs_a_word_about_data(table, text, missing):
 
 # --- session 9 (v23b and v26a review): our own wording for each class, never the held-out sentences ---
 
-@pytest.mark.parametrize("text, word, expected", [
+@pytest.mark.parametrize("text, value, word, expected", [
     # a treatment tried without result is context: the condition the visitor asks about stays
-    ("been doing calf stretches for months and nothing changes, could it be a trapped nerve", "stretches", []),
-    ("tried stretching every day, nothing has helped. is it a stress fracture", "stretching", []),
+    ("been doing calf stretches for months and nothing changes, could it be a trapped nerve", "exercises", "stretches",
+     []),
+    ("tried stretching every day, nothing has helped. is it a stress fracture", "exercises", "stretching", []),
     # asked outside the context clause, the aspect still counts
-    ("tried insoles with no change, which stretches help plantar fasciitis", "insoles", ["ask_exercises"]),
-    ("do stretches help plantar fasciitis", "stretches", ["ask_exercises"]),  # no context clause at all
+    ("tried insoles with no change, which stretches help plantar fasciitis", "orthoses", "insoles", ["ask_exercises"]),
+    ("do stretches help plantar fasciitis", "exercises", "stretches", ["ask_exercises"]),  # no context clause at all
 ])
-def test_a_treatment_already_tried_is_not_the_aspect_asked(table, text, word, expected):
-    value = "orthoses" if word == "insoles" else "exercises"
+def test_a_treatment_already_tried_is_not_the_aspect_asked(table, text, value, word, expected):
     assert aspects.asked_aspects(text, [treatment(value, word, text)], table) == expected
 
 
@@ -333,9 +333,9 @@ def test_clinic_and_nerve_answers_need_their_own_words(table, topic, text, missi
 
 
 def test_a_nerve_entity_counts_as_the_nerve_topic_own_word(table):
-    text = "tarsl tunl wat is it"
+    text = "tarsl wat is it"  # a spelling only the entity ruler knows
     nerve = {"entity": "condition", "value": "nerve_entrapment", "start": 0}
-    assert aspects.missing_own_words("ask_nerve_entrapment", "tarsl wat is it", table)
+    assert aspects.missing_own_words("ask_nerve_entrapment", text, table)
     assert not aspects.missing_own_words("ask_nerve_entrapment", text, table, [nerve])
 
 
