@@ -16,10 +16,16 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
-
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import (ActionExecuted, ActionExecutionRejected, ActiveLoop, ConversationPaused, EventType,
-                             FollowupAction, SlotSet)
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 

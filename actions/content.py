@@ -9,8 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
-from actions.messages import message
 from actions.config import get_clinic
+from actions.messages import message
 from actions.store import content_repo
 
 logger = logging.getLogger(__name__)

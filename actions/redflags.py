@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
 
@@ -722,7 +722,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         "stand|standing|step|steps|weight ~4 gives|gave|giving|give way",
         f"{NEG_ABLE} ~3 {WEIGHT_VERBS}", f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
         f"{NEG_ABLE} ~2 put|get ~3 foot|it|heel ~1 down|on|flat",  # "unable to put the foot on ground" (v24)
-        f"not ~2 able ~3 {WEIGHT_VERBS}", f"not ~2 able ~3 put|take ~3 weight|step|steps",
+        f"not ~2 able ~3 {WEIGHT_VERBS}", "not ~2 able ~3 put|take ~3 weight|step|steps",
         f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
         "have|had|having|'ve to ~1 hop|crawl|be", "hopping|crawling ~2 around|everywhere|about|on",
         f"{CANT} ~8 without ~2 crawling|crawl|hopping|hop",
@@ -1824,6 +1824,41 @@ def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[Li
     occurrences = message.occurrences()
     own = _hits(message, occurrences, context)
     return own, ([] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS))
+
+
+@dataclass(frozen=True)
+class MessageAnalysis:
+    """Everything the assistant needs from one message, from one analysis: the visitor's own flags, another adult's,
+    whether a danger sign was only set aside (denied, past, passing, asked about in general), and the facts to keep
+    for later turns."""
+
+    own: List[RedFlagHit]
+    others: List[RedFlagHit]
+    set_aside_only: bool
+    remembered: RedFlagContext
+
+
+def analyse_message(doc: Any) -> MessageAnalysis:
+    """The single-message analysis, run once per message in the NLU pipeline (no earlier turns)."""
+    message = _Message(doc)
+    occurrences = message.occurrences()
+    own = _hits(message, occurrences, None)
+    others = [] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS)
+    set_aside = (not own and not others
+                 and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences))
+    return MessageAnalysis(own, others, set_aside, _remembered(message, occurrences, None))
+
+
+def combine_turn(previous: RedFlagContext, alone: Iterable[str], facts: Iterable[str],
+                 doc: Callable[[], Any]) -> Tuple[List[str], RedFlagContext]:
+    """One user turn across messages: the flags that the earlier facts (`previous`) and this message make together and
+    the message `alone` did not, and the facts to keep. `facts` are the message's own remembered facts (from
+    analyse_message); `doc` parses the message, called only when there are earlier facts to read it with."""
+    if not any(previous.to_dict().values()):
+        return [], RedFlagContext.from_dict({name: True for name in facts})
+    combined, updated = detect_and_remember(doc(), previous)
+    alone = set(alone)
+    return [hit.flag_id for hit in combined if hit.flag_id not in alone], updated
 
 
 def set_aside_only(doc: Any) -> bool:

@@ -14,8 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answer_parsing as parse
 from actions import safety_text
-from actions.assessment_text import (NO_WARNING_SIGNS, SKIPPED, SLOT_FIELDS, answers_from_slots, encode,
-                                     outcome_text)
+from actions.assessment_text import NO_WARNING_SIGNS, SKIPPED, SLOT_FIELDS, answers_from_slots, encode, outcome_text
 from actions.config import get_clinic
 from actions.content import answer_topic
 from actions.messages import message, question

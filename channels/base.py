@@ -12,8 +12,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import UserUttered
 from sanic import Blueprint
 
-from channels.formatting import Button, Outgoing, Profile, choice_number, format_reply, pending_buttons, \
-    resolve_choice
+from channels.formatting import Button, Outgoing, Profile, choice_number, format_reply, pending_buttons, resolve_choice
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import MESSENGER, Outgoing
+from channels.safety import PausedSafetyNet
 
 logger = logging.getLogger(__name__)
 

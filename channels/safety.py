@@ -14,7 +14,8 @@ from typing import Any, Awaitable, Callable, List, Optional
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 
-from core_components.red_flag_policy import flags_completed_this_turn
+from actions.config import get_settings
+from core_components.red_flag_policy import cross_turn_update, spacy_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,13 @@ async def alert_if_paused(message: UserMessage, agent: Any) -> bool:
         return False
     latest = tracker.latest_message
     single = latest is not None and (latest.intent or {}).get("name") == RED_FLAG_INTENT
-    # A flag that earlier messages complete: CrossTurnRedFlagPolicy runs the alert, but Rasa predicts nothing while
-    # paused; the slot mapping that finds it still runs, so its flags are in this turn's events.
-    if not single and not flags_completed_this_turn(tracker):
+    # Rasa predicts nothing while paused, so CrossTurnRedFlagPolicy does not run: the facts are kept, and a flag that
+    # earlier messages complete is found, here.
+    fresh, events = cross_turn_update(tracker, lambda: spacy_pipeline(str(get_settings().spacy_model)))
+    if events:
+        tracker.update_with_events(events, None)
+        await agent.tracker_store.save(tracker)
+    if not single and not fresh:
         return False
     logger.debug("red flag in paused conversation %s: alerting", message.sender_id)
     await agent.execute_action(message.sender_id, ALERT_ACTION, message.output_channel, None, None)

@@ -16,9 +16,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import SLACK_PROFILE, Outgoing
+from channels.safety import PausedSafetyNet
 
 logger = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import TELEGRAM, Outgoing, html_to_plain
+from channels.safety import PausedSafetyNet
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from channels.safety import PausedSafetyNet
 from channels.base import ChoiceInput, FittedOutput, Handler
 from channels.formatting import SMS, WHATSAPP_TWILIO, Outgoing, Profile
+from channels.safety import PausedSafetyNet
 
 logger = logging.getLogger(__name__)
 

@@ -1,27 +1,32 @@
 """A red flag that earlier turns complete interrupts the turn, exactly like one said in a single message.
 
-`RedFlagOverride` (NLU) sees one message; it turns a danger sign into the `red_flag` intent, and the rules then run
-`action_red_flag_alert` instead of the answer or the next form question. A danger sign that only earlier facts
-complete ("I'm diabetic" ... later "a blister on my heel has gone red") is found by `action_track_red_flag_context`,
-a custom slot mapping that Rasa runs before any policy, and written to the `red_flags_this_turn` slot. A slot
-mapping cannot change what happens next, so this policy does: when that slot was filled in the current user turn,
-the next action is the alert (ahead of an active form), and after that alert the bot listens.
+`RedFlagDetector` (NLU) analyses each message once; `RedFlagOverride` turns a danger sign in that message into the
+`red_flag` intent, and the rules then run `action_red_flag_alert` instead of the answer or the next form question.
+This policy keeps the facts said so far in the `red_flag_context` slot and finds the danger signs that only earlier
+facts complete ("I'm diabetic" ... later "a blister on my heel has gone red"). It runs in the Rasa process, once per
+user turn, at the turn's first prediction: the message's own facts come with the parsed message (`red_flag_facts`),
+so a conversation with nothing remembered costs no second analysis; only when earlier facts exist is the message
+read again with them. The slots are set through the prediction's events. When fresh flags are found, the next
+action is the alert (ahead of an active form), and after that alert the bot listens.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 ALERT_ACTION = "action_red_flag_alert"
 CONTEXT_FLAGS_SLOT = "red_flags_this_turn"
+CONTEXT_SLOT = "red_flag_context"
+FACTS_KEY = "red_flag_facts"  # written by nlu_components.heel_nlu.RedFlagDetector
 RED_FLAG_INTENT = "red_flag"
 # Above RulePolicy (6), so that an alert wins over a rule or a form's next question predicted with equal confidence.
 DEFAULT_PRIORITY = 7
@@ -42,12 +47,50 @@ def alert_was_for_context(tracker: DialogueStateTracker) -> bool:
     return tracker.latest_action_name == ALERT_ACTION and bool(flags_completed_this_turn(tracker))
 
 
-def next_action(tracker: DialogueStateTracker) -> Optional[Text]:
-    """What this policy insists on, or None to leave the turn to the rules and forms."""
+_pipelines: Dict[str, Any] = {}
+
+
+def spacy_pipeline(path: str) -> Any:
+    """The project's spaCy pipeline, loaded on first use (a conversation with remembered facts), once per process."""
+    if path not in _pipelines:
+        import spacy
+
+        _pipelines[path] = spacy.load(path)
+    return _pipelines[path]
+
+
+def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> Tuple[List[str], List[Event]]:
+    """For the latest user message: the flags that earlier facts and this message make together (and the message
+    alone did not, and no earlier alert gave), and the slot events that record them and the facts to keep."""
+    from actions import redflags, safety_text
+
+    latest = tracker.latest_message
+    text = (latest.text or "") if latest else ""
+    if not text or text.startswith("/"):
+        return [], []
+    previous = redflags.RedFlagContext.from_dict(tracker.get_slot(CONTEXT_SLOT))
+    alone = [e.get("value") for e in latest.entities or []
+             if e.get("entity") == "red_flag" and e.get("patient") == "visitor"]
+    fresh, updated = redflags.combine_turn(previous, alone, (latest.parse_data or {}).get(FACTS_KEY) or [],
+                                           lambda: redflags.parse(text, nlp()))
+    already = set(tracker.get_slot("red_flags") or [])
+    known = set(safety_text.known_flags())
+    fresh = [flag for flag in dict.fromkeys(fresh) if flag not in already and flag in known]
+    events: List[Event] = []
+    if updated != previous:
+        events.append(SlotSet(CONTEXT_SLOT, updated.to_dict()))
+    if fresh or tracker.get_slot(CONTEXT_FLAGS_SLOT):
+        events.append(SlotSet(CONTEXT_FLAGS_SLOT, fresh))
+    return fresh, events
+
+
+def next_action(tracker: DialogueStateTracker, fresh: Optional[List[str]] = None) -> Optional[Text]:
+    """What this policy insists on, or None to leave the turn to the rules and forms. `fresh`: the cross-turn flags
+    found at this turn's first prediction (else those already recorded in the tracker this turn)."""
     intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
     if intent == RED_FLAG_INTENT:
         return None  # the single-message alert: the rules in data/rules/safety.yml already handle it
-    if tracker.latest_action_name == ACTION_LISTEN_NAME and flags_completed_this_turn(tracker):
+    if tracker.latest_action_name == ACTION_LISTEN_NAME and (fresh or flags_completed_this_turn(tracker)):
         return ALERT_ACTION
     if alert_was_for_context(tracker):
         return ACTION_LISTEN_NAME
@@ -60,7 +103,7 @@ class CrossTurnRedFlagPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": DEFAULT_PRIORITY}
+        return {"priority": DEFAULT_PRIORITY, "spacy_model": "build/spacy_heel"}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         # Nothing to learn: the decision is the detector's. An empty resource keeps Rasa's load step uniform.
@@ -72,10 +115,15 @@ class CrossTurnRedFlagPolicy(Policy):
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        action = next_action(tracker)
+        fresh: List[str] = []
+        events: List[Event] = []
+        if tracker.latest_action_name == ACTION_LISTEN_NAME and isinstance(tracker.latest_message, UserUttered):
+            # the turn's first prediction: Rasa applies these events with whichever action wins
+            fresh, events = cross_turn_update(tracker, lambda: spacy_pipeline(str(self.config["spacy_model"])))
+        action = next_action(tracker, fresh)
         if action is None:
-            return self._prediction(probabilities)
+            return self._prediction(probabilities, events=events)
         probabilities[domain.index_for_action(action)] = 1.0
         # An active form's next question is a "no user" prediction, which outranks any other kind; the alert
         # must outrank it, so it is marked the same way (and wins on priority).
-        return self._prediction(probabilities, is_no_user_prediction=(action == ALERT_ACTION))
+        return self._prediction(probabilities, events=events, is_no_user_prediction=(action == ALERT_ACTION))

@@ -75,6 +75,31 @@ class HeelEntityExtractor(_RuleComponent):
         return messages
 
 
+RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept on the message for later components
+RED_FLAG_FACTS = "red_flag_facts"  # output: the facts of this message that later turns may combine with
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class RedFlagDetector(_RuleComponent):
+    """Runs the red-flag analysis once per message, early; IntentGuard and RedFlagOverride read its result, and the
+    facts to remember travel with the parsed message to CrossTurnRedFlagPolicy (core_components/)."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from actions import redflags  # imported lazily: keeps model loading cheap when unused
+
+        for message in messages:
+            doc = _doc(message)
+            text = message.get(TEXT)
+            if doc is None or not text or text.startswith("/"):
+                continue  # button payloads are not free text
+            analysis = redflags.analyse_message(doc)
+            message.set(RED_FLAG_ANALYSIS, analysis)
+            facts = sorted(name for name, value in analysis.remembered.to_dict().items() if value)
+            if facts:
+                message.set(RED_FLAG_FACTS, facts, add_to_output=True)
+        return messages
+
+
 VISITOR_TOPIC_MIN_CONFIDENCE = 0.3  # FallbackClassifier's threshold: below it the classifier has no idea
 
 
@@ -91,15 +116,17 @@ def visitor_topic(ranking: List[Dict[str, Any]]) -> Optional[str]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagOverride(_RuleComponent):
-    def process(self, messages: List[Message]) -> List[Message]:
-        from actions import redflags  # imported lazily: keeps model loading cheap when unused
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [RedFlagDetector]
 
+    def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            doc = _doc(message)
+            analysis = message.get(RED_FLAG_ANALYSIS)
             text = message.get(TEXT)
-            if doc is None or not text or text.startswith("/"):
-                continue  # button payloads are not free text
-            own, others = redflags.detect_split(doc)
+            if analysis is None or not text:
+                continue
+            own, others = analysis.own, analysis.others
             hits = own or others
             if not hits:
                 continue
@@ -164,7 +191,7 @@ class AspectRouter(_RuleComponent):
 
 
 DIET_RANKING = "diet_intent_ranking"
-SECOND_RANKING = "second_intent_ranking"  # kept for evaluation scripts (scripts/eval_ensemble.py)
+SECOND_RANKING = "second_intent_ranking"  # the n-gram regression's own ranking, kept beside the blend
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -233,7 +260,7 @@ class IntentGuard(_RuleComponent):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        return []
+        return [RedFlagDetector]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -276,10 +303,8 @@ def _denied_by_detector(message: Message) -> bool:
     denied, past, passing, someone else's or asked about in general ("I'm not diabetic, just a blister from new
     trainers"). The detector owns negation: on the look-alike sets the model alone raised 2-16% false alarms
     (docs/evaluation.md, session 5). A message with no danger sign the detector knows keeps the model's guess."""
-    from actions import redflags  # lazily: keeps model loading cheap
-
-    doc = _doc(message)
-    return doc is not None and redflags.set_aside_only(doc)
+    analysis = message.get(RED_FLAG_ANALYSIS)
+    return analysis is not None and analysis.set_aside_only
 
 
 FALLBACK_INTENT = "nlu_fallback"

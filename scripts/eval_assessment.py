@@ -5,7 +5,7 @@ squeeze, nerve, age, warning_signs). The patient answers whatever the assistant 
 requested_slot); if the opening does not start the assessment, the patient asks for one, as people do.
 
 Usage (servers running, e.g. `make run`):
-  python scripts/eval_assessment.py --url http://localhost:5005 --cases tests/heldout/assessment_cases.yml
+  python scripts/eval_assessment.py --url http://localhost:5005 --cases eval/sets/assessment_cases.yml
 Writes reports/assessment_journeys.json.
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def run_case(url: str, case: Dict[str, Any]) -> Dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://localhost:5005")
-    parser.add_argument("--cases", default=str(ROOT / "tests" / "heldout" / "assessment_cases.yml"))
+    parser.add_argument("--cases", default=str(ROOT / "eval" / "sets" / "assessment_cases.yml"))
     parser.add_argument("--report", default=str(ROOT / "reports" / "assessment_journeys.json"))
     args = parser.parse_args()
     cases = yaml.safe_load(open(args.cases, encoding="utf-8"))["cases"]

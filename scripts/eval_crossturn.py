@@ -2,7 +2,7 @@
 
 Each case is the visitor's messages in order. The assistant alerts at a message when the single-message detector
 fires (RedFlagOverride, `redflags.detect_split`, the visitor's own flags) or when earlier facts and this message
-together make a flag not yet alerted (`actions.red_flag_context.new_flags`, run next by CrossTurnRedFlagPolicy).
+together make a flag not yet alerted (`redflags.combine_turn`, run by CrossTurnRedFlagPolicy).
 
 Usage: python scripts/eval_crossturn.py CASES.yml [--summary-only] [--min-recall R] [--max-false-alarms F]
 CASES.yml: {conversations: [{turns: [text, ...], alert_turn: N or null, flag: id or null, level: ... }]}
@@ -25,16 +25,17 @@ if str(ROOT) not in sys.path:
 
 def alerts_per_turn(turns: List[str], nlp: Any) -> List[Set[str]]:
     """The flags the assistant alerts on at each message, as the live assistant would."""
-    from actions.red_flag_context import new_flags
-    from actions.redflags import detect_split, parse
+    from actions.redflags import RedFlagContext, analyse_message, combine_turn, parse
 
-    context: Optional[Dict[str, Any]] = None
+    context = RedFlagContext()
     alerted: Set[str] = set()
     result: List[Set[str]] = []
     for text in turns:
-        own, _ = detect_split(parse(text, nlp))
-        single = {hit.flag_id for hit in own}
-        combined, context = new_flags(text, context, nlp)
+        doc = parse(text, nlp)
+        analysis = analyse_message(doc)  # RedFlagDetector, in the NLU pipeline
+        single = {hit.flag_id for hit in analysis.own}
+        facts = [name for name, value in analysis.remembered.to_dict().items() if value]
+        combined, context = combine_turn(context, single, facts, lambda doc=doc: doc)  # CrossTurnRedFlagPolicy
         fresh = {flag for flag in combined if flag not in alerted}
         now = single | fresh
         alerted |= now

@@ -114,13 +114,11 @@ def print_report(report: Dict[str, Any]) -> None:
 
 def assistant_level(cases: Dict[str, Any], model: Path) -> Dict[str, Any]:
     """Share of red-flag cases the parsed intent is `red_flag` for, and of negated cases it is (false alarms)."""
-    import asyncio
-
-    from scripts.eval_heldout import predict
+    from scripts.evaluate import Parser
 
     flagged = [case["text"] for case in cases.get("red_flags") or []]
     negated = [case["text"] for case in cases.get("negated") or []]
-    parsed = asyncio.run(predict(model, flagged + negated))
+    parsed = Parser(model).parse(flagged + negated)
     is_alert = [(p.get("intent") or {}).get("name") == "red_flag" for p in parsed]
     caught, alarms = is_alert[:len(flagged)], is_alert[len(flagged):]
     return {

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.eval_heldout import normalise, training_examples  # noqa: E402
+from scripts.evaluate import normalise, training_examples  # noqa: E402
 
 SECTIONS = ("utterances", "red_flags", "negated", "conversations")  # a conversation is an item of several turns
 

@@ -27,7 +27,7 @@ def commands(model: str) -> Dict[str, List[str]]:
     rasa_port = settings.rasa_url.rsplit(":", 1)[-1].split("/")[0]
     services = {
         "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
-        "rasa": [str(BIN / "rasa"), "run", "--model", model, "--enable-api", "--cors", "*",
+        "rasa": [str(BIN / "python"), "-m", "serving", "run", "--model", model, "--enable-api", "--cors", "*",
                  "--port", rasa_port, "--endpoints", os.environ.get("RASA_ENDPOINTS", "endpoints.yml"),
                  "--credentials", os.environ.get("RASA_CREDENTIALS", "credentials.yml")],
     }
@@ -70,11 +70,11 @@ def main() -> int:
                 stopping = True
                 break
         time.sleep(0.5)
-    for name, proc in procs.items():
+    for proc in procs.values():
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
     deadline = time.time() + 15
-    for name, proc in procs.items():
+    for proc in procs.values():
         try:
             proc.wait(timeout=max(0.1, deadline - time.time()))
         except subprocess.TimeoutExpired:

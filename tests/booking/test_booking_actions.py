@@ -402,16 +402,14 @@ def test_notifications_are_queued_with_the_request(booking_env, monkeypatch):
 
 
 def test_every_action_is_declared_in_the_domain_and_every_declared_one_exists():
+    import importlib
     import inspect
+    import pkgutil
 
     from rasa_sdk import Action
 
-    from tests.booking.form_driver import DOMAIN
-
-    import importlib
-    import pkgutil
-
     import actions
+    from tests.booking.form_driver import DOMAIN
 
     implemented = set()
     for module_info in pkgutil.iter_modules(actions.__path__):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from actions import booking
-from actions.store.schema import create_schema
 from actions.store.requests import OutboxMessage, Request
+from actions.store.schema import create_schema
 from tests.booking.conftest import PG_ADMIN_URL, _configure, schema_url
 from tests.booking.form_driver import FormDriver
 from tests.booking.tcp_proxy import TcpProxy
@@ -30,7 +30,7 @@ def proxied_env(tmp_path, monkeypatch, clinic_file, pg_schema, proxy):
     create_schema(direct_url)
     base = PG_ADMIN_URL.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
     proxied_url = schema_url(base, schema) + "&connect_timeout=3"
-    for settings in _configure(tmp_path, monkeypatch, clinic_file, proxied_url):
+    for _settings in _configure(tmp_path, monkeypatch, clinic_file, proxied_url):
         yield direct_url
 
 

@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 import actions.store.requests  # noqa: F401 - registers the request tables
-from actions.store.schema import create_schema
 from actions.store.models import Base
+from actions.store.schema import create_schema
 
 
 def test_upgrade_matches_the_models(db_url):

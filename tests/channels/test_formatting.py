@@ -5,8 +5,21 @@ import pytest
 import yaml
 
 from channels.formatting import (
-    CHOICE_PROMPT, MESSENGER, SLACK_PROFILE, SMS, TELEGRAM, WHATSAPP_TWILIO, Profile, choice_number,
-    format_reply, html_to_plain, numbered_options, pending_buttons, render, resolve_choice, split_text,
+    CHOICE_PROMPT,
+    MESSENGER,
+    SLACK_PROFILE,
+    SMS,
+    TELEGRAM,
+    WHATSAPP_TWILIO,
+    Profile,
+    choice_number,
+    format_reply,
+    html_to_plain,
+    numbered_options,
+    pending_buttons,
+    render,
+    resolve_choice,
+    split_text,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

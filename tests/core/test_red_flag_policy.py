@@ -2,14 +2,14 @@
 from pathlib import Path
 
 import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from core_components.red_flag_policy import CrossTurnRedFlagPolicy, next_action
+from core_components.red_flag_policy import CrossTurnRedFlagPolicy, cross_turn_update, next_action
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,3 +83,105 @@ def test_training_persists_an_empty_resource_that_loads(policy, domain, tmp_path
     loaded = CrossTurnRedFlagPolicy.load(CrossTurnRedFlagPolicy.get_default_config(), policy._model_storage,
                                          resource, ExecutionContext(GraphSchema({}), "test"))
     assert loaded.priority == 7
+
+
+# --- the cross-turn analysis itself (moved here from the action server: one analysis per turn, in the Rasa process)
+
+@pytest.fixture(scope="module")
+def nlp():
+    from nlp.build import DEFAULT_OUT, load_or_build
+
+    return load_or_build(DEFAULT_OUT)
+
+
+def said(text, intent="inform", facts=None, entities=None):
+    parse_data = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text}
+    if facts:
+        parse_data["red_flag_facts"] = facts
+    return UserUttered(text, parse_data["intent"], entities or [], parse_data)
+
+
+def context_of(*texts):
+    """The red_flag_context slot after the visitor said these, one message each (as the policy keeps it)."""
+    from actions import redflags
+    from nlp.build import DEFAULT_OUT, load_or_build
+
+    context = redflags.RedFlagContext()
+    for text in texts:
+        _, context = redflags.detect_and_remember(redflags.parse(text, load_or_build(DEFAULT_OUT)), context)
+    return context.to_dict()
+
+
+def slots_of(events):
+    return {e.key: e.value for e in events if isinstance(e, SlotSet)}
+
+
+def test_diabetes_then_a_wound_in_a_later_turn_is_a_fresh_flag(domain, nlp):
+    tr = tracker(SlotSet("red_flag_context", context_of("I'm type 2 diabetic, on metformin")),
+                 said("there's a blister on my heel that has gone red"), domain=domain)
+    fresh, events = cross_turn_update(tr, lambda: nlp)
+    assert fresh == ["diabetic_foot_wound"]
+    slots = slots_of(events)
+    assert slots["red_flags_this_turn"] == ["diabetic_foot_wound"] and slots["red_flag_context"]["has_diabetes"]
+
+
+def test_a_wound_without_diabetes_is_not(domain, nlp):
+    tr = tracker(SlotSet("red_flag_context", context_of("I run about 30k a week on roads")),
+                 said("there's a blister on my heel that has gone red"), domain=domain)
+    assert cross_turn_update(tr, lambda: nlp)[0] == []
+
+
+def test_a_flag_the_message_itself_shows_is_left_to_the_nlu_override(domain, nlp):
+    alert = {"entity": "red_flag", "value": "diabetic_foot_wound", "patient": "visitor"}
+    tr = tracker(SlotSet("red_flag_context", context_of("I'm diabetic")),
+                 said("I'm diabetic and there's an ulcer on my heel", "red_flag", entities=[alert]), domain=domain)
+    assert cross_turn_update(tr, lambda: nlp)[0] == []
+
+
+def test_a_flag_already_alerted_does_not_fire_again(domain, nlp):
+    tr = tracker(SlotSet("red_flag_context", context_of("I'm type 1 diabetic")),
+                 SlotSet("red_flags", ["diabetic_foot_wound"]),
+                 said("the blister on my heel is still red"), domain=domain)
+    assert cross_turn_update(tr, lambda: nlp)[0] == []
+
+
+def test_with_nothing_remembered_the_message_facts_come_from_the_nlu_and_nothing_is_parsed(domain):
+    def no_parse():
+        raise AssertionError("the message must not be analysed twice")
+
+    tr = tracker(said("I'm diabetic", "describe_symptoms", facts=["has_diabetes"]), domain=domain)
+    fresh, events = cross_turn_update(tr, no_parse)
+    assert fresh == [] and slots_of(events) == {"red_flag_context": {**context_of(), "has_diabetes": True}}
+
+
+def test_last_turns_flags_are_cleared_and_button_payloads_are_not_read(domain, nlp):
+    tr = tracker(SlotSet("red_flags_this_turn", ["diabetic_foot_wound"]), said("thanks", "thank"), domain=domain)
+    assert slots_of(cross_turn_update(tr, lambda: nlp)[1]) == {"red_flags_this_turn": []}
+    tr = tracker(SlotSet("red_flag_context", context_of("I'm diabetic")), said("/continue_form", "continue_form"),
+                 domain=domain)
+    assert cross_turn_update(tr, lambda: nlp) == ([], [])
+
+
+def test_the_policy_alerts_ahead_of_a_form_and_records_the_flags_in_its_events(policy, domain, nlp, monkeypatch):
+    monkeypatch.setattr("core_components.red_flag_policy.spacy_pipeline", lambda path: nlp)
+    tr = tracker(SlotSet("red_flag_context", context_of("I'm type 1 diabetic")), ActionExecuted("booking_form"),
+                 ActiveLoop("booking_form"), ActionExecuted("action_listen"),
+                 said("yes. it's for a blister on my heel that has gone red and hot", "affirm"), domain=domain)
+    action, prediction = predicted(policy, tr, domain)
+    assert action == "action_red_flag_alert" and prediction.is_no_user_prediction
+    assert slots_of(prediction.events)["red_flags_this_turn"] == ["diabetic_foot_wound"]
+
+
+def test_the_alert_reads_the_flags_that_earlier_turns_completed(content_db):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.safety import ActionRedFlagAlert
+    from tests.support.trackers import make_tracker
+
+    tr = make_tracker("ask_footwear", text="what shoes with a red blister on my heel",
+                      slots={"red_flags_this_turn": ["diabetic_foot_wound"]})
+    dispatcher = CollectingDispatcher()
+    events = ActionRedFlagAlert().run(dispatcher, tr, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "today" in dispatcher.messages[0]["text"]
+    assert slots["care_level"] == "urgent" and slots["red_flags"] == ["diabetic_foot_wound"]

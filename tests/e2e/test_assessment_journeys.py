@@ -1,4 +1,4 @@
-"""Assessment journeys answered by a scripted patient (tests/heldout/assessment_cases.yml, never trained on)."""
+"""Assessment journeys answered by a scripted patient (eval/sets/assessment_cases.yml, never trained on)."""
 import importlib.util
 
 import pytest
@@ -12,7 +12,7 @@ _spec = importlib.util.spec_from_file_location("eval_assessment", PROJECT_ROOT /
 eval_assessment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(eval_assessment)
 
-CASES = yaml.safe_load((PROJECT_ROOT / "tests" / "heldout" / "assessment_cases.yml").read_text())["cases"]
+CASES = yaml.safe_load((PROJECT_ROOT / "eval" / "sets" / "assessment_cases.yml").read_text())["cases"]
 SEVERITY = ["emergency", "urgent", "doctor_soon", "physiotherapy", "self_care"]
 TYPICAL = [c for c in CASES if c["expected_cause"] in ("plantar_fasciitis", "achilles_tendinopathy", "stress_fracture")
            and c["expected_level"] not in ("emergency", "urgent")]

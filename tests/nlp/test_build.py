@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from nlp.build import (DEFAULT_OUT, LABELS, build_pipeline, is_up_to_date, load_terms, main, ruler_patterns,
-                       STAMP_FILE)
+from nlp.build import DEFAULT_OUT, LABELS, STAMP_FILE, build_pipeline, is_up_to_date, load_terms, main, ruler_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
 

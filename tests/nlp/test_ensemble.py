@@ -197,9 +197,11 @@ def test_ensemble_function_mixes_three_rankings_and_cuts_to_length():
 def _parsed_with_doc(nlp, text, *ranked):
     from rasa.nlu.constants import SPACY_DOCS
 
+    from nlu_components.heel_nlu import RedFlagDetector
+
     message = _parsed(text, *ranked)
     message.set(SPACY_DOCS[TEXT], nlp(text))
-    return message
+    return RedFlagDetector().process([message])[0]
 
 
 @pytest.mark.parametrize("text", [

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import yaml
 
-from scripts.eval_heldout import normalise as norm
-from scripts.eval_heldout import training_examples
+from scripts.evaluate import normalise as norm
+from scripts.evaluate import training_examples
 from scripts.prune_heldout import MIN_EXACT_WORDS, MIN_NEAR_WORDS, near_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def heldout_texts():
-    for path in sorted(ROOT.glob("tests/heldout*/*.yml")):
+    for path in sorted(ROOT.glob("eval/sets/*.yml")):
         data = yaml.safe_load(path.read_text())
         for key in ("utterances", "red_flags", "negated"):
             for item in data.get(key) or []:

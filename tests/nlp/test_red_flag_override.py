@@ -4,13 +4,13 @@ def test_red_flag_override_marks_another_adults_sign_and_the_visitors_own_topic(
     from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
-    from nlu_components.heel_nlu import RedFlagOverride
+    from nlu_components.heel_nlu import RedFlagDetector, RedFlagOverride
 
     def run(text, top, confidence):
         message = Message(data={TEXT: text, INTENT: {"name": top, "confidence": confidence},
                                 INTENT_RANKING_KEY: [{"name": top, "confidence": confidence}]})
         message.set(SPACY_DOCS[TEXT], heel_nlp(text.lower()))
-        RedFlagOverride().process([message])
+        RedFlagOverride().process(RedFlagDetector().process([message]))
         flag = [e for e in message.get(ENTITIES, []) if e["entity"] == "red_flag"]
         return message.get(INTENT)["name"], flag[0]
 
@@ -22,3 +22,20 @@ def test_red_flag_override_marks_another_adults_sign_and_the_visitors_own_topic(
     _, own = run("my foot has gone cold and white", "ask_symptoms", 0.5)
     # the visitor's own question is kept too: a doctor-soon alert offers it (actions/safety.py)
     assert own["patient"] == "visitor" and own["visitor_topic"] == "ask_symptoms"
+
+
+def test_the_detector_keeps_the_message_facts_for_later_turns(heel_nlp):
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu_components.heel_nlu import RED_FLAG_FACTS, RedFlagDetector
+
+    def facts(text):
+        message = Message(data={TEXT: text})
+        message.set(SPACY_DOCS[TEXT], heel_nlp(text.lower()))
+        return RedFlagDetector().process([message])[0].get(RED_FLAG_FACTS)
+
+    assert "has_diabetes" in facts("I'm type 1 diabetic, can I book in")
+    assert facts("I'm not diabetic, can I book in") is None
+    assert facts("/book_appointment") is None  # a button payload is not read

@@ -138,7 +138,7 @@ class Stack:
             name = "rasa" if index == 0 else f"rasa{index + 1}"
             port = ports["rasa"] if index == 0 else free_port()
             stack.services[name] = Service(
-                name, [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
+                name, [python, "-m", "serving", "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
                        "--port", str(port), "--endpoints", str(endpoints),
                        "--credentials", str(credentials or ROOT / "credentials.yml")],
                 f"http://127.0.0.1:{port}/status", var_dir / f"{name}.log")

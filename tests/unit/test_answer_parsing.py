@@ -3,9 +3,21 @@ from __future__ import annotations
 
 import pytest
 
-from actions.answer_parsing import (extract_answers, parse_age, parse_age_band, parse_change,
-                                    parse_duration_weeks, parse_improving, parse_location, parse_nerve_symptoms,
-                                    parse_severity, parse_slot, parse_squeeze_pain, parse_timing, parse_yes_no)
+from actions.answer_parsing import (
+    extract_answers,
+    parse_age,
+    parse_age_band,
+    parse_change,
+    parse_duration_weeks,
+    parse_improving,
+    parse_location,
+    parse_nerve_symptoms,
+    parse_severity,
+    parse_slot,
+    parse_squeeze_pain,
+    parse_timing,
+    parse_yes_no,
+)
 from actions.triage_engine import AGE_BANDS, CHANGES, LOCATIONS, SEVERITIES, TIMINGS
 
 

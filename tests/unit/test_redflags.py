@@ -1,14 +1,22 @@
 """Red-flag detector: phrasings that must fire (right flag, right level) and look-alikes that must not.
 
-Cases are written for this test file only; the held-out set in tests/heldout/ is never used to write rules.
+Cases are written for this test file only; the evaluation sets in eval/sets/ are never used to write rules.
 """
 from __future__ import annotations
 
 import pytest
 
-from actions.redflags import (CONCEPTS, FLAG_RULES, RedFlagContext, RedFlagHit, context_from_text, detect,
-                              detect_text, most_severe)
 from actions import redflags
+from actions.redflags import (
+    CONCEPTS,
+    FLAG_RULES,
+    RedFlagContext,
+    RedFlagHit,
+    context_from_text,
+    detect,
+    detect_text,
+    most_severe,
+)
 from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
 
 E, U, D = CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON

@@ -3,9 +3,22 @@ from __future__ import annotations
 
 import pytest
 
-from actions.triage_engine import (CAUSE_RULES, CAUSE_TOPIC, CAUSES, LEVEL_RULES, QUESTION_ORDER, RED_FLAG_LEVELS,
-                                   Answers, CareLevel, assess, is_complete, next_question, rank_causes,
-                                   score_causes, suspected_stress_fracture)
+from actions.triage_engine import (
+    CAUSE_RULES,
+    CAUSE_TOPIC,
+    CAUSES,
+    LEVEL_RULES,
+    QUESTION_ORDER,
+    RED_FLAG_LEVELS,
+    Answers,
+    CareLevel,
+    assess,
+    is_complete,
+    next_question,
+    rank_causes,
+    score_causes,
+    suspected_stress_fracture,
+)
 
 # one example per CauseRule row: answers under which the row applies
 RULE_EXAMPLES = {
