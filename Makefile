@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/heel.tar.gz
 SPACY_MODEL := build/spacy_heel
-NLU_CODE := nlp/aspects.yml $(wildcard nlu_components/*.py)
+NLU_CODE := nlp/aspects.yml $(wildcard nlu_components/*.py) $(wildcard heel/language/*.py)
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json $(NLU_CODE) \
 	$(wildcard core_components/*.py)
 # Rasa's training cache knows the spaCy pipeline only by its path and our components only by their config, so an
 # edit to nlp/ or nlu_components/ would reuse stale features from the cache: one cache per version of them.
-export RASA_CACHE_DIRECTORY := .rasa/cache-$(shell cat nlp/*.yml nlp/*.py nlu_components/*.py 2>/dev/null | md5sum | cut -c1-12)
+export RASA_CACHE_DIRECTORY := .rasa/cache-$(shell cat nlp/*.yml nlp/*.py nlu_components/*.py heel/language/*.py 2>/dev/null | md5sum | cut -c1-12)
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -38,7 +38,7 @@ $(SPACY_MODEL)/meta.json: $(VENV)/.installed nlp/terms.yml nlp/build.py
 spacy: $(SPACY_MODEL)/meta.json ## build the project's spaCy pipeline (no download)
 
 content: $(VENV)/.installed ## load content/topics into the content store (idempotent)
-	$(PY) -m actions.store.loader
+	$(PY) -m heel.store.loader
 
 # The list of input files is itself an input: deleting or adding a data file retrains too.
 INPUT_LIST := build/training_inputs.txt
@@ -81,6 +81,7 @@ compare-pipelines: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## train and scor
 lint: $(VENV)/.installed ## ruff (lint and format check) and the import contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test

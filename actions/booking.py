@@ -29,11 +29,11 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import booking_logic as logic
-from actions import opening_hours
-from actions.answers import fill
-from actions.config import PROJECT_ROOT, Clinic, get_clinic
-from actions.store import requests_repo
+from heel.booking import hours as opening_hours
+from heel.booking import logic
+from heel.content.answers import fill
+from heel.settings import PROJECT_ROOT, Clinic, get_clinic
+from heel.store import requests_repo
 
 logger = logging.getLogger(__name__)
 

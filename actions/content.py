@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answers
-from actions.config import get_clinic
-from actions.messages import message
-from actions.store import content_repo
+from heel.content import answers
+from heel.content.messages import message
+from heel.settings import get_clinic
+from heel.store import content_repo
 
 logger = logging.getLogger(__name__)
 

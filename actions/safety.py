@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import safety_text
-from actions.config import get_clinic
-from actions.messages import message
-from actions.store import content_repo
+from heel.content.messages import message
+from heel.safety import text as safety_text
+from heel.settings import get_clinic
+from heel.store import content_repo
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Assessment form: start (with prefill from what the visitor already said), validation, questions, outcome.
 
-Thin: parsing lives in actions.answer_parsing, decisions in actions.triage_engine, texts in content/.
+Thin: parsing lives in heel.triage.answers, decisions in heel.triage.engine, texts in content/.
 """
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answer_parsing as parse
-from actions import safety_text
-from actions.assessment_text import NO_WARNING_SIGNS, SKIPPED, SLOT_FIELDS, answers_from_slots, encode, outcome_text
-from actions.config import get_clinic
 from actions.content import answer_topic
-from actions.messages import message, question
-from actions.store import content_repo
-from actions.triage_engine import CAUSE_TOPIC, CareLevel, assess
+from heel.content.messages import message, question
+from heel.names import ASSESSMENT_FORM
+from heel.safety import text as safety_text
+from heel.settings import get_clinic
+from heel.store import content_repo
+from heel.triage import answers as parse
+from heel.triage.engine import CAUSE_TOPIC, CareLevel, assess
+from heel.triage.text import NO_WARNING_SIGNS, SKIPPED, SLOT_FIELDS, answers_from_slots, encode, outcome_text
 
 logger = logging.getLogger(__name__)
 
-FORM = "assessment_form"
+FORM = ASSESSMENT_FORM
 ASSESSMENT_SLOTS = ["warning_signs", *SLOT_FIELDS]
 QUESTION_CONFIDENCE = 0.6  # an education question mid-form is answered, then the form asks again
 SELF_CARE_WEEKS = 3.0

@@ -14,14 +14,13 @@ from typing import Any, Awaitable, Callable, List, Optional
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 
-from actions.config import get_settings
 from core_components.red_flag_policy import cross_turn_update, spacy_pipeline
+from heel.names import ALERT_ACTION, RED_FLAG_INTENT
+from heel.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-RED_FLAG_INTENT = "red_flag"
-ALERT_ACTION = "action_red_flag_alert"
 
 
 def _agent(blueprint: Blueprint) -> Optional[Any]:

@@ -23,11 +23,10 @@ from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-ALERT_ACTION = "action_red_flag_alert"
-CONTEXT_FLAGS_SLOT = "red_flags_this_turn"
-CONTEXT_SLOT = "red_flag_context"
-FACTS_KEY = "red_flag_facts"  # written by nlu_components.heel_nlu.RedFlagDetector
-RED_FLAG_INTENT = "red_flag"
+from heel.names import ALERT_ACTION, RED_FLAG_FACTS, RED_FLAG_INTENT, RED_FLAGS_SLOT
+from heel.names import RED_FLAG_CONTEXT_SLOT as CONTEXT_SLOT
+from heel.names import RED_FLAGS_THIS_TURN_SLOT as CONTEXT_FLAGS_SLOT
+
 # Above RulePolicy (6), so that an alert wins over a rule or a form's next question predicted with equal confidence.
 DEFAULT_PRIORITY = 7
 
@@ -62,7 +61,8 @@ def spacy_pipeline(path: str) -> Any:
 def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> Tuple[List[str], List[Event]]:
     """For the latest user message: the flags that earlier facts and this message make together (and the message
     alone did not, and no earlier alert gave), and the slot events that record them and the facts to keep."""
-    from actions import redflags, safety_text
+    from heel.safety import redflags
+    from heel.safety import text as safety_text
 
     latest = tracker.latest_message
     text = (latest.text or "") if latest else ""
@@ -71,9 +71,9 @@ def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> 
     previous = redflags.RedFlagContext.from_dict(tracker.get_slot(CONTEXT_SLOT))
     alone = [e.get("value") for e in latest.entities or []
              if e.get("entity") == "red_flag" and e.get("patient") == "visitor"]
-    fresh, updated = redflags.combine_turn(previous, alone, (latest.parse_data or {}).get(FACTS_KEY) or [],
+    fresh, updated = redflags.combine_turn(previous, alone, (latest.parse_data or {}).get(RED_FLAG_FACTS) or [],
                                            lambda: redflags.parse(text, nlp()))
-    already = set(tracker.get_slot("red_flags") or [])
+    already = set(tracker.get_slot(RED_FLAGS_SLOT) or [])
     known = set(safety_text.known_flags())
     fresh = [flag for flag in dict.fromkeys(fresh) if flag not in already and flag in known]
     events: List[Event] = []

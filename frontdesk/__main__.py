@@ -6,9 +6,9 @@ import logging
 
 from aiohttp import web
 
-from actions.config import get_settings
-from actions.store.schema import create_schema
 from frontdesk.app import create_app
+from heel.settings import get_settings
+from heel.store.schema import create_schema
 
 logger = logging.getLogger("frontdesk")
 

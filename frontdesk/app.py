@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from actions import booking_logic, opening_hours
-from actions.config import Settings, frontdesk_token, get_clinic, get_settings
-from actions.store import requests_repo
-from actions.store.requests import STATUSES
-from actions.store.requests_repo import StoreUnavailable
 from frontdesk import rasa_client, templates
 from frontdesk.notifier import OutboxWorker
+from heel.booking import hours as opening_hours
+from heel.booking import logic as booking_logic
+from heel.settings import Settings, frontdesk_token, get_clinic, get_settings
+from heel.store import requests_repo
+from heel.store.requests import STATUSES
+from heel.store.requests_repo import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

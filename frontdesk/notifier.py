@@ -22,9 +22,9 @@ from typing import Optional
 
 import aiohttp
 
-from actions.config import Settings, get_settings
-from actions.store import requests_repo
-from actions.store.requests_repo import OutboxView, StoreUnavailable
+from heel.settings import Settings, get_settings
+from heel.store import requests_repo
+from heel.store.requests_repo import OutboxView, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

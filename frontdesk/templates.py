@@ -6,8 +6,8 @@ from html import escape
 from string import Template
 from typing import Iterable, Optional
 
-from actions.booking_logic import PATIENT_TYPE_LABELS, format_phone
-from actions.store.requests_repo import RequestView
+from heel.booking.logic import PATIENT_TYPE_LABELS, format_phone
+from heel.store.requests_repo import RequestView
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1d2733}

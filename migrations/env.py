@@ -1,4 +1,4 @@
-"""Alembic environment. The URL comes from actions.config; create_schema() passes an open connection instead."""
+"""Alembic environment. The URL comes from heel.settings; create_schema() passes an open connection instead."""
 from __future__ import annotations
 
 from logging.config import fileConfig
@@ -6,10 +6,10 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import text
 
-import actions.store.requests  # noqa: F401 - registers the request tables on Base.metadata
-from actions.config import get_settings
-from actions.store.db import get_engine
-from actions.store.models import Base
+import heel.store.requests  # noqa: F401 - registers the request tables on Base.metadata
+from heel.settings import get_settings
+from heel.store.db import get_engine
+from heel.store.models import Base
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -19,7 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import aspects
+from heel.language import aspects
+from heel.names import DESCRIBE_INTENT, FALLBACK_INTENT, RED_FLAG_FACTS, RED_FLAG_INTENT
 from nlu_components import ranking as ranking_utils
 from nlu_components.embedding_classifier import EMBEDDING_RANKING
 
@@ -28,7 +29,6 @@ ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 CONDITION_ALIASES = {"enthesitis": "inflammatory_heel_pain", "haglund": "achilles_tendinopathy",
                      "retrocalcaneal_bursitis": "achilles_tendinopathy", "sever": "severs_disease",
                      "tarsal_tunnel": "nerve_entrapment", "baxter": "nerve_entrapment"}
-RED_FLAG_INTENT = "red_flag"
 
 
 def _doc(message: Message) -> Optional[Any]:
@@ -76,7 +76,6 @@ class HeelEntityExtractor(_RuleComponent):
 
 
 RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept on the message for later components
-RED_FLAG_FACTS = "red_flag_facts"  # output: the facts of this message that later turns may combine with
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -85,7 +84,7 @@ class RedFlagDetector(_RuleComponent):
     facts to remember travel with the parsed message to CrossTurnRedFlagPolicy (core_components/)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from actions import redflags  # imported lazily: keeps model loading cheap when unused
+        from heel.safety import redflags  # imported lazily: keeps model loading cheap when unused
 
         for message in messages:
             doc = _doc(message)
@@ -238,7 +237,6 @@ class IntentEnsemble(_RuleComponent):
         return messages
 
 
-DESCRIBE_INTENT = "describe_symptoms"
 CONTROL_INTENTS = frozenset({"stop", "skip", "continue_form", "request_human"})
 FIRST_PERSON = frozenset("i my me i'm im i've ive mine myself".split())
 
@@ -267,7 +265,7 @@ class IntentGuard(_RuleComponent):
         return {"describe_min": 0.15, "topic_max": 0.8, "model_red_flag_min": 0.6, "control_min": 0.5}
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from actions.answer_parsing import looks_like_question  # lazily: keeps model loading cheap
+        from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
         limits = self._config
         for message in messages:
@@ -307,7 +305,6 @@ def _denied_by_detector(message: Message) -> bool:
     return analysis is not None and analysis.set_aside_only
 
 
-FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -330,7 +327,7 @@ class TopicMargin(_RuleComponent):
         return {"topic_margin": 0.2}
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from actions.answer_parsing import looks_like_question  # lazily: keeps model loading cheap
+        from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
         for message in messages:
             text = message.get(TEXT) or ""

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 def alerts_per_turn(turns: List[str], nlp: Any) -> List[Set[str]]:
     """The flags the assistant alerts on at each message, as the live assistant would."""
-    from actions.redflags import RedFlagContext, analyse_message, combine_turn, parse
+    from heel.safety.redflags import RedFlagContext, analyse_message, combine_turn, parse
 
     context = RedFlagContext()
     alerted: Set[str] = set()

@@ -33,7 +33,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dic
     alerts on negated cases are listed apart (`someone_else_alerts`), since older sets labelled another adult's
     current sign "negated". someone_else=True: the cases are another adult's signs (held-out v18), scored on
     another adult's flags; a negated case is a false alarm when any alert fires."""
-    from actions.redflags import detect_split, parse
+    from heel.safety.redflags import detect_split, parse
 
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()

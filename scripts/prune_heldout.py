@@ -6,7 +6,7 @@ words or more whose normalised text is a training example, any item of eight wor
 (word-set Jaccard >= 0.75, the rule tests/nlp/test_heldout_isolation.py enforces), and repeats inside the set.
 Only counts are printed, so the person pruning never reads the items (docs/evaluation.md).
 
-`--flag-map old=new` renames red-flag ids a writer invented to the detector's ids (actions/redflags.py FLAG_RULES), and
+`--flag-map old=new` renames red-flag ids a writer invented to the detector's ids (heel/safety/redflags.py FLAG_RULES), and
 `--level-map` does the same for level names; an unknown id after mapping is an error.
 
 Usage: python scripts/prune_heldout.py IN.yml OUT.yml --header "# Held-out v10: ..." [--flag-map a=b ...]
@@ -91,8 +91,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     rename(positives, "flag", parse_map(args.flag_map))
     rename(positives, "level", parse_map(args.level_map))
     if positives:
-        from actions.redflags import FLAG_RULES
-        from actions.triage_engine import CareLevel
+        from heel.safety.redflags import FLAG_RULES
+        from heel.triage.engine import CareLevel
 
         flags, levels = {rule.flag_id for rule in FLAG_RULES}, {level.value for level in CareLevel}
         unknown = ({i["flag"] for i in positives} - flags) | ({i.get("level") for i in positives} - levels)

@@ -1,6 +1,6 @@
 """Starts every service of the assistant in the foreground; Ctrl-C (or SIGTERM) stops them all cleanly.
 
-Services and ports come from actions.config; a service that dies takes the others down with it, so a
+Services and ports come from heel.settings; a service that dies takes the others down with it, so a
 half-running stack never looks healthy.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.config import get_settings  # noqa: E402
+from heel.settings import get_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -23,8 +23,8 @@ def stack(tmp_path_factory):
 @pytest.fixture
 def settings_env(tmp_path, monkeypatch):
     """Points every setting at a fresh temporary directory and SQLite database."""
-    from actions import config
-    from actions.store import db
+    from heel import settings as config
+    from heel.store import db
 
     monkeypatch.setenv("HEEL_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'clinic.db'}")
@@ -38,7 +38,7 @@ def settings_env(tmp_path, monkeypatch):
 @pytest.fixture
 def content_db(settings_env):
     """The real content/topics loaded into a fresh database."""
-    from actions.store.loader import load_content
+    from heel.store.loader import load_content
 
     load_content()
     return settings_env

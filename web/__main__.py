@@ -1,10 +1,10 @@
-"""`python -m web`: the clinic's demo website with the chat widget (port and Rasa URL from actions.config)."""
+"""`python -m web`: the clinic's demo website with the chat widget (port and Rasa URL from heel.settings)."""
 from __future__ import annotations
 
 import argparse
 import logging
 
-from actions.config import get_settings
+from heel.settings import get_settings
 from web.server import run
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from actions.config import get_clinic
+from heel.settings import get_clinic
 
 logger = logging.getLogger(__name__)
 

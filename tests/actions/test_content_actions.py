@@ -2,9 +2,9 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import PROJECT_ROOT, get_clinic
 from actions.content import ActionAnswerTopic, ActionClarify, ActionMoreInfo
-from actions.store import content_repo
+from heel.settings import PROJECT_ROOT, get_clinic
+from heel.store import content_repo
 from tests.support.trackers import make_tracker
 
 EDUCATION_INTENTS = [i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"] if i.startswith("ask_")]

@@ -25,7 +25,7 @@ def test_emergency_says_call_now_and_offers_no_booking(content_db, flag):
 
 @pytest.mark.parametrize("flag", ["achilles_rupture", "diabetic_foot_wound", "new_neuro_deficit"])
 def test_urgent_gives_same_day_advice_and_the_clinic_phone(content_db, flag):
-    from actions.config import get_clinic
+    from heel.settings import get_clinic
 
     messages, slots, _ = alert([flag])
     assert "today" in messages[0]["text"]
@@ -66,8 +66,8 @@ def test_resume_with_nothing_to_resume_offers_options():
 
 
 def test_every_engine_red_flag_has_wording_and_nothing_else_does():
-    from actions import safety_text
-    from actions.triage_engine import RED_FLAG_LEVELS
+    from heel.safety import text as safety_text
+    from heel.triage.engine import RED_FLAG_LEVELS
 
     assert set(safety_text.known_flags()) == set(RED_FLAG_LEVELS)
 
@@ -108,7 +108,7 @@ def test_another_adults_alert_without_a_question_of_their_own_just_invites_one(c
 
 
 def test_another_adults_alert_goes_out_when_the_content_store_is_down(monkeypatch):
-    from actions.store import content_repo
+    from heel.store import content_repo
 
     def down(intent):
         raise RuntimeError("database is down")

@@ -1,8 +1,8 @@
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment_text import SKIPPED
 from actions.triage import ActionAssessmentOutcome, ActionStartAssessment, ValidateAssessmentForm, prefill
+from heel.triage.text import SKIPPED
 from tests.support.trackers import make_tracker
 
 

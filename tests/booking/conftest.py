@@ -57,7 +57,7 @@ def pg_schema() -> Iterator[tuple[str, str]]:
     try:
         yield schema_url(PG_ADMIN_URL, schema), schema
     finally:
-        from actions.store import db
+        from heel.store import db
 
         db.dispose_engines()
         with admin.connect() as connection:
@@ -75,7 +75,7 @@ def clinic_file(tmp_path) -> Path:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
     """A migrated, empty clinic database on each back end."""
-    from actions.store.schema import create_schema
+    from heel.store.schema import create_schema
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'clinic.db'}"
@@ -98,9 +98,9 @@ def booking_env_any(tmp_path, monkeypatch, clinic_file, db_url):
 
 
 def _configure(tmp_path, monkeypatch, clinic_file, url):
-    from actions import config
-    from actions.store import db
-    from actions.store.schema import create_schema
+    from heel import settings as config
+    from heel.store import db
+    from heel.store.schema import create_schema
 
     monkeypatch.setenv("HEEL_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("HEEL_CLINIC_FILE", str(clinic_file))

@@ -5,8 +5,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions import booking
-from actions.store.db import session_scope
-from actions.store.requests import OutboxMessage, Request
+from heel.store.db import session_scope
+from heel.store.requests import OutboxMessage, Request
 from tests.booking.form_driver import FormDriver
 
 PERSONAL = ("Sam Runner", "7911", "sam@example.com", "pain under my heel")
@@ -277,7 +277,7 @@ async def test_a_second_booking_in_the_same_conversation_is_a_new_request(bookin
 
 
 async def test_database_down_means_no_confirmation_and_a_retry_succeeds_once(booking_env, monkeypatch):
-    from actions.store import requests_repo
+    from heel.store import requests_repo
 
     driver = FormDriver("conv-fault")
     await fill_booking(driver)
@@ -354,7 +354,7 @@ async def test_handoff_declined_stores_nothing(booking_env):
 
 
 async def test_handoff_with_the_database_down_says_so_and_does_not_pause(booking_env, monkeypatch):
-    from actions.store import requests_repo
+    from heel.store import requests_repo
 
     def failing(*args, **kwargs):
         raise requests_repo.StoreUnavailable("storing a request failed: OperationalError")
@@ -380,7 +380,7 @@ async def test_handoff_mid_booking_closes_the_booking_form(booking_env):
 
 
 def test_notifications_are_queued_with_the_request(booking_env, monkeypatch):
-    from actions import config
+    from heel import settings as config
 
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("FRONTDESK_EMAIL", "desk@example.com")

@@ -3,7 +3,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from actions import booking_logic as logic
+from heel.booking import logic
 
 WEDNESDAY = datetime(2025, 11, 26, 10, 0)  # a Wednesday morning
 

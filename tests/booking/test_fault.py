@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from actions import booking
-from actions.store.requests import OutboxMessage, Request
-from actions.store.schema import create_schema
+from heel.store.requests import OutboxMessage, Request
+from heel.store.schema import create_schema
 from tests.booking.conftest import PG_ADMIN_URL, _configure, schema_url
 from tests.booking.form_driver import FormDriver
 from tests.booking.tcp_proxy import TcpProxy

@@ -7,8 +7,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from actions.store import requests_repo as repo
 from frontdesk.app import COOKIE, create_app, session_value, valid_session
+from heel.store import requests_repo as repo
 
 TOKEN = "test-token"
 API_FIELDS = {"id", "kind", "name", "phone", "email", "preferred_time", "preferred_time_text", "reason",

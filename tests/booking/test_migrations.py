@@ -4,9 +4,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-import actions.store.requests  # noqa: F401 - registers the request tables
-from actions.store.models import Base
-from actions.store.schema import create_schema
+import heel.store.requests  # noqa: F401 - registers the request tables
+from heel.store.models import Base
+from heel.store.schema import create_schema
 
 
 def test_upgrade_matches_the_models(db_url):
@@ -29,7 +29,7 @@ def test_downgrade_and_upgrade_again(db_url):
     from alembic import command
     from alembic.config import Config
 
-    from actions.config import PROJECT_ROOT
+    from heel.settings import PROJECT_ROOT
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logging"] = False
@@ -66,10 +66,10 @@ def test_concurrent_upgrades_on_postgresql_do_not_collide(pg_schema):
     import subprocess
     import sys
 
-    from actions.config import PROJECT_ROOT
+    from heel.settings import PROJECT_ROOT
 
     url, _schema = pg_schema
-    code = "import sys; from actions.store.schema import create_schema; create_schema(sys.argv[1])"
+    code = "import sys; from heel.store.schema import create_schema; create_schema(sys.argv[1])"
     procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=PROJECT_ROOT, stderr=subprocess.PIPE)
              for _ in range(3)]
     for proc in procs:

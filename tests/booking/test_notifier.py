@@ -13,11 +13,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from actions.store import requests_repo as repo
-from actions.store.db import session_scope
-from actions.store.requests import OutboxMessage
 from frontdesk.app import create_app
 from frontdesk.notifier import OutboxWorker, backoff_seconds
+from heel.store import requests_repo as repo
+from heel.store.db import session_scope
+from heel.store.requests import OutboxMessage
 
 
 def free_port():

@@ -4,7 +4,7 @@ from datetime import datetime, time, timezone
 import pytest
 import yaml
 
-from actions import opening_hours as oh
+from heel.booking import hours as oh
 
 CLINIC = yaml.safe_load("""
 timezone: Europe/London

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from actions.store import requests_repo as repo
-from actions.store.db import session_scope
-from actions.store.requests import OutboxMessage, Request
+from heel.store import requests_repo as repo
+from heel.store.db import session_scope
+from heel.store.requests import OutboxMessage, Request
 
 
 def new_request(key="key-1", **overrides):

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from actions.config import Clinic
+from heel.settings import Clinic
 from web import server
 
 

@@ -103,7 +103,7 @@ def said(text, intent="inform", facts=None, entities=None):
 
 def context_of(*texts):
     """The red_flag_context slot after the visitor said these, one message each (as the policy keeps it)."""
-    from actions import redflags
+    from heel.safety import redflags
     from nlp.build import DEFAULT_OUT, load_or_build
 
     context = redflags.RedFlagContext()

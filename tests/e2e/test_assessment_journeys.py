@@ -4,7 +4,7 @@ import importlib.util
 import pytest
 import yaml
 
-from actions.config import PROJECT_ROOT
+from heel.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ import uuid
 import pytest
 import yaml
 
-from actions.config import PROJECT_ROOT
-from actions.store.loader import read_content_dir
+from heel.settings import PROJECT_ROOT
+from heel.store.loader import read_content_dir
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ def payloads(replies):
 
 def alert_is_last(replies) -> bool:
     """The alert (split into parts by the REST channel) ends with the disclaimer; nothing may follow it."""
-    from actions.safety_text import DISCLAIMER
+    from heel.safety.text import DISCLAIMER
 
     return bool(replies) and replies[-1].get("text", "").strip() == DISCLAIMER
 

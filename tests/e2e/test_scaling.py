@@ -6,7 +6,7 @@ import uuid
 import pytest
 import sqlalchemy
 
-from actions.config import PROJECT_ROOT
+from heel.settings import PROJECT_ROOT
 from tests.support.servers import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

@@ -1,7 +1,7 @@
-"""The aspect rule (docs/labels.md) as applied by nlu_components.aspects and the AspectRouter component."""
+"""The aspect rule (docs/labels.md) as applied by heel.language.aspects and the AspectRouter component."""
 import pytest
 
-from nlu_components import aspects
+from heel.language import aspects
 
 
 @pytest.fixture(scope="module")

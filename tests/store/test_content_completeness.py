@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from actions.config import get_settings
-from actions.store.loader import read_content_dir
+from heel.settings import get_settings
+from heel.store.loader import read_content_dir
 
 ALL = read_content_dir(get_settings().content_dir)
 BY_ID = {topic["id"]: topic for topic in ALL}

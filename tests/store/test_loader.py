@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.store import content_repo
-from actions.store.loader import ContentError, load_content, read_content_dir
+from heel.store import content_repo
+from heel.store.loader import ContentError, load_content, read_content_dir
 
 TOPIC = {
     "id": "alpha",

@@ -152,7 +152,7 @@ class Stack:
         return stack
 
     def load_content(self) -> None:
-        subprocess.run([str(BIN / "python"), "-m", "actions.store.loader"], cwd=ROOT, env=self.env, check=True,
+        subprocess.run([str(BIN / "python"), "-m", "heel.store.loader"], cwd=ROOT, env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
     def start(self, *names: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.answer_parsing import (
+from heel.triage.answers import (
     extract_answers,
     parse_age,
     parse_age_band,
@@ -18,7 +18,7 @@ from actions.answer_parsing import (
     parse_timing,
     parse_yes_no,
 )
-from actions.triage_engine import AGE_BANDS, CHANGES, LOCATIONS, SEVERITIES, TIMINGS
+from heel.triage.engine import AGE_BANDS, CHANGES, LOCATIONS, SEVERITIES, TIMINGS
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -224,14 +224,14 @@ def test_duration_words_inside_other_words_are_not_numbers(text, weeks):
 
 
 def test_a_description_is_not_a_yes_to_improving():
-    from actions.answer_parsing import parse_improving
+    from heel.triage.answers import parse_improving
 
     assert parse_improving("I've got a bony lump on the back of my heel and it's painful where my shoe rubs") is None
     assert parse_improving("yes, a bit better") is True
 
 
 # --- looks_like_question: a question typed in the middle of a form, or a topic question ---
-from actions.answer_parsing import looks_like_question  # noqa: E402
+from heel.triage.answers import looks_like_question  # noqa: E402
 
 
 @pytest.mark.parametrize("text", [

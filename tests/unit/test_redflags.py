@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions import redflags
-from actions.redflags import (
+from heel.safety import redflags
+from heel.safety.redflags import (
     CONCEPTS,
     FLAG_RULES,
     RedFlagContext,
@@ -17,7 +17,7 @@ from actions.redflags import (
     detect_text,
     most_severe,
 )
-from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
+from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
 
 E, U, D = CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON
 
@@ -1502,7 +1502,7 @@ def test_v25_look_alikes_stay_quiet(heel_nlp, turns):
 
 
 def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nlp):
-    from actions.redflags import RedFlagContext
+    from heel.safety.redflags import RedFlagContext
 
     focus = RedFlagContext(foot_in_focus=True)
     assert "both_heels" in context_from_text(heel_nlp("both"), focus).facts()

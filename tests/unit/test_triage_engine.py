@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.triage_engine import (
+from heel.triage.engine import (
     CAUSE_RULES,
     CAUSE_TOPIC,
     CAUSES,

@@ -8,8 +8,8 @@ from typing import Any, Dict, Mapping, Optional
 
 import yaml
 
-from actions.answers import fill
-from actions.config import PROJECT_ROOT
+from heel.content.answers import fill
+from heel.settings import PROJECT_ROOT
 
 MESSAGES_FILE = PROJECT_ROOT / "content" / "messages.yml"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from actions.store.db import get_engine
+from heel.store.db import get_engine
 
 
 def create_schema(url: Optional[str] = None) -> None:
@@ -11,7 +11,7 @@ def create_schema(url: Optional[str] = None) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from actions.config import PROJECT_ROOT
+    from heel.settings import PROJECT_ROOT
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))

@@ -43,7 +43,7 @@ class CareLevel(str, Enum):
 
 _LEVEL_ORDER: Tuple[CareLevel, ...] = tuple(CareLevel)
 
-# Red flag id -> level of care (PRODUCT.md "Red flags and levels of care"; detection lives in actions/redflags.py).
+# Red flag id -> level of care (PRODUCT.md "Red flags and levels of care"; detection lives in heel/safety/redflags.py).
 RED_FLAG_LEVELS: Dict[str, CareLevel] = {
     "cold_pale_foot": CareLevel.EMERGENCY,
     "hot_swollen_foot_fever": CareLevel.EMERGENCY,

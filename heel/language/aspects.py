@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 
 import yaml
 
-TABLE_PATH = Path(__file__).resolve().parent.parent / "nlp" / "aspects.yml"
+TABLE_PATH = Path(__file__).resolve().parents[2] / "nlp" / "aspects.yml"
 
 
 Patterns = Tuple["re.Pattern[str]", ...]

@@ -7,9 +7,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 import yaml
 
-from actions.answers import fill
-from actions.config import PROJECT_ROOT
-from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
+from heel.content.answers import fill
+from heel.settings import PROJECT_ROOT
+from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
 
 SAFETY_FILE = PROJECT_ROOT / "content" / "safety.yml"
 LEVEL_ORDER = tuple(level.value for level in CareLevel)  # most severe first; the engine owns the order

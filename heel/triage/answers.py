@@ -1,4 +1,4 @@
-"""Pure parsers from a visitor's free-text form answers to the Answers vocabularies of actions/triage_engine.py.
+"""Pure parsers from a visitor's free-text form answers to the Answers vocabularies of heel/triage/engine.py.
 
 Why: form answers arrive as free text ("first thing when I get out of bed"), buttons or numbers. Each parser returns
 a value from the engine's vocabulary, or None when the answer is unclear, so the form can re-ask once with an
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from actions.triage_engine import AGE_BANDS, CHANGES, LOCATIONS, SEVERITIES, TIMINGS, age_to_band
+from heel.triage.engine import AGE_BANDS, CHANGES, LOCATIONS, SEVERITIES, TIMINGS, age_to_band
 
 _NEGATORS = ("no", "not", "never", "without", "nothing", "none", "dont", "don't", "doesnt", "doesn't", "didnt",
              "didn't", "havent", "haven't", "hasnt", "hasn't", "isnt", "isn't", "arent", "aren't", "wasnt", "wasn't",

@@ -17,7 +17,7 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from actions.answer_parsing import looks_like_question
+from heel.triage.answers import looks_like_question
 
 DEFAULT_REGION = "GB"
 MAX_NAME_CHARS = 80

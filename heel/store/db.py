@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.config import get_settings
+from heel.settings import get_settings
 
 _engines: Dict[str, Engine] = {}
 _lock = threading.Lock()

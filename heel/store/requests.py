@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from actions.store.models import Base
+from heel.store.models import Base
 
 KINDS = ("booking", "handoff")
 STATUSES = ("new", "contacted", "done")

@@ -7,10 +7,10 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
 
-from actions.answers import fill
-from actions.config import PROJECT_ROOT
-from actions.safety_text import DISCLAIMER
-from actions.triage_engine import Answers, Assessment, CareLevel
+from heel.content.answers import fill
+from heel.safety.text import DISCLAIMER
+from heel.settings import PROJECT_ROOT
+from heel.triage.engine import Answers, Assessment, CareLevel
 
 ASSESSMENT_FILE = PROJECT_ROOT / "content" / "assessment.yml"
 SKIPPED = "skipped"

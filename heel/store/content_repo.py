@@ -7,8 +7,8 @@ from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 
-from actions.store.db import session_scope
-from actions.store.models import Topic
+from heel.store.db import session_scope
+from heel.store.models import Topic
 
 
 @dataclass(frozen=True)

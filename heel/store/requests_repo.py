@@ -14,9 +14,9 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions.config import Settings, get_settings
-from actions.store.db import session_scope
-from actions.store.requests import KINDS, STATUSES, OutboxMessage, Request
+from heel.settings import Settings, get_settings
+from heel.store.db import session_scope
+from heel.store.requests import KINDS, STATUSES, OutboxMessage, Request
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Loads content/topics/*.yml into the content store. Idempotent: unchanged topics are not rewritten.
 
-Run: python -m actions.store.loader
+Run: python -m heel.store.loader
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Any, Dict, List, Optional
 import yaml
 from sqlalchemy import select
 
-from actions.config import get_settings
-from actions.store.db import session_scope
-from actions.store.models import Topic
-from actions.store.schema import create_schema
+from heel.settings import get_settings
+from heel.store.db import session_scope
+from heel.store.models import Topic
+from heel.store.schema import create_schema
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional
 
-from actions.store.content_repo import TopicView
+from heel.store.content_repo import TopicView
 
 CONDITION_TOPICS = (
     "plantar_fasciitis",

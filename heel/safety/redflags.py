@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from actions.triage_engine import RED_FLAG_LEVELS, CareLevel
+from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
 
 # ---------------------------------------------------------------------------------------------------------------
 # Public types

@@ -1,0 +1,19 @@
+"""Intent, slot, action and message-attribute names that more than one part of the assistant uses, defined once.
+They must match domain.yml and data/ (tests/unit/test_names.py checks that they do)."""
+
+# intents
+RED_FLAG_INTENT = "red_flag"
+DESCRIBE_INTENT = "describe_symptoms"
+FALLBACK_INTENT = "nlu_fallback"
+
+# actions and forms
+ALERT_ACTION = "action_red_flag_alert"
+ASSESSMENT_FORM = "assessment_form"
+
+# slots
+RED_FLAG_CONTEXT_SLOT = "red_flag_context"  # facts said so far that later messages may complete
+RED_FLAGS_THIS_TURN_SLOT = "red_flags_this_turn"  # flags that earlier facts completed at this turn
+RED_FLAGS_SLOT = "red_flags"  # every flag alerted in the conversation
+
+# parsed-message attributes written by the NLU pipeline
+RED_FLAG_FACTS = "red_flag_facts"  # the message's own facts for later turns (RedFlagDetector)
