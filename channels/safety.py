@@ -16,7 +16,8 @@ from sanic import Blueprint
 
 from core_components.red_flag_policy import cross_turn_update, spacy_pipeline
 from heel.names import ALERT_ACTION, RED_FLAG_INTENT
-from heel.settings import get_settings
+from heel.content import messages
+from heel.settings import get_clinic, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +48,27 @@ async def alert_if_paused(message: UserMessage, agent: Any) -> bool:
     return True
 
 
+async def refuse_if_too_long(message: UserMessage) -> bool:
+    """A message over the length limit gets a polite refusal and never reaches the NLU; True when refused."""
+    limit = get_settings().max_message_chars
+    if len(message.text or "") <= limit:
+        return False
+    logger.info("message of %d characters refused (limit %d)", len(message.text or ""), limit)
+    reply = messages.message("message_too_long", {**get_clinic().placeholders(), "limit": str(limit)})
+    await message.output_channel.send_text_message(message.sender_id, reply["text"])
+    return True
+
+
 class PausedSafetyNet:
-    """Input-channel mixin (put it first in the bases) adding the paused-conversation red-flag alert."""
+    """Input-channel mixin (put it first in the bases) every channel shares: the message length limit, and the
+    paused-conversation red-flag alert."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         registered: List[Blueprint] = []
 
         async def handle(message: UserMessage) -> Any:
+            if await refuse_if_too_long(message):
+                return None
             result = await on_new_message(message)
             agent = _agent(registered[0]) if registered else None
             if agent is not None:

@@ -54,6 +54,9 @@ class Settings:
     smtp_starttls: bool = False
     notify_webhook_secret: Optional[str] = None
     outbox_poll_seconds: float = 2.0
+    # A message longer than this is answered with a polite refusal before any model reads it: analysis cost grows
+    # with length, and one huge message must not stall every other conversation.
+    max_message_chars: int = 2000
 
 
 def load_settings() -> Settings:
@@ -78,6 +81,7 @@ def load_settings() -> Settings:
         log_level=_env("LOG_LEVEL", "INFO"),
         frontdesk_host=_env("FRONTDESK_HOST", "0.0.0.0"),
         rasa_token=_env("RASA_TOKEN"),
+        max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
         smtp_username=_env("SMTP_USERNAME"),
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_env("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
