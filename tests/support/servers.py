@@ -115,7 +115,8 @@ class Stack:
         stack.database_url = database_url or f"sqlite:///{var_dir / 'clinic.db'}"
         written = var_dir / "endpoints.yml"
         tracker_store = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
-        written.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n' + tracker_store
+        written.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n  enable_selective_domain: true\n'
+                           + tracker_store
                            + (lock_store or ""))
         endpoints = endpoints or written
         stack.env = dict(
