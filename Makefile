@@ -95,8 +95,8 @@ test: $(MODEL) $(WIDGET) validate lint ## everything CI runs
 	$(PY) -m pytest -q
 	$(MAKE) evaluate
 
-bench: $(MODEL) ## REST latency with 1 and 10 concurrent conversations (servers must be running: make run)
-	$(PY) scripts/bench_rest.py --url http://localhost:5005 --conversations 1 10
+bench: $(MODEL) ## REST load, ours vs stock `rasa init`, 1/5/10/20 visitors: reports/bench.md, .json, .png
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf build models reports .pytest_cache web/node_modules $(WIDGET)

@@ -9,14 +9,14 @@ stays paused for everything else.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 
 from core_components.red_flag_policy import cross_turn_update, spacy_pipeline
-from heel.names import ALERT_ACTION, RED_FLAG_INTENT
 from heel.content import messages
+from heel.names import ALERT_ACTION, RED_FLAG_INTENT
 from heel.settings import get_clinic, get_settings
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,25 @@ async def refuse_if_too_long(message: UserMessage) -> bool:
     return True
 
 
+class _ReplyCounter(OutputChannel):
+    """One request's view of its channel's output: passes every reply on and counts them. A new one per message, so
+    a channel object shared by several requests (Telegram's) never mixes their counts."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.replies = 0
+
+    def name(self) -> str:  # type: ignore[override]  # the wrapped channel's name, for Rasa's per-channel responses
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.replies += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
 class PausedSafetyNet:
     """Input-channel mixin (put it first in the bases) every channel shares: the message length limit, and the
     paused-conversation red-flag alert."""
@@ -69,9 +88,16 @@ class PausedSafetyNet:
         async def handle(message: UserMessage) -> Any:
             if await refuse_if_too_long(message):
                 return None
-            result = await on_new_message(message)
+            channel, counter = message.output_channel, _ReplyCounter(message.output_channel)
+            message.output_channel = counter
+            try:
+                result = await on_new_message(message)
+            finally:
+                message.output_channel = channel
             agent = _agent(registered[0]) if registered else None
-            if agent is not None:
+            # Only a conversation that was paused when the message came gets no reply at all; any reply means Rasa
+            # predicted this turn, red flags included, so the stored conversation need not be read again.
+            if agent is not None and not counter.replies:
                 try:
                     await alert_if_paused(message, agent)
                 except Exception:  # never lose the visitor's message because of the safety net itself

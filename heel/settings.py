@@ -57,6 +57,12 @@ class Settings:
     # A message longer than this is answered with a polite refusal before any model reads it: analysis cost grows
     # with length, and one huge message must not stall every other conversation.
     max_message_chars: int = 2000
+    # Rasa processes on one machine: 0 = one per core when Redis (the shared lock store) answers, else one.
+    rasa_workers: int = 0
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    rasa_endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+    rasa_credentials: Path = PROJECT_ROOT / "credentials.yml"
 
 
 def load_settings() -> Settings:
@@ -82,6 +88,11 @@ def load_settings() -> Settings:
         frontdesk_host=_env("FRONTDESK_HOST", "0.0.0.0"),
         rasa_token=_env("RASA_TOKEN"),
         max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
+        rasa_workers=int(_env("RASA_WORKERS", "0")),
+        redis_host=_env("REDIS_HOST", "127.0.0.1"),
+        redis_port=int(_env("REDIS_PORT", "6379")),
+        rasa_endpoints=_path("RASA_ENDPOINTS", PROJECT_ROOT / "endpoints.yml"),
+        rasa_credentials=_path("RASA_CREDENTIALS", PROJECT_ROOT / "credentials.yml"),
         smtp_username=_env("SMTP_USERNAME"),
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_env("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),

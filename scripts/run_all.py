@@ -18,18 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from heel.settings import get_settings  # noqa: E402
+from serving import workers  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
-def commands(model: str) -> Dict[str, List[str]]:
+def commands(model: str, endpoints: Path) -> Dict[str, List[str]]:
     settings = get_settings()
     rasa_port = settings.rasa_url.rsplit(":", 1)[-1].split("/")[0]
     services = {
         "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
         "rasa": [str(BIN / "python"), "-m", "serving", "run", "--model", model, "--enable-api", "--cors", "*",
-                 "--port", rasa_port, "--endpoints", os.environ.get("RASA_ENDPOINTS", "endpoints.yml"),
-                 "--credentials", os.environ.get("RASA_CREDENTIALS", "credentials.yml")],
+                 "--port", rasa_port, "--endpoints", str(endpoints), "--credentials", str(settings.rasa_credentials)],
     }
     if (ROOT / "frontdesk" / "__main__.py").exists():
         services["frontdesk"] = [str(BIN / "python"), "-m", "frontdesk"]
@@ -44,13 +44,18 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="start only these services")
     args = parser.parse_args()
 
+    settings = get_settings()
+    serving = workers.plan(settings.rasa_endpoints, settings.var_dir, settings.rasa_workers, settings.redis_host,
+                           settings.redis_port)
+    print(f"[run] Rasa: {serving.workers} worker(s), endpoints {serving.endpoints}", flush=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     procs: Dict[str, subprocess.Popen] = {}
-    for name, cmd in commands(args.model).items():
+    for name, cmd in commands(args.model, serving.endpoints).items():
         if args.only and name not in args.only:
             continue
         # Own process group per service: Ctrl-C reaches us once and we stop each child in order.
-        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**env, **serving.env} if name == "rasa" else env,
+                                       start_new_session=True)
         print(f"[run] {name}: pid {procs[name].pid}", flush=True)
 
     stopping = False

@@ -1,5 +1,6 @@
-"""`python -m serving run --model ... --endpoints ...`: Rasa's own command line, after installing the fixes of
-serving/action_validation.py. Everything else (arguments, channels, stores) is Rasa's."""
+"""`python -m serving run --model ... --endpoints ...`: Rasa's own command line, after installing two fixes for costs
+that grow with traffic (serving/action_validation.py, serving/event_types.py). Everything else (arguments, channels,
+stores) is Rasa's."""
 from __future__ import annotations
 
 import sys
@@ -8,9 +9,10 @@ import sys
 def main() -> None:
     from rasa.__main__ import main as rasa_main
 
-    from serving import action_validation
+    from serving import action_validation, event_types
 
     action_validation.install()
+    event_types.install()
     sys.argv[0] = "rasa"
     rasa_main()
 

@@ -49,11 +49,12 @@ class Service:
     health_url: str
     log_path: Path
     proc: Optional[subprocess.Popen] = None
+    extra_env: Dict[str, str] = field(default_factory=dict)
 
     def start(self, env: Dict[str, str]) -> None:
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env={**env, **self.extra_env}, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -102,8 +103,9 @@ class Stack:
     @classmethod
     def create(cls, var_dir: Path, database_url: Optional[str] = None, tracker_store: Optional[str] = None,
                lock_store: Optional[str] = None, credentials: Optional[Path] = None,
-               rasa_instances: int = 1, endpoints: Optional[Path] = None) -> "Stack":
-        """tracker_store / lock_store: YAML blocks for endpoints.yml (default: SQLite tracker, in-memory lock)."""
+               rasa_instances: int = 1, endpoints: Optional[Path] = None, workers: int = 1) -> "Stack":
+        """tracker_store / lock_store: YAML blocks for endpoints.yml (default: SQLite tracker, in-memory lock).
+        workers > 1: Sanic workers per Rasa instance, as `make run` starts them with Redis (serving/workers.py)."""
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` first")
         stack = cls(var_dir=var_dir)
@@ -118,6 +120,11 @@ class Stack:
         written.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n  enable_selective_domain: true\n'
                            + tracker_store
                            + (lock_store or ""))
+        if workers > 1 and not lock_store:
+            written.write_text(written.read_text() + 'lock_store:\n  type: "redis"\n  url: "127.0.0.1"\n  port: 6379\n'
+                               '  db: 1\n  key_prefix: "heeltest"\n')
+        worker_env = {"SANIC_WORKERS": str(workers), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} \
+            if workers > 1 else {}
         endpoints = endpoints or written
         stack.env = dict(
             os.environ,
@@ -142,7 +149,7 @@ class Stack:
                 name, [python, "-m", "serving", "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
                        "--port", str(port), "--endpoints", str(endpoints),
                        "--credentials", str(credentials or ROOT / "credentials.yml")],
-                f"http://127.0.0.1:{port}/status", var_dir / f"{name}.log")
+                f"http://127.0.0.1:{port}/status", var_dir / f"{name}.log", extra_env=worker_env)
         if (ROOT / "frontdesk" / "__main__.py").exists():
             stack.services["frontdesk"] = Service(
                 "frontdesk", [python, "-m", "frontdesk"], f"{stack.frontdesk_url}/health",
