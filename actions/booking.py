@@ -4,6 +4,7 @@ Nothing here confirms a request before requests_repo.create_request() returned, 
 failure is told to the visitor as such, with the clinic's phone number. Slot values (names, numbers, health
 details) are never logged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,16 +44,37 @@ REQUESTED_SLOT = "requested_slot"
 URGENT_CARE_LEVELS = {"emergency", "urgent"}
 
 CONTACT_SLOTS = ["booking_name", "booking_contact", "booking_phone", "booking_email"]
-FORM_SLOTS = ["booking_consent", "booking_preferred_time", "booking_preferred_time_text",
-              "booking_preferred_time_data", "booking_reason", "booking_patient_type", "booking_confirmed",
-              "booking_submission_id", "booking_attempts"]
+FORM_SLOTS = [
+    "booking_consent",
+    "booking_preferred_time",
+    "booking_preferred_time_text",
+    "booking_preferred_time_data",
+    "booking_reason",
+    "booking_patient_type",
+    "booking_confirmed",
+    "booking_submission_id",
+    "booking_attempts",
+]
 RESTART_KEEPS = ("booking_consent", "booking_submission_id")
-FIELD_SLOTS = {"name": "booking_name", "contact": "booking_contact", "phone": "booking_contact",
-               "email": "booking_contact", "preferred_time": "booking_preferred_time", "reason": "booking_reason",
-               "patient_type": "booking_patient_type"}
-INVALID_MESSAGES = {"empty": "invalid_name", "not_a_name": "invalid_name", "too_long": "invalid_name",
-                    "no_contact": "invalid_contact", "invalid_phone": "invalid_phone", "invalid_email": "invalid_email",
-                    "unreadable": "invalid_time", "past": "time_past"}
+FIELD_SLOTS = {
+    "name": "booking_name",
+    "contact": "booking_contact",
+    "phone": "booking_contact",
+    "email": "booking_contact",
+    "preferred_time": "booking_preferred_time",
+    "reason": "booking_reason",
+    "patient_type": "booking_patient_type",
+}
+INVALID_MESSAGES = {
+    "empty": "invalid_name",
+    "not_a_name": "invalid_name",
+    "too_long": "invalid_name",
+    "no_contact": "invalid_contact",
+    "invalid_phone": "invalid_phone",
+    "invalid_email": "invalid_email",
+    "unreadable": "invalid_time",
+    "past": "time_past",
+}
 MESSAGES_FILE = PROJECT_ROOT / "content" / "booking.yml"
 
 
@@ -76,8 +98,9 @@ def texts() -> Dict[str, Dict[str, Any]]:
         return yaml.safe_load(handle)
 
 
-def _say(dispatcher: CollectingDispatcher, key: str, clinic: Dict[str, Any], section: str = "messages",
-         **values: Any) -> None:
+def _say(
+    dispatcher: CollectingDispatcher, key: str, clinic: Dict[str, Any], section: str = "messages", **values: Any
+) -> None:
     entry = texts()[section][key]
     placeholders = Clinic(clinic).placeholders()
     placeholders["phone"] = _clinic_phone(clinic)
@@ -152,8 +175,7 @@ class RequestFormValidation(FormValidationAction, ABC):
     """
 
     @abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> Text: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rejected = self._reject_digression(tracker)
@@ -171,8 +193,7 @@ class RequestFormValidation(FormValidationAction, ABC):
             return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
         return None
 
-    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-                  ) -> Dict[str, Any]:
+    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         """Checks what the visitor just typed for `slot`. Values that were already there (a form re-opened after a
         failed submit, contact details from an earlier booking) were checked when they were given."""
         if tracker.get_slot(REQUESTED_SLOT) != slot:
@@ -183,13 +204,15 @@ class RequestFormValidation(FormValidationAction, ABC):
             return changes
         return self._check(slot, str(value or ""), dispatcher, tracker, clinic)
 
-    def _intercept(self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                   clinic: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    def _intercept(
+        self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Optional[Dict[str, Any]]:
         """Hook for corrections and restarts inside an answer; None means "it is the answer"."""
         return None
 
-    def _check(self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-               clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _check(
+        self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Dict[str, Any]:
         """The slot changes for `text` as an answer for `slot`, or a re-ask (slot None) with an explanation."""
         if slot != "booking_contact":
             raise KeyError(slot)
@@ -199,12 +222,16 @@ class RequestFormValidation(FormValidationAction, ABC):
         # A new phone number keeps a known e-mail address and the other way round.
         phone = contact.phone or tracker.get_slot("booking_phone")
         email = contact.email or tracker.get_slot("booking_email")
-        return {"booking_phone": phone, "booking_email": email,
-                "booking_contact": logic.contact_text(phone, email, logic.region_from(clinic)),
-                **self._clear_attempts(tracker, slot)}
+        return {
+            "booking_phone": phone,
+            "booking_email": email,
+            "booking_contact": logic.contact_text(phone, email, logic.region_from(clinic)),
+            **self._clear_attempts(tracker, slot),
+        }
 
-    def validate_booking_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if tracker.get_slot(REQUESTED_SLOT) != "booking_contact":
             known = tracker.get_slot("booking_phone") or tracker.get_slot("booking_email")
             return {"booking_contact": value if known else None}
@@ -229,18 +256,22 @@ class RequestFormValidation(FormValidationAction, ABC):
         attempts.pop(slot)
         return {"booking_attempts": attempts}
 
-    def _miss(self, slot: str, error: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-              clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _miss(
+        self, slot: str, error: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Dict[str, Any]:
         """Explains what was wrong with an example; from the second miss on, also offers a way out."""
         attempts = self._count_attempt(tracker, slot)
-        _say(dispatcher, INVALID_MESSAGES.get(error, "invalid_contact"), clinic,
-             example_phone=logic.example_phone(logic.region_from(clinic)))
+        _say(
+            dispatcher,
+            INVALID_MESSAGES.get(error, "invalid_contact"),
+            clinic,
+            example_phone=logic.example_phone(logic.region_from(clinic)),
+        )
         if attempts[slot] >= 2:
             _say(dispatcher, "still_invalid", clinic)
         return {slot: None, "booking_attempts": attempts}
 
-    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-                ) -> Dict[str, Any]:
+    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         """Explicit consent: yes or no; never assumed. A third unclear answer counts as no."""
         if isinstance(value, bool):
             return {slot: value}
@@ -259,8 +290,9 @@ class ValidateBookingForm(RequestFormValidation):
     def name(self) -> Text:
         return "validate_booking_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         if tracker.get_slot("booking_consent") is False:
             return ["booking_consent"]  # a "no" ends the form: nothing else is asked or stored
         return domain_slots
@@ -283,35 +315,42 @@ class ValidateBookingForm(RequestFormValidation):
         return events + result
 
     # -- one method per question (rasa-sdk finds them by name) -----------------------------------------------
-    def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._yes_no("booking_consent", value, dispatcher, tracker)
 
-    def validate_booking_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("booking_name", value, dispatcher, tracker)
 
-    def validate_booking_preferred_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("booking_preferred_time", value, dispatcher, tracker)
 
-    def validate_booking_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("booking_reason", value, dispatcher, tracker)
 
-    def validate_booking_patient_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_patient_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("booking_patient_type", value, dispatcher, tracker)
 
-    def validate_booking_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[str, Any]:
+    def validate_booking_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if isinstance(value, bool):
             return {"booking_confirmed": value}
         return self._validate("booking_confirmed", value, dispatcher, tracker)
 
     # -- checking one answer ---------------------------------------------------------------------------------
-    def _check(self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-               clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _check(
+        self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Dict[str, Any]:
         if slot == "booking_name":
             checked = logic.check_name(text)
             if not checked.ok:
@@ -335,27 +374,37 @@ class ValidateBookingForm(RequestFormValidation):
             return {slot: True if answer else None}
         return super()._check(slot, text, dispatcher, tracker, clinic)
 
-    def _check_preferred_time(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _check_preferred_time(
+        self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Dict[str, Any]:
         slot = "booking_preferred_time"
         preference, error = logic.parse_preferred_time(text, _local_now(clinic), logic.region_from(clinic))
         if preference is None:
             if error == "unreadable" and self._attempts(tracker, slot) >= 1:
                 # Asked once with examples already: the front desk can read the visitor's own words.
                 _say(dispatcher, "time_as_written", clinic)
-                return {slot: "", "booking_preferred_time_text": text[:logic.MAX_TIME_TEXT_CHARS],
-                        "booking_preferred_time_data": None, **self._clear_attempts(tracker, slot)}
+                return {
+                    slot: "",
+                    "booking_preferred_time_text": text[: logic.MAX_TIME_TEXT_CHARS],
+                    "booking_preferred_time_data": None,
+                    **self._clear_attempts(tracker, slot),
+                }
             return self._miss(slot, error or "unreadable", dispatcher, tracker, clinic)
         schedule = _schedule(clinic)
         weekdays = preference.weekdays()
         if schedule and weekdays and set(weekdays) <= schedule.closed_weekdays():
             names = ", ".join(logic.WEEKDAY_NAMES[day] + "s" for day in weekdays)
             _say(dispatcher, "time_closed", clinic, closed_days=names)
-        return {slot: preference.describe(), "booking_preferred_time_text": text[:logic.MAX_TIME_TEXT_CHARS],
-                "booking_preferred_time_data": preference.as_dict(), **self._clear_attempts(tracker, slot)}
+        return {
+            slot: preference.describe(),
+            "booking_preferred_time_text": text[: logic.MAX_TIME_TEXT_CHARS],
+            "booking_preferred_time_data": preference.as_dict(),
+            **self._clear_attempts(tracker, slot),
+        }
 
-    def _check_patient_type(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _check_patient_type(
+        self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Dict[str, Any]:
         slot = "booking_patient_type"
         answer = logic.parse_patient_type(text, _latest_intent(tracker)[0])
         if answer:
@@ -367,25 +416,34 @@ class ValidateBookingForm(RequestFormValidation):
         return {slot: None, "booking_attempts": self._count_attempt(tracker, slot)}
 
     # -- corrections and restart -----------------------------------------------------------------------------
-    def _intercept(self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                   clinic: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    def _intercept(
+        self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, clinic: Dict[str, Any]
+    ) -> Optional[Dict[str, Any]]:
         if logic.is_restart(text):
             _say(dispatcher, "restarted", clinic)
             # requested_slot is left alone: setting it to None here would end the form instead.
             return {s: None for s in CONTACT_SLOTS + FORM_SLOTS if s not in RESTART_KEEPS}
-        correction = logic.parse_correction(text, free_text_slot=slot == "booking_reason",
-                                            bare_field=slot == "booking_confirmed")
+        correction = logic.parse_correction(
+            text, free_text_slot=slot == "booking_reason", bare_field=slot == "booking_confirmed"
+        )
         if correction is None:
             return None
         target = FIELD_SLOTS[correction.field]
         if target == slot:
             # "my email is sam@example.com" when asked for contact details: the answer, said politely.
-            return None if correction.value is None else self._check(slot, correction.value, dispatcher, tracker,
-                                                                     clinic)
+            return (
+                None if correction.value is None else self._check(slot, correction.value, dispatcher, tracker, clinic)
+            )
         return self._apply_correction(slot, correction, dispatcher, tracker, clinic)
 
-    def _apply_correction(self, slot: str, correction: logic.Correction, dispatcher: CollectingDispatcher,
-                          tracker: Tracker, clinic: Dict[str, Any]) -> Dict[str, Any]:
+    def _apply_correction(
+        self,
+        slot: str,
+        correction: logic.Correction,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        clinic: Dict[str, Any],
+    ) -> Dict[str, Any]:
         """Changes an earlier answer. With a new value it is checked and used; without one the field is cleared
         so the form asks for it again. The summary is shown again before anything is sent."""
         changes: Dict[str, Any] = {slot: None, "booking_confirmed": None}
@@ -411,16 +469,18 @@ class ValidateHandoffForm(RequestFormValidation):
     def name(self) -> Text:
         return "validate_handoff_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         if tracker.get_slot("booking_phone") or tracker.get_slot("booking_email"):
             return []
         if tracker.get_slot("handoff_consent") is False:
             return ["handoff_consent"]
         return domain_slots
 
-    def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[str, Any]:
+    def validate_handoff_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._yes_no("handoff_consent", value, dispatcher, tracker)
 
 
@@ -431,8 +491,7 @@ class AskAction(Action, ABC):
     question: str
 
     @abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> Text: ...
 
     def values(self, tracker: Tracker, clinic: Dict[str, Any]) -> Dict[str, Any]:
         return {}
@@ -521,8 +580,7 @@ class ActionSubmitBooking(Action):
     def name(self) -> Text:
         return "action_submit_booking"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-                  ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         clinic = _clinic()
         if tracker.get_slot("booking_consent") is not True:
             _say(dispatcher, "declined", clinic)
@@ -536,10 +594,13 @@ class ActionSubmitBooking(Action):
         new = requests_repo.NewRequest(
             kind="booking",
             conversation_id=tracker.sender_id,
-            idempotency_key=logic.idempotency_key(tracker.sender_id, tracker.get_slot("booking_submission_id"),
-                                                  {**fields, "assessment_summary": summary}),
+            idempotency_key=logic.idempotency_key(
+                tracker.sender_id, tracker.get_slot("booking_submission_id"), {**fields, "assessment_summary": summary}
+            ),
             consent_version=logic.CONSENT_VERSION,
-            name=fields["name"], phone=fields["phone"], email=fields["email"],
+            name=fields["name"],
+            phone=fields["phone"],
+            email=fields["email"],
             preferred_time=fields["preferred_time"] or None,
             preferred_time_text=fields["preferred_time_text"],
             preferred_time_data=tracker.get_slot("booking_preferred_time_data"),
@@ -558,14 +619,21 @@ class ActionSubmitBooking(Action):
         if not created:
             logger.info("booking request %s was already stored; not stored again", request.id)
         region = logic.region_from(clinic)
-        _say(dispatcher, "submitted", clinic, request_id=request.id, visitor=request.name or "",
-             contact_how=_contact_how(request.phone, request.email, region), when_open=_when_open(clinic))
+        _say(
+            dispatcher,
+            "submitted",
+            clinic,
+            request_id=request.id,
+            visitor=request.name or "",
+            contact_how=_contact_how(request.phone, request.email, region),
+            when_open=_when_open(clinic),
+        )
         # Name and contact stay for this conversation, so "talk to a person" later can use them.
         return _reset(FORM_SLOTS)
 
 
 class ActionCancelRequest(Action):
-    """"Cancel"/"stop" inside the booking or hand-off form: nothing is stored; "start again" restarts booking."""
+    """ "Cancel"/"stop" inside the booking or hand-off form: nothing is stored; "start again" restarts booking."""
 
     def name(self) -> Text:
         return "action_cancel_request"
@@ -576,10 +644,14 @@ class ActionCancelRequest(Action):
         if active == "booking_form" and logic.is_restart((tracker.latest_message or {}).get("text")):
             _say(dispatcher, "restarted", clinic)
             return _reset([s for s in CONTACT_SLOTS + FORM_SLOTS if s not in RESTART_KEEPS]) + [
-                SlotSet(REQUESTED_SLOT, None), FollowupAction("booking_form")]
+                SlotSet(REQUESTED_SLOT, None),
+                FollowupAction("booking_form"),
+            ]
         _say(dispatcher, "handoff_cancelled" if active == "handoff_form" else "cancelled", clinic)
-        return _reset(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [SlotSet(REQUESTED_SLOT, None),
-                                                                          ActiveLoop(None)]
+        return _reset(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
+            SlotSet(REQUESTED_SLOT, None),
+            ActiveLoop(None),
+        ]
 
 
 class ActionRequestHuman(Action):
@@ -588,8 +660,7 @@ class ActionRequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-                  ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         clinic = _clinic()
         contact_phone, contact_email = tracker.get_slot("booking_phone"), tracker.get_slot("booking_email")
         if not (contact_phone or contact_email):
@@ -601,13 +672,19 @@ class ActionRequestHuman(Action):
         new = requests_repo.NewRequest(
             kind="handoff",
             conversation_id=tracker.sender_id,
-            idempotency_key=logic.idempotency_key(tracker.sender_id, f"handoff:{trigger}",
-                                                  {"summary": summary, "phone": contact_phone,
-                                                   "email": contact_email}),
-            consent_version=(logic.HANDOFF_CONSENT_VERSION if tracker.get_slot("handoff_consent") is True
-                             else logic.CONSENT_VERSION),
-            name=tracker.get_slot("booking_name"), phone=contact_phone, email=contact_email,
-            reason=summary, assessment_summary=tracker.get_slot("assessment_summary") or None,
+            idempotency_key=logic.idempotency_key(
+                tracker.sender_id,
+                f"handoff:{trigger}",
+                {"summary": summary, "phone": contact_phone, "email": contact_email},
+            ),
+            consent_version=(
+                logic.HANDOFF_CONSENT_VERSION if tracker.get_slot("handoff_consent") is True else logic.CONSENT_VERSION
+            ),
+            name=tracker.get_slot("booking_name"),
+            phone=contact_phone,
+            email=contact_email,
+            reason=summary,
+            assessment_summary=tracker.get_slot("assessment_summary") or None,
             bot_paused=True,
         )
         try:
@@ -617,8 +694,14 @@ class ActionRequestHuman(Action):
                 logger.error("hand-off request not stored: %s", type(exc).__name__)
             _say(dispatcher, "handoff_failed", clinic, when_open=_when_open(clinic))
             return [SlotSet("handoff_consent", None)]
-        _say(dispatcher, "handoff_created", clinic, request_id=request.id, when_open=_when_open(clinic),
-             contact_how=_contact_how(contact_phone, contact_email, logic.region_from(clinic)))
+        _say(
+            dispatcher,
+            "handoff_created",
+            clinic,
+            request_id=request.id,
+            when_open=_when_open(clinic),
+            contact_how=_contact_how(contact_phone, contact_email, logic.region_from(clinic)),
+        )
         events = _reset(FORM_SLOTS + ["handoff_consent"])
         if (tracker.active_loop or {}).get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
@@ -633,19 +716,24 @@ class ActionRequestHuman(Action):
         for event in reversed(_user_events(tracker)):
             if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "request_human":
                 return str(event.get("message_id") or event.get("timestamp"))
-        latest = (tracker.latest_message or {})
+        latest = tracker.latest_message or {}
         return str(latest.get("message_id") or len(tracker.events))
 
     @staticmethod
     def _summary(tracker: Tracker) -> str:
         users = _user_events(tracker)
-        topics = [logic.topic_label(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "")
-                  for e in users]
+        topics = [logic.topic_label(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "") for e in users]
         # The visitor's words around the request for a person say what they need; form answers are left out.
-        index = next((i for i in range(len(users) - 1, -1, -1)
-                      if ((users[i].get("parse_data") or {}).get("intent") or {}).get("name") == "request_human"),
-                     len(users) - 1)
-        recent = [e.get("text") or "" for e in users[max(0, index - 2): index + 1]]
+        index = next(
+            (
+                i
+                for i in range(len(users) - 1, -1, -1)
+                if ((users[i].get("parse_data") or {}).get("intent") or {}).get("name") == "request_human"
+            ),
+            len(users) - 1,
+        )
+        recent = [e.get("text") or "" for e in users[max(0, index - 2) : index + 1]]
         recent = [text for text in recent if text and not text.startswith("/")]
-        return logic.handoff_summary([t for t in topics if t], tracker.get_slot("assessment_summary"), recent,
-                                     _booking_fields(tracker))
+        return logic.handoff_summary(
+            [t for t in topics if t], tracker.get_slot("assessment_summary"), recent, _booking_fields(tracker)
+        )

@@ -1,4 +1,5 @@
 """Education actions: thin wrappers that read the content store and format replies."""
+
 from __future__ import annotations
 
 import logging
@@ -51,8 +52,10 @@ class ActionAnswerTopic(Action):
 
 def _titles_and_intents() -> tuple[Dict[str, str], Dict[str, str]]:
     index = content_repo.topic_index()
-    return ({topic_id: title for topic_id, (title, _) in index.items()},
-            {topic_id: intent for topic_id, (_, intent) in index.items()})
+    return (
+        {topic_id: title for topic_id, (title, _) in index.items()},
+        {topic_id: intent for topic_id, (_, intent) in index.items()},
+    )
 
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView) -> List[Dict]:

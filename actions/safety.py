@@ -1,4 +1,5 @@
 """Red-flag actions: interrupt whatever is happening, say where to get care, offer to carry on."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,11 @@ RESUMABLE = {
 
 def _red_flag_entities(tracker: Tracker) -> List[Dict[str, Any]]:
     known = set(safety_text.known_flags())
-    return [e for e in tracker.latest_message.get("entities", [])
-            if e.get("entity") == "red_flag" and e.get("value") in known]
+    return [
+        e
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "red_flag" and e.get("value") in known
+    ]
 
 
 def red_flag_ids(tracker: Tracker) -> List[str]:
@@ -78,8 +82,9 @@ class ActionRedFlagAlert(Action):
             logger.debug("red flag alert for someone else at level %s (flags %s)", level, ",".join(flags))
             buttons = own_question_buttons(tracker, active)
             topic_button = any(b["payload"] != "/continue_form" for b in buttons)
-            text = safety_text.alert_text(flags, get_clinic().placeholders(), someone_else=True,
-                                          own_question_button=topic_button)
+            text = safety_text.alert_text(
+                flags, get_clinic().placeholders(), someone_else=True, own_question_button=topic_button
+            )
             dispatcher.utter_message(text=text, buttons=buttons)
             return events + [SlotSet("interrupted_form", active)]
         logger.debug("red flag alert at level %s (flags %s)", level, ",".join(flags))

@@ -2,6 +2,7 @@
 
 Thin: parsing lives in heel.triage.answers, decisions in heel.triage.engine, texts in content/.
 """
+
 from __future__ import annotations
 
 import logging
@@ -94,8 +95,9 @@ class ValidateAssessmentForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_assessment_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         # Only a recent problem can be "mild, recent and improving" (self-care): ask about its course then.
         # rasa-sdk calls this before validate_pain_duration, so the slot may still hold the raw answer.
         raw = tracker.get_slot("pain_duration")
@@ -108,10 +110,15 @@ class ValidateAssessmentForm(FormValidationAction):
 
     def _latest(self, tracker: Tracker) -> tuple[str, float, str]:
         intent = tracker.latest_message.get("intent") or {}
-        return intent.get("name") or "", float(intent.get("confidence") or 0.0), tracker.latest_message.get("text") or ""
+        return (
+            intent.get("name") or "",
+            float(intent.get("confidence") or 0.0),
+            tracker.latest_message.get("text") or "",
+        )
 
-    def _handle(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                parser: Callable[[str], Any]) -> Dict[Text, Any]:
+    def _handle(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, parser: Callable[[str], Any]
+    ) -> Dict[Text, Any]:
         intent, confidence, text = self._latest(tracker)
         if tracker.get_slot("requested_slot") != slot:
             return {slot: value}  # prefilled at the start: already in the engine's vocabulary
@@ -124,8 +131,12 @@ class ValidateAssessmentForm(FormValidationAction):
         digressed = f"{slot}:question"
         # A question in the middle is answered once per question slot; an unparsed *answer* that the model
         # happens to read as a topic must not loop (answer, same question, same answer, ...).
-        if (intent.startswith("ask_") and confidence >= QUESTION_CONFIDENCE and digressed not in reasked
-                and parse.looks_like_question(text)):
+        if (
+            intent.startswith("ask_")
+            and confidence >= QUESTION_CONFIDENCE
+            and digressed not in reasked
+            and parse.looks_like_question(text)
+        ):
             topic = content_repo.get_topic_by_intent(intent)
             if topic is not None:
                 events = answer_topic(dispatcher, tracker, topic)
@@ -138,8 +149,9 @@ class ValidateAssessmentForm(FormValidationAction):
             return {slot: SKIPPED}
         return {slot: None, "reasked": reasked + [slot]}
 
-    def validate_warning_signs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    def validate_warning_signs(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         intent, _, _ = self._latest(tracker)
         if tracker.get_slot("requested_slot") != "warning_signs":
             return {"warning_signs": value}
@@ -223,6 +235,8 @@ class ActionAssessmentOutcome(Action):
             SlotSet("reasked", []),
         ]
         if result.top_cause:
-            events += [SlotSet("condition", CAUSE_TOPIC[result.top_cause]),
-                       SlotSet("last_topic", CAUSE_TOPIC[result.top_cause])]
+            events += [
+                SlotSet("condition", CAUSE_TOPIC[result.top_cause]),
+                SlotSet("last_topic", CAUSE_TOPIC[result.top_cause]),
+            ]
         return events

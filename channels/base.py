@@ -3,6 +3,7 @@
 Inputs and outputs here are mixins placed before Rasa's own connector classes, so Rasa's webhook parsing
 and API clients keep running and only the behaviour below changes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,12 +31,14 @@ class FittedOutput:
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_reply(recipient_id, text, [])
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self.send_reply(recipient_id, text, buttons)
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]],
-                                 **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self.send_reply(recipient_id, text, quick_replies)
 
     async def send_reply(self, recipient_id: Text, text: Optional[Text], buttons: List[Button]) -> None:
@@ -111,7 +114,8 @@ class ChoiceInput:
         if choice is None:
             return
         logger.debug("Numbered choice %s from %s -> %s", number, message.sender_id, choice["payload"])
-        message.metadata = {**(message.metadata or {}),
-                            "numbered_choice": {"number": number, "title": choice.get("title"),
-                                                "typed": message.text}}
+        message.metadata = {
+            **(message.metadata or {}),
+            "numbered_choice": {"number": number, "title": choice.get("title"), "typed": message.text},
+        }
         message.text = str(choice["payload"]).strip()

@@ -5,6 +5,7 @@ credentials: ``channels.facebook.MessengerInput`` with ``verify`` (the verify to
 webhook settings), ``secret`` (the app secret, checks X-Hub-Signature-256), ``page-access-token`` and
 optionally ``api_base_url`` (tests only).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -80,14 +81,14 @@ class _MessengerEvents(Messenger):
                 elif event.get("postback"):
                     await self.postback(event, metadata)
 
-    async def _handle_user_message(self, text: Text, sender_id: Text,
-                                   metadata: Optional[Dict[Text, Any]]) -> None:
+    async def _handle_user_message(self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]) -> None:
         out_channel = MessengerOutput(self.client)
         await out_channel.send_action(sender_id, "mark_seen")
         await out_channel.send_action(sender_id, "typing_on")
         try:
-            await self.on_new_message(UserMessage(text, out_channel, sender_id, input_channel=self.name(),
-                                                  metadata=metadata))
+            await self.on_new_message(
+                UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+            )
         except Exception:
             logger.exception("Messenger message could not be handled")
         finally:
@@ -105,8 +106,7 @@ class MessengerInput(PausedSafetyNet, ChoiceInput, FacebookInput):
             if value:
                 algorithm, _, signature = value.partition("=")
                 expected = hmac.new((self.fb_secret or "").encode(), request.body, digest).hexdigest()
-                return bool(self.fb_secret) and algorithm == digest().name \
-                    and hmac.compare_digest(signature, expected)
+                return bool(self.fb_secret) and algorithm == digest().name and hmac.compare_digest(signature, expected)
         return False
 
     def channel_blueprint(self, on_new_message: Handler) -> Blueprint:

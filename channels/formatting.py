@@ -5,6 +5,7 @@ Our replies are written in a small Markdown subset (``**bold**``, ``*italic*``, 
 channel's length limit, and buttons either native (within the channel's limits) or as numbered options that
 the visitor answers with a digit.
 """
+
 from __future__ import annotations
 
 import html
@@ -55,8 +56,9 @@ SMS = Profile("sms", max_text=1600, bullet="-")  # "•" is not in the GSM alpha
 WHATSAPP_TWILIO = Profile("whatsapp", max_text=1600, markup=WHATSAPP)
 TELEGRAM = Profile("telegram", max_text=4096, markup=TELEGRAM_HTML, max_buttons=100, max_payload_bytes=64)
 MESSENGER = Profile("messenger", max_text=2000, max_buttons=13, max_button_title=20, max_payload_bytes=1000)
-SLACK_PROFILE = Profile("slack", max_text=3000, markup=SLACK, max_buttons=25, max_button_title=75,
-                        max_payload_bytes=2000)
+SLACK_PROFILE = Profile(
+    "slack", max_text=3000, markup=SLACK, max_buttons=25, max_button_title=75, max_payload_bytes=2000
+)
 
 
 @dataclass
@@ -85,8 +87,13 @@ def _structure(text: str, bullet: str) -> str:
     return _BULLET.sub(lambda m: f"{m.group(1)}{bullet} ", text)
 
 
-def _inline(text: str, bold: Callable[[str], str], italic: Callable[[str], str],
-            link: Callable[[str, str], str], code: Callable[[str], str]) -> str:
+def _inline(
+    text: str,
+    bold: Callable[[str], str],
+    italic: Callable[[str], str],
+    link: Callable[[str, str], str],
+    code: Callable[[str], str],
+) -> str:
     links: List[str] = []
 
     def keep_link(match: "re.Match[str]") -> str:
@@ -120,12 +127,21 @@ def render(text: str, profile: Profile) -> str:
     if profile.markup == WHATSAPP:
         return _inline(text, lambda s: f"*{s}*", lambda s: f"_{s}_", _plain_link, same)
     if profile.markup == SLACK:
-        return _inline(_escape(text), lambda s: f"*{s}*", lambda s: f"_{s}_",
-                       lambda label, url: f"<{url}|{label}>", lambda s: f"`{s}`")
+        return _inline(
+            _escape(text),
+            lambda s: f"*{s}*",
+            lambda s: f"_{s}_",
+            lambda label, url: f"<{url}|{label}>",
+            lambda s: f"`{s}`",
+        )
     if profile.markup == TELEGRAM_HTML:
-        return _inline(_escape(text), lambda s: f"<b>{s}</b>", lambda s: f"<i>{s}</i>",
-                       lambda label, url: f'<a href="{url.replace(chr(34), "%22")}">{label}</a>',
-                       lambda s: f"<code>{s}</code>")
+        return _inline(
+            _escape(text),
+            lambda s: f"<b>{s}</b>",
+            lambda s: f"<i>{s}</i>",
+            lambda label, url: f'<a href="{url.replace(chr(34), "%22")}">{label}</a>',
+            lambda s: f"<code>{s}</code>",
+        )
     return _inline(text, same, same, _plain_link, same)
 
 
@@ -201,6 +217,7 @@ def split_text(text: str, limit: int, fmt: Callable[[str], str] = lambda s: s) -
 
 # --- buttons ------------------------------------------------------------------------------------------
 
+
 def numbered_options(buttons: Sequence[Button]) -> str:
     lines = [f"{number}. {button.get('title', '')}" for number, button in enumerate(buttons, start=1)]
     return "\n".join(lines + ["", CHOICE_PROMPT])
@@ -223,9 +240,26 @@ def format_reply(text: Optional[str], buttons: Sequence[Button], profile: Profil
 
 
 _WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
 }
 _CHOICE = re.compile(
     r"^(?:(?:option|number|choice|no\.?|nr\.?|#)\s*)?\(?\s*(\d{1,2}|" + "|".join(_WORDS) + r")(?:st|nd|rd|th)?"

@@ -1,4 +1,5 @@
 """Rasa's REST channel with the paused-conversation red-flag safety net (channels/safety.py)."""
+
 from __future__ import annotations
 
 from rasa.core.channels.rest import RestInput as RasaRestInput

@@ -6,6 +6,7 @@ before that rule: this input mixin runs the red-flag alert action whenever the m
 classified `red_flag` in a paused conversation, or completed a red flag with earlier messages. The conversation
 stays paused for everything else.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ credentials: ``channels.slack.SlackInput`` with ``slack_token`` (the bot token, 
 ``slack_signing_secret`` and optionally Rasa's other Slack keys (``slack_channel``, ``use_threads``,
 ``conversation_granularity``) and ``api_base_url`` (tests only).
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,14 @@ class SlackOutput(FittedOutput, SlackBot):
 
     profile = SLACK_PROFILE
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-                 proxy: Optional[Text] = None, api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_base_url:
             self.client = AsyncWebClient(token, proxy=proxy, base_url=f"{api_base_url}/api/")
@@ -41,17 +48,26 @@ class SlackOutput(FittedOutput, SlackBot):
             return
         blocks = [
             {"type": "section", "text": {"type": "mrkdwn", "text": message.text}},
-            {"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": button["title"]},
-                 "value": button["payload"]}
-                for button in message.buttons
-            ]},
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": button["title"]},
+                        "value": button["payload"],
+                    }
+                    for button in message.buttons
+                ],
+            },
         ]
         await self._post_message(channel=recipient, text=message.text, blocks=blocks)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self._post_message(channel=self.slack_channel or recipient_id, text=image,
-                                 blocks=[{"type": "image", "image_url": image, "alt_text": image}])
+        await self._post_message(
+            channel=self.slack_channel or recipient_id,
+            text=image,
+            blocks=[{"type": "image", "image_url": image, "alt_text": image}],
+        )
 
 
 class SlackInput(PausedSafetyNet, ChoiceInput, RasaSlackInput):
@@ -78,5 +94,4 @@ class SlackInput(PausedSafetyNet, ChoiceInput, RasaSlackInput):
         return blueprint
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> SlackOutput:
-        return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy,
-                           self.api_base_url)
+        return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url)

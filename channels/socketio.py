@@ -20,6 +20,7 @@ unchanged. Two hardening changes, because the session id is the Rasa conversatio
   whatever ``session_id`` each ``user_uttered`` carries, so one socket could write into (and have replies
   broadcast to) any other conversation whose id it knows.
 """
+
 from __future__ import annotations
 
 import inspect

@@ -5,6 +5,7 @@ public https URL of /webhooks/telegram/webhook, registered with Telegram at star
 (Telegram sends it back in every webhook call, so forged updates are refused), optionally ``verify`` (the
 bot's username, checked once at start-up) and ``api_base_url`` (tests only).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -49,13 +50,15 @@ class TelegramBotOutput(FittedOutput, RasaTelegramOutput):
             for button in message.buttons:
                 keyboard.row(InlineKeyboardButton(button["title"], callback_data=button["payload"]))
         try:
-            await self.send_message(recipient_id, message.text, parse_mode="HTML", reply_markup=keyboard,
-                                    disable_web_page_preview=True)
+            await self.send_message(
+                recipient_id, message.text, parse_mode="HTML", reply_markup=keyboard, disable_web_page_preview=True
+            )
         except CantParseEntities:
             # The HTML is escaped and balanced, so this should not happen; if it does, words beat bold.
             logger.warning("Telegram refused the HTML of a reply; sending it as plain text")
-            await self.send_message(recipient_id, html_to_plain(message.text), reply_markup=keyboard,
-                                    disable_web_page_preview=True)
+            await self.send_message(
+                recipient_id, html_to_plain(message.text), reply_markup=keyboard, disable_web_page_preview=True
+            )
 
     async def close_session(self) -> None:
         """Closes the HTTP session (aiogram's close() is deprecated and will call Telegram's own close method)."""
@@ -80,8 +83,13 @@ class TelegramInput(PausedSafetyNet, ChoiceInput, RasaTelegramInput):
         channel.secret_token = (credentials or {}).get("secret_token") or None
         return channel
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+    ) -> None:
         check_token(access_token)  # a malformed token fails at start-up, not at the first visitor
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token: Optional[Text] = None
@@ -105,8 +113,7 @@ class TelegramInput(PausedSafetyNet, ChoiceInput, RasaTelegramInput):
             if self.verify:
                 me = await bot.get_me()
                 if me.username != self.verify:
-                    logger.error("The Telegram token belongs to @%s, not @%s as configured", me.username,
-                                 self.verify)
+                    logger.error("The Telegram token belongs to @%s, not @%s as configured", me.username, self.verify)
             if self.webhook_url:
                 await bot.register_webhook(self.webhook_url, self.secret_token)
                 logger.info("Telegram webhook registered: %s", self.webhook_url)
@@ -149,8 +156,11 @@ class TelegramInput(PausedSafetyNet, ChoiceInput, RasaTelegramInput):
             if text.split(" ")[0].split("@")[0] == "/start":
                 text = "/greet"  # Telegram's "Start" button; the assistant greets instead
             try:
-                await on_new_message(UserMessage(text, out_channel, msg.chat.id, input_channel=self.name(),
-                                                 metadata=self.get_metadata(request)))
+                await on_new_message(
+                    UserMessage(
+                        text, out_channel, msg.chat.id, input_channel=self.name(), metadata=self.get_metadata(request)
+                    )
+                )
             except Exception:
                 # Telegram re-sends an update until it gets a 200, so a failure must not loop.
                 logger.exception("Telegram message could not be handled")

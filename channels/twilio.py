@@ -4,6 +4,7 @@ credentials: ``channels.twilio.TwilioWhatsAppInput`` with ``account_sid``, ``aut
 ``webhook_url`` (the exact public URL set in Twilio, used to check X-Twilio-Signature) and optionally
 ``api_base_url`` (tests only).
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,15 +44,20 @@ class _TwilioHttp(AsyncTwilioHttpClient):
 
     async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         if self.api_base_url and url.startswith(TWILIO_API):
-            url = self.api_base_url + url[len(TWILIO_API):]
+            url = self.api_base_url + url[len(TWILIO_API) :]
         return await super().request(method, url, *args, **kwargs)
 
 
 class TwilioWhatsAppOutput(FittedOutput, TwilioOutput):
     """Sends through Twilio's Messages API; WhatsApp gets *bold*, SMS plain text; buttons become numbers."""
 
-    def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text], twilio_number: Optional[Text],
-                 api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         Client.__init__(self, account_sid, auth_token, http_client=_TwilioHttp(api_base_url))
         self.twilio_number = twilio_number
         self.send_retry = 0
@@ -63,7 +69,7 @@ class TwilioWhatsAppOutput(FittedOutput, TwilioOutput):
     def _sender_for(self, recipient_id: Text) -> Optional[Text]:
         """One Twilio number can serve SMS and WhatsApp: add or drop the whatsapp: prefix to match the visitor."""
         number = self.twilio_number or ""
-        bare = number[len(WHATSAPP_PREFIX):] if number.startswith(WHATSAPP_PREFIX) else number
+        bare = number[len(WHATSAPP_PREFIX) :] if number.startswith(WHATSAPP_PREFIX) else number
         return WHATSAPP_PREFIX + bare if str(recipient_id).startswith(WHATSAPP_PREFIX) else bare
 
     async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
@@ -74,12 +80,10 @@ class TwilioWhatsAppOutput(FittedOutput, TwilioOutput):
         return None
 
     async def send_formatted(self, recipient_id: Text, message: Outgoing) -> None:
-        await self._send_message({"to": recipient_id, "from_": self._sender_for(recipient_id),
-                                  "body": message.text})
+        await self._send_message({"to": recipient_id, "from_": self._sender_for(recipient_id), "body": message.text})
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self._send_message({"to": recipient_id, "from_": self._sender_for(recipient_id),
-                                  "media_url": [image]})
+        await self._send_message({"to": recipient_id, "from_": self._sender_for(recipient_id), "media_url": [image]})
 
 
 class TwilioWhatsAppInput(PausedSafetyNet, ChoiceInput, TwilioInput):
@@ -121,4 +125,3 @@ class TwilioWhatsAppInput(PausedSafetyNet, ChoiceInput, TwilioInput):
 
     def get_output_channel(self) -> TwilioWhatsAppOutput:
         return TwilioWhatsAppOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base_url)
-

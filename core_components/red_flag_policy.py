@@ -69,10 +69,12 @@ def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> 
     if not text or text.startswith("/"):
         return [], []
     previous = redflags.RedFlagContext.from_dict(tracker.get_slot(CONTEXT_SLOT))
-    alone = [e.get("value") for e in latest.entities or []
-             if e.get("entity") == "red_flag" and e.get("patient") == "visitor"]
-    fresh, updated = redflags.combine_turn(previous, alone, (latest.parse_data or {}).get(RED_FLAG_FACTS) or [],
-                                           lambda: redflags.parse(text, nlp()))
+    alone = [
+        e.get("value") for e in latest.entities or [] if e.get("entity") == "red_flag" and e.get("patient") == "visitor"
+    ]
+    fresh, updated = redflags.combine_turn(
+        previous, alone, (latest.parse_data or {}).get(RED_FLAG_FACTS) or [], lambda: redflags.parse(text, nlp())
+    )
     already = set(tracker.get_slot(RED_FLAGS_SLOT) or [])
     known = set(safety_text.known_flags())
     fresh = [flag for flag in dict.fromkeys(fresh) if flag not in already and flag in known]
@@ -111,9 +113,13 @@ class CrossTurnRedFlagPolicy(Policy):
             pass
         return self._resource
 
-    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
-                                     rule_only_data: Optional[Dict[Text, Any]] = None,
-                                     **kwargs: Any) -> PolicyPrediction:
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         fresh: List[str] = []
         events: List[Event] = []

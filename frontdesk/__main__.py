@@ -1,4 +1,5 @@
 """python -m frontdesk: the staff page, JSON API and outbox worker on FRONTDESK_PORT (default 8081)."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,5 +1,6 @@
 """The front-desk web app: staff page (sign-in with the token, HttpOnly session cookie, CSRF-checked forms) and a
 bearer-token JSON API. The outbox worker runs inside the same process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -64,8 +65,11 @@ def csrf_token(token: str, session: str) -> str:
 def bearer_ok(request: web.Request) -> bool:
     header = request.headers.get("Authorization", "")
     scheme, _, supplied = header.partition(" ")
-    return scheme.lower() == "bearer" and bool(supplied) and hmac.compare_digest(supplied.strip().encode(),
-                                                                                 request.app[TOKEN].encode())
+    return (
+        scheme.lower() == "bearer"
+        and bool(supplied)
+        and hmac.compare_digest(supplied.strip().encode(), request.app[TOKEN].encode())
+    )
 
 
 def _same_origin(request: web.Request) -> bool:
@@ -83,9 +87,10 @@ def _secure(request: web.Request) -> bool:
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -147,8 +152,14 @@ async def api_list(request: web.Request) -> web.Response:
     except ValueError:
         limit = requests_repo.DEFAULT_LIST_LIMIT
     try:
-        rows = await _db(request, requests_repo.list_requests, statuses=statuses, kind=kind,
-                         conversation_id=query.get("conversation_id") or None, limit=limit)
+        rows = await _db(
+            request,
+            requests_repo.list_requests,
+            statuses=statuses,
+            kind=kind,
+            conversation_id=query.get("conversation_id") or None,
+            limit=limit,
+        )
     except StoreUnavailable:
         return web.json_response({"error": "database unavailable"}, status=503)
     return web.json_response([row.as_api() for row in rows])
@@ -231,8 +242,15 @@ async def login(request: web.Request) -> web.Response:
         await asyncio.sleep(0.5)  # slows down guessing
         return web.Response(text=templates.login_page(error=True), content_type="text/html", status=401)
     response = web.HTTPSeeOther("/")
-    response.set_cookie(COOKIE, session_value(request.app[TOKEN]), max_age=SESSION_SECONDS, httponly=True,
-                        samesite="Strict", secure=_secure(request), path="/")
+    response.set_cookie(
+        COOKIE,
+        session_value(request.app[TOKEN]),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="Strict",
+        secure=_secure(request),
+        path="/",
+    )
     raise response
 
 
@@ -256,8 +274,9 @@ async def staff_page(request: web.Request) -> web.Response:
         rows = await _db(request, requests_repo.list_requests, statuses=None if show_all else OPEN_STATUSES)
     except StoreUnavailable:
         rows, error = [], "The clinic database is unavailable. Requests are safe and will show again when it is back."
-    html = templates.requests_page(rows, csrf_token(request.app[TOKEN], session), tz, region, show_all,
-                                   flash=request.query.get("msg"), error=error)
+    html = templates.requests_page(
+        rows, csrf_token(request.app[TOKEN], session), tz, region, show_all, flash=request.query.get("msg"), error=error
+    )
     return web.Response(text=html, content_type="text/html")
 
 
@@ -307,27 +326,34 @@ async def _worker_context(app: web.Application):
     await asyncio.wait_for(task, timeout=15)
 
 
-def create_app(settings: Optional[Settings] = None, url: Optional[str] = None, token: Optional[str] = None,
-               worker: Optional[OutboxWorker] = None, start_worker: bool = True) -> web.Application:
+def create_app(
+    settings: Optional[Settings] = None,
+    url: Optional[str] = None,
+    token: Optional[str] = None,
+    worker: Optional[OutboxWorker] = None,
+    start_worker: bool = True,
+) -> web.Application:
     settings = settings or get_settings()
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[TOKEN] = token or frontdesk_token(settings)
     app[DB_URL] = url
     app[WORKER] = worker or OutboxWorker(settings, url)
-    app.add_routes([
-        web.get("/health", health),
-        web.get("/api/requests", api_list),
-        web.get("/api/requests/{request_id}", api_get),
-        web.post("/api/requests/{request_id}/status", api_status),
-        web.post("/api/requests/{request_id}/resume", api_resume),
-        web.get("/login", login_form),
-        web.post("/login", login),
-        web.post("/logout", logout),
-        web.get("/", staff_page),
-        web.post("/requests/{request_id}/status", staff_status),
-        web.post("/requests/{request_id}/resume", staff_resume),
-    ])
+    app.add_routes(
+        [
+            web.get("/health", health),
+            web.get("/api/requests", api_list),
+            web.get("/api/requests/{request_id}", api_get),
+            web.post("/api/requests/{request_id}/status", api_status),
+            web.post("/api/requests/{request_id}/resume", api_resume),
+            web.get("/login", login_form),
+            web.post("/login", login),
+            web.post("/logout", logout),
+            web.get("/", staff_page),
+            web.post("/requests/{request_id}/status", staff_status),
+            web.post("/requests/{request_id}/resume", staff_resume),
+        ]
+    )
     if start_worker:
         app.cleanup_ctx.append(_worker_context)
     return app

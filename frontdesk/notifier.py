@@ -7,6 +7,7 @@ and e-mails a fixed Message-ID so receivers can drop duplicates.
 
 Notifications carry no personal or health details: staff open the token-protected front-desk page for those.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,9 @@ class NotConfigured(RuntimeError):
     """The channel of a message is no longer configured; the message is skipped, not retried."""
 
 
-def backoff_seconds(attempts: int, base: float, cap: float, jitter: float = 0.1,
-                    rng: Optional[random.Random] = None) -> float:
+def backoff_seconds(
+    attempts: int, base: float, cap: float, jitter: float = 0.1, rng: Optional[random.Random] = None
+) -> float:
     """Delay before attempt `attempts + 1`: base, 2*base, 4*base... up to `cap`, spread by +-jitter."""
     delay = min(cap, base * (2 ** max(0, attempts - 1)))
     spread = (rng or random).uniform(-jitter, jitter) if jitter else 0.0
@@ -57,10 +59,20 @@ def _describe(exc: BaseException) -> str:
 
 
 class OutboxWorker:
-    def __init__(self, settings: Optional[Settings] = None, url: Optional[str] = None, *,
-                 poll_seconds: Optional[float] = None, batch_size: int = 20, lease_seconds: float = 120.0,
-                 base_delay: float = 10.0, max_delay: float = 3600.0, max_attempts: int = 100,
-                 timeout: float = 10.0, rng: Optional[random.Random] = None) -> None:
+    def __init__(
+        self,
+        settings: Optional[Settings] = None,
+        url: Optional[str] = None,
+        *,
+        poll_seconds: Optional[float] = None,
+        batch_size: int = 20,
+        lease_seconds: float = 120.0,
+        base_delay: float = 10.0,
+        max_delay: float = 3600.0,
+        max_attempts: int = 100,
+        timeout: float = 10.0,
+        rng: Optional[random.Random] = None,
+    ) -> None:
         self.settings = settings or get_settings()
         self.url = url
         self.poll_seconds = self.settings.outbox_poll_seconds if poll_seconds is None else poll_seconds
@@ -101,8 +113,9 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Claims and delivers the messages that are due; returns how many were handled."""
         try:
-            messages = await asyncio.to_thread(requests_repo.claim_due_outbox, self.batch_size,
-                                               self.lease_seconds, self.url)
+            messages = await asyncio.to_thread(
+                requests_repo.claim_due_outbox, self.batch_size, self.lease_seconds, self.url
+            )
         except StoreUnavailable:
             if not self._store_down:
                 logger.warning("outbox worker: clinic database unavailable, will keep trying")
@@ -119,26 +132,31 @@ class OutboxWorker:
         try:
             await self.deliver(message)
         except NotConfigured as exc:
-            await self._record(requests_repo.mark_outbox_failed, message.id, _describe(exc), "skipped",
-                               self.url)
+            await self._record(requests_repo.mark_outbox_failed, message.id, _describe(exc), "skipped", self.url)
             logger.warning("outbox %s (%s) skipped: channel not configured", message.id, message.channel)
         except Exception as exc:  # noqa: BLE001 - any failure is retried later, never lost
             attempts = message.attempts + 1
             error = _describe(exc)
             if attempts >= self.max_attempts:
                 await self._record(requests_repo.mark_outbox_failed, message.id, error, "failed", self.url)
-                logger.error("outbox %s (%s) failed for good after %d attempts: %s", message.id,
-                             message.channel, attempts, error)
+                logger.error(
+                    "outbox %s (%s) failed for good after %d attempts: %s", message.id, message.channel, attempts, error
+                )
                 return
             delay = backoff_seconds(attempts, self.base_delay, self.max_delay, rng=self.rng)
             retry_at = requests_repo.utcnow() + timedelta(seconds=delay)
             await self._record(requests_repo.mark_outbox_retry, message.id, error, retry_at, self.url)
-            logger.warning("outbox %s (%s) attempt %d failed (%s); retry in %.0fs", message.id, message.channel,
-                           attempts, error, delay)
+            logger.warning(
+                "outbox %s (%s) attempt %d failed (%s); retry in %.0fs",
+                message.id,
+                message.channel,
+                attempts,
+                error,
+                delay,
+            )
         else:
             await self._record(requests_repo.mark_outbox_sent, message.id, self.url)
-            logger.info("outbox %s (%s) delivered for request %s", message.id, message.channel,
-                        message.request_id)
+            logger.info("outbox %s (%s) delivered for request %s", message.id, message.channel, message.request_id)
 
     async def _record(self, function, *args) -> None:
         try:
@@ -191,14 +209,17 @@ class OutboxWorker:
             raise DeliveryError("recipient refused")
 
     def webhook_body(self, message: OutboxView) -> bytes:
-        return json.dumps({
-            "event": "request.created",
-            "delivery_id": message.id,
-            "request_id": message.payload.get("request_id", message.request_id),
-            "kind": message.payload.get("kind"),
-            "created_at": message.payload.get("created_at"),
-            "frontdesk_url": self._link(),
-        }, sort_keys=True).encode()
+        return json.dumps(
+            {
+                "event": "request.created",
+                "delivery_id": message.id,
+                "request_id": message.payload.get("request_id", message.request_id),
+                "kind": message.payload.get("kind"),
+                "created_at": message.payload.get("created_at"),
+                "frontdesk_url": self._link(),
+            },
+            sort_keys=True,
+        ).encode()
 
     async def send_webhook(self, message: OutboxView) -> None:
         url = self.settings.notify_webhook_url

@@ -1,4 +1,5 @@
 """HTML for the staff page, as string templates. Every value is escaped here, in one place."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
@@ -54,11 +55,18 @@ def _time(value: Optional[datetime], tz: tzinfo) -> str:
     return value.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%a %d %b %Y, %H:%M")
 
 
-def _button(request_id: int, action: str, label: str, csrf: str, status: Optional[str] = None,
-            primary: bool = False) -> str:
+def _button(
+    request_id: int, action: str, label: str, csrf: str, status: Optional[str] = None, primary: bool = False
+) -> str:
     field = f'<input type="hidden" name="status" value="{escape(status)}">' if status else ""
-    return BUTTON.substitute(id=request_id, action=action, csrf=escape(csrf), field=field,
-                             css="primary" if primary else "", label=escape(label))
+    return BUTTON.substitute(
+        id=request_id,
+        action=action,
+        csrf=escape(csrf),
+        field=field,
+        css="primary" if primary else "",
+        label=escape(label),
+    )
 
 
 def render_request(request: RequestView, csrf: str, tz: tzinfo, region: str) -> str:
@@ -75,8 +83,12 @@ def render_request(request: RequestView, csrf: str, tz: tzinfo, region: str) -> 
         ("Contacted", _time(request.contacted_at, tz)),
         ("Done", _time(request.done_at, tz)),
         ("Bot resumed", _time(request.bot_resumed_at, tz)),
-        ("Notifications", ", ".join(f"{c}: {s}" + (f" ({a} tries)" if s != "sent" and a else "")
-                                    for c, s, a in request.notifications)),
+        (
+            "Notifications",
+            ", ".join(
+                f"{c}: {s}" + (f" ({a} tries)" if s != "sent" and a else "") for c, s, a in request.notifications
+            ),
+        ),
         ("Conversation id", request.conversation_id),
     ]
     html_rows = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(value))}</dd>" for label, value in rows if value)
@@ -90,14 +102,21 @@ def render_request(request: RequestView, csrf: str, tz: tzinfo, region: str) -> 
     if request.kind == "handoff" and request.bot_paused:
         buttons.append(_button(request.id, "resume", "Resume bot", csrf))
     paused = '<span class="badge paused">bot paused</span>' if request.bot_paused else ""
-    return REQUEST.substitute(id=request.id, kind=escape(KIND_LABELS.get(request.kind, request.kind)),
-                              status=escape(request.status), paused=paused, rows=html_rows,
-                              buttons="".join(buttons))
+    return REQUEST.substitute(
+        id=request.id,
+        kind=escape(KIND_LABELS.get(request.kind, request.kind)),
+        status=escape(request.status),
+        paused=paused,
+        rows=html_rows,
+        buttons="".join(buttons),
+    )
 
 
 def page(title: str, body: str, csrf: Optional[str] = None, refresh: bool = False) -> str:
     return PAGE.substitute(
-        title=escape(title), style=STYLE, body=body,
+        title=escape(title),
+        style=STYLE,
+        body=body,
         logout=LOGOUT.substitute(csrf=escape(csrf)) if csrf else "",
         # New requests appear without staff reloading by hand.
         refresh='<meta http-equiv="refresh" content="30">' if refresh else "",
@@ -118,8 +137,15 @@ FLASHES = {
 }
 
 
-def requests_page(requests: Iterable[RequestView], csrf: str, tz: tzinfo, region: str, show_all: bool,
-                  flash: Optional[str] = None, error: Optional[str] = None) -> str:
+def requests_page(
+    requests: Iterable[RequestView],
+    csrf: str,
+    tz: tzinfo,
+    region: str,
+    show_all: bool,
+    flash: Optional[str] = None,
+    error: Optional[str] = None,
+) -> str:
     parts = ['<nav><a href="/">Open requests</a><a href="/?show=all">All requests</a></nav>']
     if flash in FLASHES:
         text, is_error = FLASHES[flash]
@@ -128,7 +154,8 @@ def requests_page(requests: Iterable[RequestView], csrf: str, tz: tzinfo, region
         parts.append(f'<p class="flash error">{escape(error)}</p>')
     cards = [render_request(request, csrf, tz, region) for request in requests]
     if not cards and not error:
-        parts.append('<div class="card">No open requests.</div>' if not show_all else
-                     '<div class="card">No requests yet.</div>')
+        parts.append(
+            '<div class="card">No open requests.</div>' if not show_all else '<div class="card">No requests yet.</div>'
+        )
     parts.extend(cards)
     return page("Front desk: requests", "".join(parts), csrf=csrf, refresh=True)

@@ -2,6 +2,7 @@
 
 Everything is read lazily (first call), so importing this module does no I/O.
 """
+
 from __future__ import annotations
 
 import os

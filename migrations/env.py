@@ -1,4 +1,5 @@
 """Alembic environment. The URL comes from heel.settings; create_schema() passes an open connection instead."""
+
 from __future__ import annotations
 
 from logging.config import fileConfig
@@ -21,8 +22,9 @@ MIGRATION_LOCK_ID = 7_301_117
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=get_settings().database_url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(
+        url=get_settings().database_url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -6,6 +6,7 @@ serialised into the pipeline, so the saved model loads without that package.
 
 CLI: ``python -m nlp.build build/spacy_heel [--force]``
 """
+
 from __future__ import annotations
 
 import argparse

@@ -10,6 +10,7 @@ IntentEnsemble blends it with the other two (docs/architecture.md, docs/evaluati
 The trained model is three numpy arrays saved with np.savez and read with allow_pickle=False: loading a model can
 never run code.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,21 +57,37 @@ class EmbeddingIntentClassifier(GraphComponent):
         # C: inverse regularisation. Chosen on held-out v1-v5 (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
         return {"C": 100.0, "max_iter": 2000, "ranking_length": 10}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 weights: Optional[Dict[str, np.ndarray]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: Optional[Dict[str, np.ndarray]] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **(config or {})}
         self._storage = model_storage
         self._resource = resource
         self._weights = weights
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "EmbeddingIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EmbeddingIntentClassifier":
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "EmbeddingIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / _FILE, allow_pickle=False) as stored:
@@ -93,8 +110,11 @@ class EmbeddingIntentClassifier(GraphComponent):
         labels = [m.get(INTENT) for m in examples]
         model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]))
         model.fit(features, labels)
-        self._weights = {"coef": model.coef_.astype(np.float32), "intercept": model.intercept_.astype(np.float32),
-                         "classes": np.array([str(c) for c in model.classes_])}
+        self._weights = {
+            "coef": model.coef_.astype(np.float32),
+            "intercept": model.intercept_.astype(np.float32),
+            "classes": np.array([str(c) for c in model.classes_]),
+        }
         with self._storage.write_to(self._resource) as directory:
             np.savez(directory / _FILE, **self._weights)
         return self._resource

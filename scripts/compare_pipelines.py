@@ -6,6 +6,7 @@ build/pipelines/, then scored in this process. Writes reports/pipelines.md and r
 
 Usage: python scripts/compare_pipelines.py [NAME ...] [--skip-training]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,28 @@ def train(name: str) -> float:
     shutil.rmtree(cache, ignore_errors=True)
     env = dict(os.environ, RASA_CACHE_DIRECTORY=str(cache), PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config",
-                    str(CANDIDATES / f"{name}.yml"), "--nlu", "data/nlu", "--domain", "domain.yml",
-                    "--out", str(OUT), "--fixed-model-name", name], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(CANDIDATES / f"{name}.yml"),
+            "--nlu",
+            "data/nlu",
+            "--domain",
+            "domain.yml",
+            "--out",
+            str(OUT),
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -53,7 +72,10 @@ def latency_ms(parser: Parser, texts: List[str]) -> Dict[str, float]:
         parser.parse([text])
         times.append((time.perf_counter() - started) * 1000)
     ordered = sorted(times)
-    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1)}
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+    }
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -71,20 +93,29 @@ def main(argv: Optional[List[str]] = None) -> int:
         for entry in sets:
             items = yaml.safe_load((ROOT / entry["path"]).read_text())["utterances"]
             result = score_intents(items, model.parse([item["text"] for item in items]))
-            row[entry["name"]] = {k: result[k] for k in ("n", "accuracy", "macro_f1", "wrong_topic", "education",
-                                                         "clarifying")}
+            row[entry["name"]] = {
+                k: result[k] for k in ("n", "accuracy", "macro_f1", "wrong_topic", "education", "clarifying")
+            }
             if entry["role"] == "final":
                 row["latency"] = latency_ms(model, [item["text"] for item in items])
         rows.append(row)
         print(json.dumps(row), flush=True)
-    lines = ["| pipeline | training (s) | " + " | ".join(e["name"] for e in sets) + " | NLU median / p95 (ms) |",
-             "|---|---|" + "---|" * len(sets) + "---|"]
+    lines = [
+        "| pipeline | training (s) | " + " | ".join(e["name"] for e in sets) + " | NLU median / p95 (ms) |",
+        "|---|---|" + "---|" * len(sets) + "---|",
+    ]
     for row in rows:
-        cells = [f"{row[e['name']]['accuracy']:.2%}, F1 {row[e['name']]['macro_f1']:.3f}, wrong "
-                 f"{row[e['name']]['wrong_topic']}/{row[e['name']]['education']}, clarifying "
-                 f"{row[e['name']]['clarifying']}" for e in sets]
-        lines.append(f"| {row['pipeline']} | {row['training_s']} | " + " | ".join(cells) +
-                     f" | {row['latency']['median_ms']} / {row['latency']['p95_ms']} |")
+        cells = [
+            f"{row[e['name']]['accuracy']:.2%}, F1 {row[e['name']]['macro_f1']:.3f}, wrong "
+            f"{row[e['name']]['wrong_topic']}/{row[e['name']]['education']}, clarifying "
+            f"{row[e['name']]['clarifying']}"
+            for e in sets
+        ]
+        lines.append(
+            f"| {row['pipeline']} | {row['training_s']} | "
+            + " | ".join(cells)
+            + f" | {row['latency']['median_ms']} / {row['latency']['p95_ms']} |"
+        )
     report = ROOT / "reports" / "pipelines.md"
     report.parent.mkdir(exist_ok=True)
     report.write_text("\n".join(lines) + "\n")

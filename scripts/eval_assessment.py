@@ -8,6 +8,7 @@ Usage (servers running, e.g. `make run`):
   python scripts/eval_assessment.py --url http://localhost:5005 --cases eval/sets/assessment_cases.yml
 Writes reports/assessment_journeys.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,15 +22,23 @@ from typing import Any, Dict, List
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SLOT_ANSWER = {"warning_signs": "warning_signs", "pain_location": "location", "pain_timing": "timing",
-               "pain_duration": "duration", "pain_change": "change", "squeeze_pain": "squeeze",
-               "nerve_symptoms": "nerve", "age_band": "age"}
+SLOT_ANSWER = {
+    "warning_signs": "warning_signs",
+    "pain_location": "location",
+    "pain_timing": "timing",
+    "pain_duration": "duration",
+    "pain_change": "change",
+    "squeeze_pain": "squeeze",
+    "nerve_symptoms": "nerve",
+    "age_band": "age",
+}
 MAX_TURNS = 14
 
 
 def _post(url: str, payload: dict) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read() or b"null")
 
@@ -57,7 +66,9 @@ def run_case(url: str, case: Dict[str, Any]) -> Dict[str, Any]:
         if (tracker.get("active_loop") or {}).get("name") != "assessment_form":
             break
         slot = tracker["slots"].get("requested_slot")
-        answer = case["answers"].get(SLOT_ANSWER.get(slot, ""), case["opening"] if slot == "pain_course" else "not sure")
+        answer = case["answers"].get(
+            SLOT_ANSWER.get(slot, ""), case["opening"] if slot == "pain_course" else "not sure"
+        )
         questions += 1
         replies = say(answer)
         transcript.append({"asked": slot, "user": answer, "bot": [r.get("text") for r in replies]})
@@ -65,9 +76,12 @@ def run_case(url: str, case: Dict[str, Any]) -> Dict[str, Any]:
     slots = tracker["slots"]
     return {
         "opening": case["opening"],
-        "expected_cause": case["expected_cause"], "cause": slots.get("condition"),
-        "expected_level": case["expected_level"], "level": slots.get("care_level"),
-        "questions": questions, "asked_for_assessment": asked_for_assessment,
+        "expected_cause": case["expected_cause"],
+        "cause": slots.get("condition"),
+        "expected_level": case["expected_level"],
+        "level": slots.get("care_level"),
+        "questions": questions,
+        "asked_for_assessment": asked_for_assessment,
         "transcript": transcript,
     }
 
@@ -82,12 +96,16 @@ def main() -> int:
     results = [run_case(args.url, case) for case in cases]
     cause_ok = sum(r["cause"] == r["expected_cause"] for r in results)
     level_ok = sum(r["level"] == r["expected_level"] for r in results)
-    print(f"journeys: {len(results)}  top cause right: {cause_ok}  level right: {level_ok}  "
-          f"max questions: {max(r['questions'] for r in results)}")
+    print(
+        f"journeys: {len(results)}  top cause right: {cause_ok}  level right: {level_ok}  "
+        f"max questions: {max(r['questions'] for r in results)}"
+    )
     for r in results:
         mark = "ok " if r["cause"] == r["expected_cause"] and r["level"] == r["expected_level"] else "BAD"
-        print(f"  {mark} cause {r['expected_cause']}->{r['cause']} level {r['expected_level']}->{r['level']} "
-              f"q={r['questions']}{' (asked for assessment)' if r['asked_for_assessment'] else ''}: {r['opening'][:70]}")
+        print(
+            f"  {mark} cause {r['expected_cause']}->{r['cause']} level {r['expected_level']}->{r['level']} "
+            f"q={r['questions']}{' (asked for assessment)' if r['asked_for_assessment'] else ''}: {r['opening'][:70]}"
+        )
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(results, indent=2))
     return 0

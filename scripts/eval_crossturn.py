@@ -10,6 +10,7 @@ A positive is caught when its flag has alerted by its alert_turn (the 1-based me
 up); "late" when it alerts only afterwards. A look-alike (alert_turn null) is a false alarm when any alert fires.
 An alert before alert_turn is counted apart ("early": the facts said so far were already enough for the detector).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,16 +75,22 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     return {
         "per_flag": {flag: (per_flag_hit[flag], per_flag_total[flag]) for flag in sorted(per_flag_total)},
         "recall": sum(per_flag_hit.values()) / total if total else 1.0,
-        "late": late, "misses": misses, "early": early,
+        "late": late,
+        "misses": misses,
+        "early": early,
         "false_alarm_rate": len(false_alarms) / lookalikes if lookalikes else 0.0,
-        "false_alarms": false_alarms, "n_positive": total, "n_lookalikes": lookalikes,
+        "false_alarms": false_alarms,
+        "n_positive": total,
+        "n_lookalikes": lookalikes,
     }
 
 
 def print_totals(report: Dict[str, Any]) -> None:
-    print(f"caught by the due message: {report['recall']:.1%} of {report['n_positive']} "
-          f"(late {len(report['late'])}, missed {len(report['misses'])}, an alert before the due message "
-          f"{report['early']})")
+    print(
+        f"caught by the due message: {report['recall']:.1%} of {report['n_positive']} "
+        f"(late {len(report['late'])}, missed {len(report['misses'])}, an alert before the due message "
+        f"{report['early']})"
+    )
     print(f"false alarms: {report['false_alarm_rate']:.1%} of {report['n_lookalikes']} look-alike conversations")
 
 

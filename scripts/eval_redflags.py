@@ -11,6 +11,7 @@ A final set whose misses stay unread is gated at its measured level instead (--m
 --someone-else scores a set of another adult's signs (the visitor writes about a partner or parent).
 Never point it at data used to write the detector's rules; keep a held-out set for that.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,8 +80,9 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dic
 
 
 def passes(report: Dict[str, Any], min_recall: float = 1.0, max_false_alarms: float = MAX_FALSE_ALARM_RATE) -> bool:
-    return report["recall"] >= min_recall and not report["wrong_level"] and \
-        report["false_alarm_rate"] <= max_false_alarms
+    return (
+        report["recall"] >= min_recall and not report["wrong_level"] and report["false_alarm_rate"] <= max_false_alarms
+    )
 
 
 def print_totals(report: Dict[str, Any]) -> None:
@@ -120,16 +122,20 @@ def assistant_level(cases: Dict[str, Any], model: Path) -> Dict[str, Any]:
     negated = [case["text"] for case in cases.get("negated") or []]
     parsed = Parser(model).parse(flagged + negated)
     is_alert = [(p.get("intent") or {}).get("name") == "red_flag" for p in parsed]
-    caught, alarms = is_alert[:len(flagged)], is_alert[len(flagged):]
+    caught, alarms = is_alert[: len(flagged)], is_alert[len(flagged) :]
     return {
-        "recall": sum(caught) / len(flagged) if flagged else 1.0, "cases": len(flagged),
-        "false_alarm_rate": sum(alarms) / len(negated) if negated else 0.0, "negated": len(negated),
+        "recall": sum(caught) / len(flagged) if flagged else 1.0,
+        "cases": len(flagged),
+        "false_alarm_rate": sum(alarms) / len(negated) if negated else 0.0,
+        "negated": len(negated),
     }
 
 
 def print_assistant(report: Dict[str, Any]) -> None:
-    print(f"assistant (detector or model red_flag): recall {report['recall']:.1%} of {report['cases']}, "
-          f"false alarms {report['false_alarm_rate']:.1%} of {report['negated']}")
+    print(
+        f"assistant (detector or model red_flag): recall {report['recall']:.1%} of {report['cases']}, "
+        f"false alarms {report['false_alarm_rate']:.1%} of {report['negated']}"
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -141,12 +147,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("cases", help="YAML file with red_flags and negated lists")
     parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
     parser.add_argument("--assistant", help="trained Rasa model: also report the assistant-level catch rate")
-    parser.add_argument("--min-recall", type=float, default=1.0,
-                        help="the bar; lower only for a final set whose misses are deliberately left unread")
+    parser.add_argument(
+        "--min-recall",
+        type=float,
+        default=1.0,
+        help="the bar; lower only for a final set whose misses are deliberately left unread",
+    )
     parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARM_RATE)
     parser.add_argument("--summary-only", action="store_true", help="totals only (final sets: misses stay unread)")
-    parser.add_argument("--someone-else", action="store_true",
-                        help="the red flags are another adult's (scored on detect_split's second list)")
+    parser.add_argument(
+        "--someone-else",
+        action="store_true",
+        help="the red flags are another adult's (scored on detect_split's second list)",
+    )
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}

@@ -9,6 +9,7 @@ matrix and a per-intent F1 chart (PNG). Exit code 1 when any gate fails.
 
 Usage: python scripts/evaluate.py [--model models/heel.tar.gz] [--only NAME ...] [--no-charts] [--report-dir DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,39 +111,60 @@ def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> 
         "clarifying": sum(p == FALLBACK for _, p in pairs),
         "per_intent_f1": {label: round(value, 4) for label, value in per_label.items()},
         "pairs": pairs,
-        "errors": [{"text": item["text"], "gold": g, "predicted": p, "source": item.get("source"),
-                    "confidence": round(result["intent"].get("confidence", 0.0), 3), "wrong_topic": is_wrong_topic(g, p)}
-                   for item, result, (g, p) in zip(items, parsed, pairs) if g != p],
+        "errors": [
+            {
+                "text": item["text"],
+                "gold": g,
+                "predicted": p,
+                "source": item.get("source"),
+                "confidence": round(result["intent"].get("confidence", 0.0), 3),
+                "wrong_topic": is_wrong_topic(g, p),
+            }
+            for item, result, (g, p) in zip(items, parsed, pairs)
+            if g != p
+        ],
     }
 
 
 def intents_passes(result: Dict[str, Any], gate: Dict[str, float]) -> bool:
-    return result["accuracy"] >= gate.get("min_accuracy", 0.0) and \
-        result["wrong_topic_rate"] <= gate.get("max_wrong_topic", 1.0)
+    return result["accuracy"] >= gate.get("min_accuracy", 0.0) and result["wrong_topic_rate"] <= gate.get(
+        "max_wrong_topic", 1.0
+    )
 
 
 def redflag_passes(result: Dict[str, Any], gate: Dict[str, float]) -> bool:
-    return result["recall"] >= gate.get("min_recall", 1.0) and \
-        result["false_alarm_rate"] <= gate.get("max_false_alarms", 0.0) and not result.get("wrong_level")
+    return (
+        result["recall"] >= gate.get("min_recall", 1.0)
+        and result["false_alarm_rate"] <= gate.get("max_false_alarms", 0.0)
+        and not result.get("wrong_level")
+    )
 
 
 def totals_line(task: str, result: Dict[str, Any]) -> str:
     if task == "intents":
-        return (f"accuracy {result['accuracy']:.2%}, macro-F1 {result['macro_f1']:.3f}, wrong topic "
-                f"{result['wrong_topic']}/{result['education']}, clarifying {result['clarifying']} of {result['n']}")
+        return (
+            f"accuracy {result['accuracy']:.2%}, macro-F1 {result['macro_f1']:.3f}, wrong topic "
+            f"{result['wrong_topic']}/{result['education']}, clarifying {result['clarifying']} of {result['n']}"
+        )
     if task == "crossturn":
-        return (f"caught by the due message {result['recall']:.1%} of {result['n_positive']}, "
-                f"false alarms {result['false_alarm_rate']:.1%} of {result['n_lookalikes']}")
-    return (f"recall {result['recall']:.1%} of {result['n_positive']}, false alarms "
-            f"{result['false_alarm_rate']:.1%} of {result['n_negated']}")
+        return (
+            f"caught by the due message {result['recall']:.1%} of {result['n_positive']}, "
+            f"false alarms {result['false_alarm_rate']:.1%} of {result['n_lookalikes']}"
+        )
+    return (
+        f"recall {result['recall']:.1%} of {result['n_positive']}, false alarms "
+        f"{result['false_alarm_rate']:.1%} of {result['n_negated']}"
+    )
 
 
 def print_errors(task: str, result: Dict[str, Any]) -> None:
     if task == "intents":
         for error in result["errors"]:
             flag = "WRONG TOPIC " if error["wrong_topic"] else ""
-            print(f"    {flag}{error['gold']} -> {error['predicted']} ({error['confidence']}) "
-                  f"[{error['source']}]: {error['text']}")
+            print(
+                f"    {flag}{error['gold']} -> {error['predicted']} ({error['confidence']}) "
+                f"[{error['source']}]: {error['text']}"
+            )
         return
     for kind in ("misses", "late", "wrong_level", "false_alarms"):
         for case in result.get(kind) or []:
@@ -191,8 +213,10 @@ def charts(name: str, result: Dict[str, Any], out: Path) -> List[str]:
     bars = out / f"{name}_f1.png"
     fig.savefig(bars, dpi=90)
     plt.close(fig)
-    return [str(confusion.relative_to(ROOT)) if confusion.is_relative_to(ROOT) else str(confusion),
-            str(bars.relative_to(ROOT)) if bars.is_relative_to(ROOT) else str(bars)]
+    return [
+        str(confusion.relative_to(ROOT)) if confusion.is_relative_to(ROOT) else str(confusion),
+        str(bars.relative_to(ROOT)) if bars.is_relative_to(ROOT) else str(bars),
+    ]
 
 
 def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader) -> Dict[str, Any]:
@@ -213,12 +237,20 @@ def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader) -> Dict[str, Any]
 
 
 def markdown(rows: List[Dict[str, Any]], model: str) -> str:
-    lines = ["# Evaluation report", "", f"Model: `{model}`. Written by `make evaluate` (scripts/evaluate.py).", "",
-             "| set | task | role | result | gate | pass |", "|---|---|---|---|---|---|"]
+    lines = [
+        "# Evaluation report",
+        "",
+        f"Model: `{model}`. Written by `make evaluate` (scripts/evaluate.py).",
+        "",
+        "| set | task | role | result | gate | pass |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in rows:
         gate = ", ".join(f"{k} {v}" for k, v in row["gate"].items())
-        lines.append(f"| {row['name']} | {row['task']} | {row['role']} | {row['totals']} | {gate} | "
-                     f"{'yes' if row['passed'] else '**no**'} |")
+        lines.append(
+            f"| {row['name']} | {row['task']} | {row['role']} | {row['totals']} | {gate} | "
+            f"{'yes' if row['passed'] else '**no**'} |"
+        )
     for row in rows:
         for chart in row.get("charts") or []:
             lines += ["", f"![{Path(chart).stem}]({Path(chart).name})"]
@@ -259,19 +291,41 @@ def main(argv: Optional[List[str]] = None) -> int:
         result = run_set(entry, rasa_parser, nlp_loader)
         gate = entry.get("gate") or {}
         passed = (intents_passes if entry["task"] == "intents" else redflag_passes)(result, gate)
-        row = {"name": entry["name"], "task": entry["task"], "role": entry["role"], "gate": gate, "passed": passed,
-               "totals": totals_line(entry["task"], result), "seconds": round(time.perf_counter() - started, 1)}
-        print(f"[{'PASS' if passed else 'FAIL'}] {entry['name']} ({entry['role']}): {row['totals']}  "
-              f"({row['seconds']} s)", flush=True)
+        row = {
+            "name": entry["name"],
+            "task": entry["task"],
+            "role": entry["role"],
+            "gate": gate,
+            "passed": passed,
+            "totals": totals_line(entry["task"], result),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        print(
+            f"[{'PASS' if passed else 'FAIL'}] {entry['name']} ({entry['role']}): {row['totals']}  "
+            f"({row['seconds']} s)",
+            flush=True,
+        )
         if entry["role"] == "development":
             print_errors(entry["task"], result)
             if entry["task"] == "intents" and not args.no_charts:
                 row["charts"] = charts(entry["name"], result, out)
             row["result"] = {k: v for k, v in result.items() if k != "pairs"}
         else:  # a final set: totals only, in the report too
-            row["result"] = {k: v for k, v in result.items()
-                             if k not in ("pairs", "errors", "misses", "late", "false_alarms", "wrong_level",
-                                          "someone_else_alerts", "per_intent_f1")}
+            row["result"] = {
+                k: v
+                for k, v in result.items()
+                if k
+                not in (
+                    "pairs",
+                    "errors",
+                    "misses",
+                    "late",
+                    "false_alarms",
+                    "wrong_level",
+                    "someone_else_alerts",
+                    "per_intent_f1",
+                )
+            }
         rows.append(row)
         if not passed:
             failed.append(entry["name"])

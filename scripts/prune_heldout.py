@@ -11,6 +11,7 @@ Only counts are printed, so the person pruning never reads the items (docs/evalu
 
 Usage: python scripts/prune_heldout.py IN.yml OUT.yml --header "# Held-out v10: ..." [--flag-map a=b ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ NEAR_COPY_JACCARD = 0.75
 
 def near_copy(words: Set[str], other: Set[str]) -> bool:
     """Two long sentences that share most of their words (tests/nlp/test_heldout_isolation.py uses it too)."""
-    return min(len(words), len(other)) >= MIN_NEAR_WORDS and \
-        len(words & other) / len(words | other) >= NEAR_COPY_JACCARD
+    return (
+        min(len(words), len(other)) >= MIN_NEAR_WORDS and len(words & other) / len(words | other) >= NEAR_COPY_JACCARD
+    )
 
 
 def coincides(text: str, exact: Set[str], long_sets: Sequence[Set[str]]) -> bool:
@@ -106,7 +108,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args.target.write_text(header + text, encoding="utf-8")
     for section in SECTIONS:
         if data.get(section):
-            print(f"{section}: kept {len(kept[section])}, dropped {dropped[section]} (coinciding with training or repeated)")
+            print(
+                f"{section}: kept {len(kept[section])}, dropped {dropped[section]} (coinciding with training or repeated)"
+            )
     return 0
 
 

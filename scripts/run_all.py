@@ -3,6 +3,7 @@
 Services and ports come from heel.settings; a service that dies takes the others down with it, so a
 half-running stack never looks healthy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,23 @@ def commands(model: str, endpoints: Path) -> Dict[str, List[str]]:
     rasa_port = settings.rasa_url.rsplit(":", 1)[-1].split("/")[0]
     services = {
         "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
-        "rasa": [str(BIN / "python"), "-m", "serving", "run", "--model", model, "--enable-api", "--cors", "*",
-                 "--port", rasa_port, "--endpoints", str(endpoints), "--credentials", str(settings.rasa_credentials)],
+        "rasa": [
+            str(BIN / "python"),
+            "-m",
+            "serving",
+            "run",
+            "--model",
+            model,
+            "--enable-api",
+            "--cors",
+            "*",
+            "--port",
+            rasa_port,
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(settings.rasa_credentials),
+        ],
     }
     if (ROOT / "frontdesk" / "__main__.py").exists():
         services["frontdesk"] = [str(BIN / "python"), "-m", "frontdesk"]
@@ -45,8 +61,9 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = get_settings()
-    serving = workers.plan(settings.rasa_endpoints, settings.var_dir, settings.rasa_workers, settings.redis_host,
-                           settings.redis_port)
+    serving = workers.plan(
+        settings.rasa_endpoints, settings.var_dir, settings.rasa_workers, settings.redis_host, settings.redis_port
+    )
     print(f"[run] Rasa: {serving.workers} worker(s), endpoints {serving.endpoints}", flush=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     procs: Dict[str, subprocess.Popen] = {}
@@ -54,8 +71,9 @@ def main() -> int:
         if args.only and name not in args.only:
             continue
         # Own process group per service: Ctrl-C reaches us once and we stop each child in order.
-        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**env, **serving.env} if name == "rasa" else env,
-                                       start_new_session=True)
+        procs[name] = subprocess.Popen(
+            cmd, cwd=ROOT, env={**env, **serving.env} if name == "rasa" else env, start_new_session=True
+        )
         print(f"[run] {name}: pid {procs[name].pid}", flush=True)
 
     stopping = False

@@ -1,6 +1,7 @@
 """`python -m serving run --model ... --endpoints ...`: Rasa's own command line, after installing two fixes for costs
 that grow with traffic (serving/action_validation.py, serving/event_types.py). Everything else (arguments, channels,
 stores) is Rasa's."""
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 largest single cost of the Rasa process (docs/performance.md). The schema never changes, so it is checked once and
 its compiled validator kept; responses are validated exactly as before and raise the same error.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -3,6 +3,7 @@ every event it reads back from the tracker store. A long conversation is read at
 about a tenth of the Rasa process's time under load (docs/performance.md). The class found for a type name never
 changes, so it is remembered; lookups that fall back to a default, or fail, go through Rasa's own code as before.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text

@@ -1,4 +1,5 @@
 """Shared fixtures. `stack` starts the real servers once per test session (end-to-end tests only)."""
+
 from __future__ import annotations
 
 import pytest

@@ -8,6 +8,7 @@ Serves:
 
 The browser talks to Rasa directly (socket.io); this server only hands the page the Rasa URL.
 """
+
 from __future__ import annotations
 
 import html
@@ -68,17 +69,19 @@ def content_security_policy(rasa_url: str) -> str:
     if origin:
         connect.append(origin)
         connect.append(origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1))
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src " + " ".join(connect),
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src " + " ".join(connect),
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
 
 
 def widget_path(static_dir: Path = STATIC_DIR) -> Path:
@@ -106,13 +109,17 @@ def render_index(rasa_url: str, static_dir: Path = STATIC_DIR) -> str:
     if clinic.get("hours"):
         contact_rows.append(f"<dt>Opening hours</dt><dd>{_e(clinic['hours'])}</dd>")
     emergency_note = (
-        f"<p class=\"emergency\"><strong>In an emergency call {_e(emergency)}.</strong> "
-        "The chat assistant gives general information, not a diagnosis.</p>" if emergency else ""
+        f'<p class="emergency"><strong>In an emergency call {_e(emergency)}.</strong> '
+        "The chat assistant gives general information, not a diagnosis.</p>"
+        if emergency
+        else ""
     )
     widget_missing = not widget_path(static_dir).exists()
     notice = (
         '<p class="build-notice" role="alert">The chat widget has not been built yet, so it cannot appear on '
-        f"this page. Build it with: <code>{_e(BUILD_HINT)}</code></p>" if widget_missing else ""
+        f"this page. Build it with: <code>{_e(BUILD_HINT)}</code></p>"
+        if widget_missing
+        else ""
     )
     embed = {
         "data-server": rasa_url,
@@ -157,17 +164,20 @@ def create_app(rasa_url: str, static_dir: Path = STATIC_DIR) -> web.Application:
     app.middlewares.append(headers)
 
     async def index(_: web.Request) -> web.Response:
-        return web.Response(text=render_index(rasa_url, static_dir), content_type="text/html",
-                            headers={"Cache-Control": "no-cache"})
+        return web.Response(
+            text=render_index(rasa_url, static_dir), content_type="text/html", headers={"Cache-Control": "no-cache"}
+        )
 
     async def widget(_: web.Request) -> web.StreamResponse:
         path = widget_path(static_dir)
         if not path.exists():
             message = f"widget.js has not been built. Build it with: {BUILD_HINT}"
-            return web.Response(status=503, content_type="application/javascript",
-                                text=f"console.error({json.dumps(message)});\n")
-        return web.FileResponse(path, headers={"Cache-Control": "no-cache",
-                                               "Content-Type": "application/javascript; charset=utf-8"})
+            return web.Response(
+                status=503, content_type="application/javascript", text=f"console.error({json.dumps(message)});\n"
+            )
+        return web.FileResponse(
+            path, headers={"Cache-Control": "no-cache", "Content-Type": "application/javascript; charset=utf-8"}
+        )
 
     async def site_css(_: web.Request) -> web.StreamResponse:
         return web.FileResponse(static_dir / "site.css", headers={"Cache-Control": "no-cache"})
@@ -186,7 +196,8 @@ def create_app(rasa_url: str, static_dir: Path = STATIC_DIR) -> web.Application:
 def run(host: str, port: int, rasa_url: str, static_dir: Optional[Path] = None) -> None:
     static_dir = static_dir or STATIC_DIR
     if not widget_path(static_dir).exists():
-        logger.warning("web/static/widget.js is missing: the page will load without the chat. Build it with: %s",
-                       BUILD_HINT)
+        logger.warning(
+            "web/static/widget.js is missing: the page will load without the chat. Build it with: %s", BUILD_HINT
+        )
     logger.info("clinic website on http://%s:%s (widget talks to Rasa at %s)", host, port, rasa_url)
     web.run_app(create_app(rasa_url, static_dir), host=host, port=port, access_log=None, print=None)

@@ -12,6 +12,7 @@ the shapes they are likely to write:
 
 or a list: `- {days: mon-fri, open: "08:00", close: "19:00"}`. Times may be "8am-7pm" or use an en dash.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,12 +23,34 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 Interval = Tuple[time, time]
 
 DAY_INDEX = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "weds": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "weds": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
 }
-DAY_GROUPS = {"weekdays": range(0, 5), "weekday": range(0, 5), "weekend": range(5, 7), "weekends": range(5, 7),
-              "daily": range(0, 7), "everyday": range(0, 7), "every day": range(0, 7)}
+DAY_GROUPS = {
+    "weekdays": range(0, 5),
+    "weekday": range(0, 5),
+    "weekend": range(5, 7),
+    "weekends": range(5, 7),
+    "daily": range(0, 7),
+    "everyday": range(0, 7),
+    "every day": range(0, 7),
+}
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CLOSED_WORDS = {"closed", "none", "no", "off", "-", ""}
 
@@ -172,8 +195,9 @@ def _parse_date(value: Any) -> date:
         raise OpeningHoursError(f"cannot read closed date {value!r} (use YYYY-MM-DD)") from exc
 
 
-def parse_schedule(opening_hours: Any, timezone_name: Optional[str] = None,
-                   closed_dates: Optional[Iterable[Any]] = None) -> Schedule:
+def parse_schedule(
+    opening_hours: Any, timezone_name: Optional[str] = None, closed_dates: Optional[Iterable[Any]] = None
+) -> Schedule:
     """Builds a Schedule; raises OpeningHoursError when clinic.yml cannot be read, so typos surface in tests."""
     tz_name = timezone_name or "Europe/London"
     table: Dict[int, List[Interval]] = {day: [] for day in range(7)}
@@ -258,8 +282,9 @@ def when_open_text(schedule: Optional[Schedule], now: datetime) -> str:
         day = f"on {DAY_NAMES[status.next_open.weekday()]}"
     else:
         day = f"on {DAY_NAMES[status.next_open.weekday()]} {status.next_open.day} {status.next_open:%B}"
-    return (f"The front desk is closed right now and opens {day} at {_clock(status.next_open)} "
-            f"({schedule.tz_name} time).")
+    return (
+        f"The front desk is closed right now and opens {day} at {_clock(status.next_open)} ({schedule.tz_name} time)."
+    )
 
 
 def describe_week(schedule: Schedule) -> List[str]:

@@ -4,6 +4,7 @@ No Rasa imports, no database, no clock: callers pass `now` and the clinic's regi
 Phone numbers are checked with `phonenumbers`, e-mail addresses with `email-validator` (syntax only, no DNS), and
 preferred times are read into a normalised form with `dateparser` for the date parts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -84,8 +85,29 @@ _NAME_PREFIX = re.compile(
 )
 
 
-_NOT_NAMES = {"hi", "hello", "hey", "yes", "no", "ok", "okay", "sure", "thanks", "thank you", "why", "what", "pardon",
-              "skip", "none", "n/a", "na", "no name", "anonymous", "idk", "dunno"}
+_NOT_NAMES = {
+    "hi",
+    "hello",
+    "hey",
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "sure",
+    "thanks",
+    "thank you",
+    "why",
+    "what",
+    "pardon",
+    "skip",
+    "none",
+    "n/a",
+    "na",
+    "no name",
+    "anonymous",
+    "idk",
+    "dunno",
+}
 
 
 @dataclass(frozen=True)
@@ -224,10 +246,14 @@ def region_from(clinic: Mapping[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ patient type
-_NEW = re.compile(r" (new|first time|first visit|never been|never visited|never come|not been|haven't been|"
-                  r"havent been|have not been|never|no) ")
-_RETURNING = re.compile(r" (returning|return|existing|been before|been there|been here|seen you|came before|"
-                        r"visited before|before|again|previous|previously|yes|i have|already) ")
+_NEW = re.compile(
+    r" (new|first time|first visit|never been|never visited|never come|not been|haven't been|"
+    r"havent been|have not been|never|no) "
+)
+_RETURNING = re.compile(
+    r" (returning|return|existing|been before|been there|been here|seen you|came before|"
+    r"visited before|before|again|previous|previously|yes|i have|already) "
+)
 
 
 def parse_patient_type(text: Optional[str], intent: Optional[str] = None) -> Optional[str]:
@@ -356,28 +382,46 @@ _PART_WORDS = [
     (r"afternoons?|p\.m\.", "afternoon"),
     (r"evenings?|after work|after school|tonight|nights?", "evening"),
 ]
-_DAY_WORD = (r"(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|thur|thu|"
-             r"fri|sat|sun)(?P<plural>s)?")
-_DAY_RANGE = re.compile(rf"\b{_DAY_WORD.replace('?P<day>', '?P<a>').replace('?P<plural>', '?P<pa>')}"
-                        rf"\s*(?:-|–|to|through|thru|until)\s*"
-                        rf"{_DAY_WORD.replace('?P<day>', '?P<b>').replace('?P<plural>', '?P<pb>')}\b")
-_DAY = re.compile(rf"\b(?P<prefix>(?:next|this|on|every|coming|this coming|not|except|but not|apart from|"
-                  rf"other than|excluding|no)\s+)?{_DAY_WORD}\b")
-_DAY_GROUP = re.compile(r"\b(?P<neg>(?:not|except|but not|apart from|no)\s+)?(?:(?P<wd>week ?days?|during the week|"
-                        r"mon(?:day)?\s*(?:-|to)\s*fri(?:day)?)|(?P<we>week ?ends?))\b")
-_ASAP = re.compile(r"\b(asap|as soon as possible|soonest|earliest|first available|next available|"
-                   r"as early as possible|urgently|right away)\b")
-_FLEXIBLE = re.compile(r"\b(any ?time|any day|whenever|flexible|don'?t mind|do not mind|any slot|"
-                       r"anything|no preference|either|whatever suits)\b")
-_TIME_RANGE = re.compile(r"\b(?:between\s+|from\s+)?(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<ap1>am|pm)?\s*"
-                         r"(?:-|–|to|and|until|till)\s*(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<ap2>am|pm)\b"
-                         r"|\bbetween\s+(?P<h3>\d{1,2})(?:[:.](?P<m3>\d{2}))?\s*(?P<ap3>am|pm)?\s*and\s*"
-                         r"(?P<h4>\d{1,2})(?:[:.](?P<m4>\d{2}))?\s*(?P<ap4>am|pm)?\b")
-_TIME = re.compile(r"(?<![\d/.])\b(?P<rel>after|before|from|at|around|about|by|until|till|not before|not after)?\s*"
-                   r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>am|pm|o'?clock)?\b(?![/.]\d)"
-                   r"(?!\s*(?:st|nd|rd|th)\b)")
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_DAY_WORD = (
+    r"(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|thur|thu|"
+    r"fri|sat|sun)(?P<plural>s)?"
+)
+_DAY_RANGE = re.compile(
+    rf"\b{_DAY_WORD.replace('?P<day>', '?P<a>').replace('?P<plural>', '?P<pa>')}"
+    rf"\s*(?:-|–|to|through|thru|until)\s*"
+    rf"{_DAY_WORD.replace('?P<day>', '?P<b>').replace('?P<plural>', '?P<pb>')}\b"
+)
+_DAY = re.compile(
+    rf"\b(?P<prefix>(?:next|this|on|every|coming|this coming|not|except|but not|apart from|"
+    rf"other than|excluding|no)\s+)?{_DAY_WORD}\b"
+)
+_DAY_GROUP = re.compile(
+    r"\b(?P<neg>(?:not|except|but not|apart from|no)\s+)?(?:(?P<wd>week ?days?|during the week|"
+    r"mon(?:day)?\s*(?:-|to)\s*fri(?:day)?)|(?P<we>week ?ends?))\b"
+)
+_ASAP = re.compile(
+    r"\b(asap|as soon as possible|soonest|earliest|first available|next available|"
+    r"as early as possible|urgently|right away)\b"
+)
+_FLEXIBLE = re.compile(
+    r"\b(any ?time|any day|whenever|flexible|don'?t mind|do not mind|any slot|"
+    r"anything|no preference|either|whatever suits)\b"
+)
+_TIME_RANGE = re.compile(
+    r"\b(?:between\s+|from\s+)?(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<ap1>am|pm)?\s*"
+    r"(?:-|–|to|and|until|till)\s*(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<ap2>am|pm)\b"
+    r"|\bbetween\s+(?P<h3>\d{1,2})(?:[:.](?P<m3>\d{2}))?\s*(?P<ap3>am|pm)?\s*and\s*"
+    r"(?P<h4>\d{1,2})(?:[:.](?P<m4>\d{2}))?\s*(?P<ap4>am|pm)?\b"
+)
+_TIME = re.compile(
+    r"(?<![\d/.])\b(?P<rel>after|before|from|at|around|about|by|until|till|not before|not after)?\s*"
+    r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>am|pm|o'?clock)?\b(?![/.]\d)"
+    r"(?!\s*(?:st|nd|rd|th)\b)"
+)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _DATE_FRAGMENTS = [
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?", re.I),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", re.I),
@@ -444,8 +488,9 @@ class _Reading:
     parts: List[str] = field(default_factory=list)
 
 
-def parse_preferred_time(text: Optional[str], now: datetime, region: str = DEFAULT_REGION) -> Tuple[
-        Optional[PreferredTime], Optional[str]]:
+def parse_preferred_time(
+    text: Optional[str], now: datetime, region: str = DEFAULT_REGION
+) -> Tuple[Optional[PreferredTime], Optional[str]]:
     """Reads "next Tuesday morning", "weekday evenings", "3rd Dec after 2pm", "asap"...
 
     Returns (preference, None), or (None, error) with error `unreadable` or `past`. `now` is the clinic's local
@@ -464,8 +509,12 @@ def parse_preferred_time(text: Optional[str], now: datetime, region: str = DEFAU
 
     # Specific dates first (dateparser), so "3rd December" is not read as "3 o'clock".
     order = "MDY" if region in ("US", "CA", "PH") else "DMY"
-    settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": datetime.combine(today, time(12)),
-                "DATE_ORDER": order, "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        "DATE_ORDER": order,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
     past = False
     for pattern in _DATE_FRAGMENTS:
         for match in list(pattern.finditer(reading.text)):
@@ -484,8 +533,13 @@ def parse_preferred_time(text: Optional[str], now: datetime, region: str = DEFAU
         if candidate:
             reading.dates.append(candidate)
             reading.text = _blank(reading.text, match.start(), match.end())
-    for match in list(re.finditer(r"\b(?:yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday|saturday|"
-                                  r"sunday))\b", reading.text)):
+    for match in list(
+        re.finditer(
+            r"\b(?:yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday))\b",
+            reading.text,
+        )
+    ):
         past = True
         reading.text = _blank(reading.text, match.start(), match.end())
     week = _WEEK.search(reading.text)
@@ -504,8 +558,7 @@ def parse_preferred_time(text: Optional[str], now: datetime, region: str = DEFAU
         reading.text = _blank(reading.text, match.start(), match.end())
     for match in list(_DAY.finditer(reading.text)):
         word = match.group("day")
-        if word in ("sat", "sun", "wed") and not re.search(rf"\b{word.capitalize()}\b", raw) \
-                and len(raw.split()) > 2:
+        if word in ("sat", "sun", "wed") and not re.search(rf"\b{word.capitalize()}\b", raw) and len(raw.split()) > 2:
             continue  # "I sat", "the sun": in a sentence only the capitalised abbreviation is a day
         weekday = _day_index(word)
         prefix = (match.group("prefix") or "").strip()
@@ -555,7 +608,11 @@ def parse_preferred_time(text: Optional[str], now: datetime, region: str = DEFAU
         days=tuple(sorted(set(reading.days) - set(reading.excluded))),
         excluded_days=tuple(sorted(set(reading.excluded))),
         parts=tuple(part for part in DAY_PARTS if part in reading.parts),
-        after=after, before=before, at=at, asap=asap, flexible=flexible,
+        after=after,
+        before=before,
+        at=at,
+        asap=asap,
+        flexible=flexible,
     )
     if preference.empty:
         return None, "past" if past else "unreadable"
@@ -588,15 +645,27 @@ FIELD_WORDS = [
     (r"new or returning|new patient|returning patient|patient type|new|returning", "patient_type"),
 ]
 _FIELDS = "|".join(f"(?:{pattern})" for pattern, _ in FIELD_WORDS)
-_CHANGE = re.compile(rf"\b(?:change|correct|update|fix|edit|amend|replace)\s+(?:my|the|your)?\s*(?P<field>{_FIELDS})\b"
-                     rf"(?:\s+(?:to|is|should be|for|with)\s*:?\s*(?P<value>.+))?", re.I)
-_WRONG = re.compile(rf"\b(?:my|the)\s+(?P<field>{_FIELDS})\s+(?:is|was|'s)\s+(?:wrong|incorrect|not right|a typo|"
-                    rf"misspelt|misspelled)\b|\bwrong\s+(?P<field2>{_FIELDS})\b", re.I)
-_MY_X_IS = re.compile(rf"^(?:(?:no|sorry|oops|actually|wait)[,.!]?\s+)*(?:actually\s+)?(?:my|the)\s+(?P<field>{_FIELDS})"
-                      rf"\s+(?:is|should be|should read)\s*:?\s*(?P<value>.+)$", re.I)
+_CHANGE = re.compile(
+    rf"\b(?:change|correct|update|fix|edit|amend|replace)\s+(?:my|the|your)?\s*(?P<field>{_FIELDS})\b"
+    rf"(?:\s+(?:to|is|should be|for|with)\s*:?\s*(?P<value>.+))?",
+    re.I,
+)
+_WRONG = re.compile(
+    rf"\b(?:my|the)\s+(?P<field>{_FIELDS})\s+(?:is|was|'s)\s+(?:wrong|incorrect|not right|a typo|"
+    rf"misspelt|misspelled)\b|\bwrong\s+(?P<field2>{_FIELDS})\b",
+    re.I,
+)
+_MY_X_IS = re.compile(
+    rf"^(?:(?:no|sorry|oops|actually|wait)[,.!]?\s+)*(?:actually\s+)?(?:my|the)\s+(?P<field>{_FIELDS})"
+    rf"\s+(?:is|should be|should read)\s*:?\s*(?P<value>.+)$",
+    re.I,
+)
 _BARE_FIELD = re.compile(rf"^(?:the\s+|my\s+)?(?P<field>{_FIELDS})(?:\s+please)?[.!]?$", re.I)
-_RESTART = re.compile(r"\b(start (?:again|over|afresh)|restart|from the (?:beginning|start|top)|begin again|"
-                      r"start from scratch|redo|do it again)\b", re.I)
+_RESTART = re.compile(
+    r"\b(start (?:again|over|afresh)|restart|from the (?:beginning|start|top)|begin again|"
+    r"start from scratch|redo|do it again)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -612,8 +681,9 @@ def _field(word: str) -> str:
     return "contact"
 
 
-def parse_correction(text: Optional[str], free_text_slot: bool = False, bare_field: bool = False
-                     ) -> Optional[Correction]:
+def parse_correction(
+    text: Optional[str], free_text_slot: bool = False, bare_field: bool = False
+) -> Optional[Correction]:
     """'change my phone to 07911 123456', 'my email is wrong', 'actually my name is Sam'.
 
     `free_text_slot`: the answer being given is free text (the reason), so only explicit change requests count,
@@ -650,7 +720,7 @@ def summary_lines(fields: Mapping[str, Any], region: str = DEFAULT_REGION) -> Li
     preferred = fields.get("preferred_time") or ""
     raw = fields.get("preferred_time_text") or ""
     if preferred and raw and raw.strip().lower() != preferred.strip().lower():
-        when = f"{preferred} (you wrote: \"{raw}\")"
+        when = f'{preferred} (you wrote: "{raw}")'
     else:
         when = preferred or raw
     lines = [
@@ -668,8 +738,13 @@ def summary_text(fields: Mapping[str, Any], region: str = DEFAULT_REGION) -> str
     return "\n".join(f"- {label}: {value}" for label, value in summary_lines(fields, region))
 
 
-def handoff_summary(topics: Iterable[str], assessment_summary: Optional[str], recent_messages: Sequence[str],
-                    booking: Optional[Mapping[str, Any]] = None, limit: int = 1500) -> str:
+def handoff_summary(
+    topics: Iterable[str],
+    assessment_summary: Optional[str],
+    recent_messages: Sequence[str],
+    booking: Optional[Mapping[str, Any]] = None,
+    limit: int = 1500,
+) -> str:
     """What the front desk needs to pick up the conversation, in a few lines."""
     lines = ["Visitor asked to talk to a person."]
     topics = [t for t in dict.fromkeys(topics) if t]
@@ -678,14 +753,20 @@ def handoff_summary(topics: Iterable[str], assessment_summary: Optional[str], re
     if assessment_summary:
         lines.append("Symptom check: " + assessment_summary.strip())
     booking = booking or {}
-    wanted = [f"{label}: {booking[key]}" for key, label in (("preferred_time", "preferred time"),
-                                                            ("preferred_time_text", "in their words"),
-                                                            ("reason", "reason"),
-                                                            ("patient_type", "patient")) if booking.get(key)]
+    wanted = [
+        f"{label}: {booking[key]}"
+        for key, label in (
+            ("preferred_time", "preferred time"),
+            ("preferred_time_text", "in their words"),
+            ("reason", "reason"),
+            ("patient_type", "patient"),
+        )
+        if booking.get(key)
+    ]
     if wanted:
         lines.append("Unfinished booking (" + "; ".join(wanted) + ").")
     if recent_messages:
-        lines.append("Last messages: " + " | ".join(f"\"{m[:200]}\"" for m in recent_messages))
+        lines.append("Last messages: " + " | ".join(f'"{m[:200]}"' for m in recent_messages))
     text = "\n".join(lines)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -1,4 +1,5 @@
 """Turns content-store topics into chat-sized replies. Pure: no Rasa, no database."""
+
 from __future__ import annotations
 
 import string
@@ -41,8 +42,9 @@ def source_line(topic: TopicView, limit: int = 2) -> str:
     return "Sources: " + "; ".join(titles) if titles else ""
 
 
-def topic_buttons(topic: TopicView, titles: Mapping[str, str], intents: Mapping[str, str],
-                  more: bool = True) -> List[Dict[str, str]]:
+def topic_buttons(
+    topic: TopicView, titles: Mapping[str, str], intents: Mapping[str, str], more: bool = True
+) -> List[Dict[str, str]]:
     buttons: List[Dict[str, str]] = []
     if more:
         buttons.append({"title": "Tell me more", "payload": "/more_info"})
@@ -56,8 +58,9 @@ def topic_buttons(topic: TopicView, titles: Mapping[str, str], intents: Mapping[
     return buttons
 
 
-def summary_reply(topic: TopicView, values: Mapping[str, str], condition: Optional[str] = None,
-                  condition_title: Optional[str] = None) -> str:
+def summary_reply(
+    topic: TopicView, values: Mapping[str, str], condition: Optional[str] = None, condition_title: Optional[str] = None
+) -> str:
     """The short answer; when the visitor was talking about a condition and the topic has a note for it, that note."""
     if condition and condition in topic.condition_notes:
         label = condition_title or condition.replace("_", " ").capitalize()

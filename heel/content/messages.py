@@ -1,4 +1,5 @@
 """Short action messages and form questions from content/messages.yml (content as data, not code)."""
+
 from __future__ import annotations
 
 import copy

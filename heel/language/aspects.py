@@ -3,6 +3,7 @@
 Pure functions over a cue table read from nlp/aspects.yml; the Rasa component that applies them is
 `nlu_components.heel_nlu.AspectRouter`. Nothing here runs at import.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,10 +24,13 @@ Patterns = Tuple["re.Pattern[str]", ...]
 class TopicWords:
     """`unsupported` in nlp/aspects.yml: words one of which a topic needs, close rivals with their words, and
     whether a topic without its words asks instead of answering."""
+
     needs: Patterns
     rivals: Tuple[Tuple[str, Patterns], ...] = ()
     clarify: bool = False
-    entities: FrozenSet[str] = frozenset()  # entity values (nlp/terms.yml ids, every spelling the ruler knows) that count
+    entities: FrozenSet[str] = (
+        frozenset()
+    )  # entity values (nlp/terms.yml ids, every spelling the ruler knows) that count
 
     def found(self, text: str, entities: Iterable[Mapping] = ()) -> bool:
         return _any(self.needs, text) or any(str(e.get("value")) in self.entities for e in entities)
@@ -35,6 +39,7 @@ class TopicWords:
 @dataclass(frozen=True)
 class AmbiguousTerm:
     """`ambiguous_terms`: a word with a meaning in each of `topics`, unless one of `unless` settles it."""
+
     pattern: "re.Pattern[str]"
     topics: FrozenSet[str]
     unless: Patterns = ()
@@ -56,22 +61,38 @@ class AspectTable:
 @lru_cache(maxsize=4)
 def load_table(path: str = str(TABLE_PATH)) -> AspectTable:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    cues = tuple((intent, tuple(re.compile(p, re.IGNORECASE) for p in patterns))
-                 for intent, patterns in raw["cues"].items())
+    cues = tuple(
+        (intent, tuple(re.compile(p, re.IGNORECASE) for p in patterns)) for intent, patterns in raw["cues"].items()
+    )
     prices = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("price_cues") or [])
     results = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("reported_results") or [])
     context = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("context_phrases") or [])
-    unsupported = {topic: TopicWords(_compile_all(spec.get("needs")),
-                                     tuple((rival, _compile_all(patterns))
-                                           for rival, patterns in (spec.get("rivals") or {}).items()),
-                                     bool(spec.get("clarify")), frozenset(spec.get("entities") or ()))
-                   for topic, spec in (raw.get("unsupported") or {}).items()}
-    ambiguous = tuple(AmbiguousTerm(re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]),
-                                    _compile_all(item.get("unless")))
-                      for item in raw.get("ambiguous_terms") or [])
-    return AspectTable(frozenset(raw["condition_intents"]), dict(raw["treatment_intents"]), cues,
-                       str(raw.get("price_intent", AspectTable.price_intent)), prices, results, context, unsupported,
-                       ambiguous)
+    unsupported = {
+        topic: TopicWords(
+            _compile_all(spec.get("needs")),
+            tuple((rival, _compile_all(patterns)) for rival, patterns in (spec.get("rivals") or {}).items()),
+            bool(spec.get("clarify")),
+            frozenset(spec.get("entities") or ()),
+        )
+        for topic, spec in (raw.get("unsupported") or {}).items()
+    }
+    ambiguous = tuple(
+        AmbiguousTerm(
+            re.compile(item["pattern"], re.IGNORECASE), frozenset(item["topics"]), _compile_all(item.get("unless"))
+        )
+        for item in raw.get("ambiguous_terms") or []
+    )
+    return AspectTable(
+        frozenset(raw["condition_intents"]),
+        dict(raw["treatment_intents"]),
+        cues,
+        str(raw.get("price_intent", AspectTable.price_intent)),
+        prices,
+        results,
+        context,
+        unsupported,
+        ambiguous,
+    )
 
 
 def _compile_all(patterns: Optional[Iterable[str]]) -> Patterns:
@@ -114,8 +135,9 @@ def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable
     return found
 
 
-def reroute(top_intent: Optional[str], ranking: Sequence[Mapping], candidates: Sequence[str],
-            table: AspectTable) -> Optional[str]:
+def reroute(
+    top_intent: Optional[str], ranking: Sequence[Mapping], candidates: Sequence[str], table: AspectTable
+) -> Optional[str]:
     """The aspect intent to answer with instead of a condition overview, or None to keep the classifier's choice.
 
     Only a condition intent is rerouted, and only to an aspect the classifier itself ranked (so a cue word in an
@@ -142,8 +164,9 @@ def _in_spans(entity: Mapping, spans: Sequence[Tuple[int, int]]) -> Optional[boo
     return any(a <= start < b for a, b in spans) if isinstance(start, int) else None
 
 
-def _treatments_in(entities: Iterable[Mapping], table: AspectTable, spans: Sequence[Tuple[int, int]],
-                   inside: bool) -> List[str]:
+def _treatments_in(
+    entities: Iterable[Mapping], table: AspectTable, spans: Sequence[Tuple[int, int]], inside: bool
+) -> List[str]:
     found: List[str] = []
     for entity in entities:
         intent = table.treatment_intents.get(str(entity.get("value"))) if entity.get("entity") == "treatment" else None
@@ -152,8 +175,9 @@ def _treatments_in(entities: Iterable[Mapping], table: AspectTable, spans: Seque
     return found
 
 
-def treatment_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
-                      entities: Iterable[Mapping], table: AspectTable) -> Optional[str]:
+def treatment_reroute(
+    top_intent: Optional[str], ranking: Sequence[Mapping], text: str, entities: Iterable[Mapping], table: AspectTable
+) -> Optional[str]:
     """A treatment the visitor already has is context, not the question: "already got arch supports, would strapping
     my foot add anything" asks about taping. When the classifier answered with a treatment named only inside such a
     clause (`context_phrases`) and another treatment is named outside it, the other one answers (if ranked).
@@ -204,15 +228,22 @@ def asked_aspects(text: str, entities: Iterable[Mapping], table: AspectTable) ->
 def ambiguous_between(text: str, first: str, second: str, table: AspectTable) -> bool:
     """The message uses a word that means one thing in `first`'s topic and another in `second`'s ("heel raises":
     an exercise, an insert), so the classifier's choice between the two is a guess."""
-    return any({first, second} <= term.topics and term.pattern.search(text or "") and not _any(term.unless, text)
-               for term in table.ambiguous_terms)
+    return any(
+        {first, second} <= term.topics and term.pattern.search(text or "") and not _any(term.unless, text)
+        for term in table.ambiguous_terms
+    )
 
 
 CLOSE_RANKS = 3  # a rival further down the ranking than this is a guess, not a close call
 
 
-def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
-                        table: AspectTable, entities: Iterable[Mapping] = ()) -> Optional[str]:
+def unsupported_reroute(
+    top_intent: Optional[str],
+    ranking: Sequence[Mapping],
+    text: str,
+    table: AspectTable,
+    entities: Iterable[Mapping] = (),
+) -> Optional[str]:
     """A topic none of whose own words the message uses gives way to a close rival whose words it does use:
     "my coach says my cadence is low, does cadence matter" is biomechanics, not gait analysis (nlp/aspects.yml)."""
     words = table.unsupported.get(top_intent or "")
@@ -222,8 +253,9 @@ def unsupported_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], t
     return _best_ranked(rivals, list(ranking)[:CLOSE_RANKS])
 
 
-def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable,
-                      entities: Iterable[Mapping] = ()) -> bool:
+def missing_own_words(
+    top_intent: Optional[str], text: str, table: AspectTable, entities: Iterable[Mapping] = ()
+) -> bool:
     """A topic marked `clarify` whose own words the message lacks: TopicMargin asks instead of answering."""
     words = table.unsupported.get(top_intent or "")
     return bool(words and words.clarify and not words.found(text, entities))
@@ -231,8 +263,11 @@ def missing_own_words(top_intent: Optional[str], text: str, table: AspectTable,
 
 # a wh-word that opens a clause: at the start, after punctuation or after a discourse word ("anyway how long...");
 # not "it hurts when I stretch"
-WH_START_RE = re.compile(r"(?:^|[.!?,;:\n]\s*|\b(?:anyway|so|but|and|ok|okay|right|also|just|basically|tbh|honestly|now)\s+)"
-                         r"(how|what|whats|what's|when|which|why|where)\b", re.IGNORECASE)
+WH_START_RE = re.compile(
+    r"(?:^|[.!?,;:\n]\s*|\b(?:anyway|so|but|and|ok|okay|right|also|just|basically|tbh|honestly|now)\s+)"
+    r"(how|what|whats|what's|when|which|why|where)\b",
+    re.IGNORECASE,
+)
 
 
 def asked_part(text: str) -> str:
@@ -242,12 +277,17 @@ def asked_part(text: str) -> str:
     matches = list(WH_START_RE.finditer(text or ""))
     if not matches:
         return ""
-    tail = text[matches[-1].start(1):]
+    tail = text[matches[-1].start(1) :]
     return re.split(r"[.!]", tail, maxsplit=1)[0]
 
 
-def described_question_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
-                               table: AspectTable, describe_intent: str = "describe_symptoms") -> Optional[str]:
+def described_question_reroute(
+    top_intent: Optional[str],
+    ranking: Sequence[Mapping],
+    text: str,
+    table: AspectTable,
+    describe_intent: str = "describe_symptoms",
+) -> Optional[str]:
     """A description of the visitor's heel that ends in a clear aspect question gets the aspect (docs/labels.md: a
     description without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons
     its pf. anyway how long does it usually take to get better" asks about recovery (v23a review). Only aspect cue
@@ -257,15 +297,23 @@ def described_question_reroute(top_intent: Optional[str], ranking: Sequence[Mapp
     return _best_ranked(aspect_candidates(asked_part(text), [], table), list(ranking)[:CLOSE_RANKS])
 
 
-def reported_result_reroute(top_intent: Optional[str], ranking: Sequence[Mapping], text: str,
-                            table: AspectTable, diagnosis_intent: str = "ask_diagnosis") -> Optional[str]:
-    """"the x-ray showed a spur, should I worry": the diagnosis answer only fits when something beyond the reported
+def reported_result_reroute(
+    top_intent: Optional[str],
+    ranking: Sequence[Mapping],
+    text: str,
+    table: AspectTable,
+    diagnosis_intent: str = "ask_diagnosis",
+) -> Optional[str]:
+    """ "the x-ray showed a spur, should I worry": the diagnosis answer only fits when something beyond the reported
     result asks about tests. Otherwise the classifier's best other topic answers."""
     if top_intent != diagnosis_intent or not any(p.search(text or "") for p in table.reported_results):
         return None
     if diagnosis_intent in aspect_candidates(text, [], table):
         return None
     # only a close runner-up: far down the ranking the classifier has no idea, and the clarifying question is better
-    topics = [str(item.get("name")) for item in list(ranking)[:3]
-              if str(item.get("name", "")).startswith("ask_") and item.get("name") != diagnosis_intent]
+    topics = [
+        str(item.get("name"))
+        for item in list(ranking)[:3]
+        if str(item.get("name", "")).startswith("ask_") and item.get("name") != diagnosis_intent
+    ]
     return topics[0] if topics else None

@@ -1,4 +1,5 @@
 """Red-flag replies from content/safety.yml. Pure: no Rasa imports."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -36,8 +37,9 @@ def most_severe_level(levels: Iterable[Optional[str]]) -> Optional[str]:
     return min(ranked, key=LEVEL_ORDER.index) if ranked else None
 
 
-def alert_text(flag_ids: List[str], clinic: Mapping[str, str], someone_else: bool = False,
-               own_question_button: bool = False) -> str:
+def alert_text(
+    flag_ids: List[str], clinic: Mapping[str, str], someone_else: bool = False, own_question_button: bool = False
+) -> str:
     """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer. With
     someone_else, the wording is about the person the visitor writes about, not the visitor, and ends by inviting
     the visitor's own question (pointing at the button when there is one); a visitor's own doctor-soon alert with
@@ -48,7 +50,9 @@ def alert_text(flag_ids: List[str], clinic: Mapping[str, str], someone_else: boo
         raise ValueError(f"no known red flag in {flag_ids}")
     level = most_severe_level(flag_level(f) for f in flags)
     block = (data["someone_else"]["levels"] if someone_else else data["levels"])[level]
-    reasons = " ".join(data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f))))
+    reasons = " ".join(
+        data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f)))
+    )
     if someone_else:
         closing = "\n\n" + data["someone_else"]["own_question" if own_question_button else "own_question_no_button"]
     else:  # the visitor's own alert offers their question only below emergency and same-day care

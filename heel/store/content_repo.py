@@ -1,4 +1,5 @@
 """Read access to educational content. Returns plain dataclasses, never ORM objects."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Engine and session handling. Engines are created on first use, never at import time."""
+
 from __future__ import annotations
 
 import threading

@@ -2,6 +2,7 @@
 
 Run: python -m heel.store.loader
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,8 +90,18 @@ def load_content(content_dir: Optional[Path] = None, url: Optional[str] = None) 
                 report.inserted += 1
             else:
                 report.updated += 1
-            for key in ("intent", "title", "summary", "detail", "self_care", "see_physio", "related",
-                        "condition_notes", "sources", "reviewed"):
+            for key in (
+                "intent",
+                "title",
+                "summary",
+                "detail",
+                "self_care",
+                "see_physio",
+                "related",
+                "condition_notes",
+                "sources",
+                "reviewed",
+            ):
                 setattr(row, key, topic[key])
             row.content_hash = digest
             row.updated_at = datetime.utcnow()

@@ -1,4 +1,5 @@
 """SQLAlchemy models for the clinic database."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

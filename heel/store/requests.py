@@ -3,6 +3,7 @@
 A request and its outbox messages are written in one transaction, so a request is never stored without the
 notifications that announce it, and a notification outage only delays them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,7 +41,9 @@ class Request(Base):
     patient_type = Column(String(16))
     consent_version = Column(String(32), nullable=False)
     consent_at = Column(DateTime, nullable=False)
-    bot_paused = Column(Boolean, nullable=False, default=False)  # True while a hand-off waits for staff to resume the bot
+    bot_paused = Column(
+        Boolean, nullable=False, default=False
+    )  # True while a hand-off waits for staff to resume the bot
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     contacted_at = Column(DateTime)

@@ -4,6 +4,7 @@ Every database failure surfaces as `StoreUnavailable`, so callers have one thing
 honestly that nothing was saved. Error messages never carry personal data (SQLAlchemy puts bound parameters into
 its exception text, so that text is never passed on).
 """
+
 from __future__ import annotations
 
 import logging
@@ -109,12 +110,25 @@ def configured_channels(settings: Optional[Settings] = None) -> List[str]:
 
 def _view(row: Request, notifications: Sequence[Tuple[str, str, int]] = ()) -> RequestView:
     return RequestView(
-        id=row.id, kind=row.kind, status=row.status, conversation_id=row.conversation_id, name=row.name,
-        phone=row.phone, email=row.email, preferred_time=row.preferred_time,
-        preferred_time_text=row.preferred_time_text, reason=row.reason, assessment_summary=row.assessment_summary,
-        patient_type=row.patient_type, bot_paused=bool(row.bot_paused), created_at=row.created_at,
-        updated_at=row.updated_at, contacted_at=row.contacted_at, done_at=row.done_at,
-        bot_resumed_at=row.bot_resumed_at, notifications=tuple(notifications),
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        conversation_id=row.conversation_id,
+        name=row.name,
+        phone=row.phone,
+        email=row.email,
+        preferred_time=row.preferred_time,
+        preferred_time_text=row.preferred_time_text,
+        reason=row.reason,
+        assessment_summary=row.assessment_summary,
+        patient_type=row.patient_type,
+        bot_paused=bool(row.bot_paused),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        contacted_at=row.contacted_at,
+        done_at=row.done_at,
+        bot_resumed_at=row.bot_resumed_at,
+        notifications=tuple(notifications),
     )
 
 
@@ -128,8 +142,9 @@ def _by_key(session, key: str) -> Optional[Request]:
     return session.execute(select(Request).where(Request.idempotency_key == key)).scalar_one_or_none()
 
 
-def create_request(new: NewRequest, channels: Optional[Iterable[str]] = None, url: Optional[str] = None,
-                   now: Optional[datetime] = None) -> Tuple[RequestView, bool]:
+def create_request(
+    new: NewRequest, channels: Optional[Iterable[str]] = None, url: Optional[str] = None, now: Optional[datetime] = None
+) -> Tuple[RequestView, bool]:
     """Stores a request and its outbox messages in one transaction.
 
     Returns (request, created). With an idempotency key already stored, returns that request and False and writes
@@ -146,23 +161,40 @@ def create_request(new: NewRequest, channels: Optional[Iterable[str]] = None, ur
             if existing is not None:
                 return _view(existing), False
             row = Request(
-                kind=new.kind, status="new", conversation_id=new.conversation_id,
-                idempotency_key=new.idempotency_key, name=new.name, phone=new.phone, email=new.email,
-                preferred_time=new.preferred_time, preferred_time_text=new.preferred_time_text,
-                preferred_time_data=new.preferred_time_data, reason=new.reason,
-                assessment_summary=new.assessment_summary, patient_type=new.patient_type,
-                consent_version=new.consent_version, consent_at=now, bot_paused=new.bot_paused,
-                created_at=now, updated_at=now,
+                kind=new.kind,
+                status="new",
+                conversation_id=new.conversation_id,
+                idempotency_key=new.idempotency_key,
+                name=new.name,
+                phone=new.phone,
+                email=new.email,
+                preferred_time=new.preferred_time,
+                preferred_time_text=new.preferred_time_text,
+                preferred_time_data=new.preferred_time_data,
+                reason=new.reason,
+                assessment_summary=new.assessment_summary,
+                patient_type=new.patient_type,
+                consent_version=new.consent_version,
+                consent_at=now,
+                bot_paused=new.bot_paused,
+                created_at=now,
+                updated_at=now,
             )
             session.add(row)
             session.flush()  # assigns row.id for the outbox payloads
             for channel in channels:
-                session.add(OutboxMessage(
-                    request_id=row.id, channel=channel, status="pending", attempts=0, next_attempt_at=now,
-                    created_at=now,
-                    # No personal data in notifications: the front desk opens the protected page for details.
-                    payload={"request_id": row.id, "kind": row.kind, "created_at": iso_utc(now)},
-                ))
+                session.add(
+                    OutboxMessage(
+                        request_id=row.id,
+                        channel=channel,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                        # No personal data in notifications: the front desk opens the protected page for details.
+                        payload={"request_id": row.id, "kind": row.kind, "created_at": iso_utc(now)},
+                    )
+                )
             view = _view(row, [(channel, "pending", 0) for channel in channels])
         # Only here, after the commit in session_scope succeeded, does the request exist.
         logger.info("stored %s request %s", view.kind, view.id)
@@ -187,7 +219,8 @@ def _notifications(session, request_ids: Sequence[int]) -> Dict[int, List[Tuple[
         return result
     rows = session.execute(
         select(OutboxMessage.request_id, OutboxMessage.channel, OutboxMessage.status, OutboxMessage.attempts)
-        .where(OutboxMessage.request_id.in_(list(request_ids))).order_by(OutboxMessage.id)
+        .where(OutboxMessage.request_id.in_(list(request_ids)))
+        .order_by(OutboxMessage.id)
     ).all()
     for request_id, channel, status, attempts in rows:
         result[request_id].append((channel, status, attempts))
@@ -203,9 +236,13 @@ def get_request(request_id: int, url: Optional[str] = None) -> Optional[RequestV
         raise _unavailable("reading a request", exc) from exc
 
 
-def list_requests(statuses: Optional[Iterable[str]] = None, kind: Optional[str] = None,
-                  conversation_id: Optional[str] = None, limit: int = DEFAULT_LIST_LIMIT,
-                  url: Optional[str] = None) -> List[RequestView]:
+def list_requests(
+    statuses: Optional[Iterable[str]] = None,
+    kind: Optional[str] = None,
+    conversation_id: Optional[str] = None,
+    limit: int = DEFAULT_LIST_LIMIT,
+    url: Optional[str] = None,
+) -> List[RequestView]:
     """Newest first."""
     query = select(Request)
     if statuses:
@@ -224,8 +261,9 @@ def list_requests(statuses: Optional[Iterable[str]] = None, kind: Optional[str] 
         raise _unavailable("listing requests", exc) from exc
 
 
-def set_status(request_id: int, status: str, url: Optional[str] = None,
-               now: Optional[datetime] = None) -> Optional[RequestView]:
+def set_status(
+    request_id: int, status: str, url: Optional[str] = None, now: Optional[datetime] = None
+) -> Optional[RequestView]:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     now = now or utcnow()
@@ -246,8 +284,9 @@ def set_status(request_id: int, status: str, url: Optional[str] = None,
         raise _unavailable("updating a request", exc) from exc
 
 
-def mark_bot_resumed(request_id: int, url: Optional[str] = None,
-                     now: Optional[datetime] = None) -> Optional[RequestView]:
+def mark_bot_resumed(
+    request_id: int, url: Optional[str] = None, now: Optional[datetime] = None
+) -> Optional[RequestView]:
     now = now or utcnow()
     try:
         with session_scope(url) as session:
@@ -264,8 +303,9 @@ def mark_bot_resumed(request_id: int, url: Optional[str] = None,
 
 
 # ------------------------------------------------------------------------------------------------------ outbox
-def claim_due_outbox(limit: int = 20, lease_seconds: float = 60, url: Optional[str] = None,
-                     now: Optional[datetime] = None) -> List[OutboxView]:
+def claim_due_outbox(
+    limit: int = 20, lease_seconds: float = 60, url: Optional[str] = None, now: Optional[datetime] = None
+) -> List[OutboxView]:
     """Claims pending messages that are due by pushing their next attempt `lease_seconds` ahead.
 
     The conditional update makes a claim exclusive across workers on both SQLite and PostgreSQL; a worker that
@@ -278,14 +318,18 @@ def claim_due_outbox(limit: int = 20, lease_seconds: float = 60, url: Optional[s
             due = session.execute(
                 select(OutboxMessage.id, OutboxMessage.next_attempt_at)
                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
             ).all()
             claimed = []
             for message_id, due_at in due:
                 result = session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
-                           OutboxMessage.next_attempt_at == due_at)
+                    .where(
+                        OutboxMessage.id == message_id,
+                        OutboxMessage.status == "pending",
+                        OutboxMessage.next_attempt_at == due_at,
+                    )
                     .values(next_attempt_at=lease)
                     .execution_options(synchronize_session=False)
                 )
@@ -293,23 +337,32 @@ def claim_due_outbox(limit: int = 20, lease_seconds: float = 60, url: Optional[s
                     claimed.append(message_id)
             if not claimed:
                 return []
-            rows = session.execute(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                   .order_by(OutboxMessage.id)).scalars()
-            return [OutboxView(id=row.id, request_id=row.request_id, channel=row.channel,
-                               payload=dict(row.payload or {}), attempts=row.attempts) for row in rows]
+            rows = session.execute(
+                select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+            ).scalars()
+            return [
+                OutboxView(
+                    id=row.id,
+                    request_id=row.request_id,
+                    channel=row.channel,
+                    payload=dict(row.payload or {}),
+                    attempts=row.attempts,
+                )
+                for row in rows
+            ]
     except SQLAlchemyError as exc:
         raise _unavailable("claiming notifications", exc) from exc
 
 
 def mark_outbox_sent(message_id: int, url: Optional[str] = None, now: Optional[datetime] = None) -> None:
     now = now or utcnow()
-    _update_outbox(message_id, url, status="sent", sent_at=now, last_error=None,
-                   attempts=OutboxMessage.attempts + 1)
+    _update_outbox(message_id, url, status="sent", sent_at=now, last_error=None, attempts=OutboxMessage.attempts + 1)
 
 
 def mark_outbox_retry(message_id: int, error: str, next_attempt_at: datetime, url: Optional[str] = None) -> None:
-    _update_outbox(message_id, url, last_error=error[:500], next_attempt_at=next_attempt_at,
-                   attempts=OutboxMessage.attempts + 1)
+    _update_outbox(
+        message_id, url, last_error=error[:500], next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1
+    )
 
 
 def mark_outbox_failed(message_id: int, error: str, status: str = "failed", url: Optional[str] = None) -> None:
@@ -320,8 +373,12 @@ def mark_outbox_failed(message_id: int, error: str, status: str = "failed", url:
 def _update_outbox(message_id: int, url: Optional[str], **values: Any) -> None:
     try:
         with session_scope(url) as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
     except SQLAlchemyError as exc:
         raise _unavailable("updating a notification", exc) from exc
 

@@ -1,4 +1,5 @@
 """Schema management: Alembic owns the clinic database schema (migrations/)."""
+
 from __future__ import annotations
 
 from typing import Optional

@@ -10,6 +10,7 @@ Sources (cited per row below):
   NG19  = NICE NG19, Diabetic foot problems: prevention and management
   OTT   = Ottawa ankle and foot rules (unable to bear weight for four steps)
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
@@ -88,8 +89,15 @@ CAUSE_NAMES: Dict[str, str] = {
 }
 
 LOCATIONS = ("under_heel", "back_of_heel", "whole_heel", "both_heels", "side_of_heel")
-TIMINGS = ("morning_first_steps", "after_rest", "during_running", "after_running", "night",
-           "barefoot_hard_floor", "all_the_time")
+TIMINGS = (
+    "morning_first_steps",
+    "after_rest",
+    "during_running",
+    "after_running",
+    "night",
+    "barefoot_hard_floor",
+    "all_the_time",
+)
 CHANGES = ("training_increase", "new_shoes", "hard_surface", "hills", "none", "other")
 AGE_BANDS = ("child", "teen", "adult", "older")
 SEVERITIES = ("mild", "moderate", "severe")
@@ -120,8 +128,13 @@ class Answers:
         known = {f.name for f in fields(cls)}
         data = {key: value for key, value in values.items() if key in known and value is not None}
         answers = cls(**data)
-        for name, vocab in (("location", LOCATIONS), ("timing", TIMINGS), ("change", CHANGES),
-                            ("age_band", AGE_BANDS), ("severity", SEVERITIES)):
+        for name, vocab in (
+            ("location", LOCATIONS),
+            ("timing", TIMINGS),
+            ("change", CHANGES),
+            ("age_band", AGE_BANDS),
+            ("severity", SEVERITIES),
+        ):
             if getattr(answers, name) not in (None, *vocab):
                 setattr(answers, name, None)
         return answers
@@ -292,7 +305,9 @@ class CauseMatch:
 def suspected_stress_fracture(answers: Answers) -> bool:
     """Squeeze pain plus an impact cue, outside the Sever's age range (AFP; BRIEF: needs imaging and offloading)."""
     impact = answers.change in ("training_increase", "hard_surface") or answers.timing in (
-        "during_running", "all_the_time")
+        "during_running",
+        "all_the_time",
+    )
     return answers.squeeze_pain is True and impact and answers.growing_child() is not True
 
 
@@ -304,15 +319,39 @@ def _top(causes: List[CauseMatch]) -> Optional[str]:
 # physiotherapy "after medical review", which is what the summary says happens next.
 LEVEL_RULES: Tuple[LevelRule, ...] = (
     LevelRule("red_flag", lambda a, c: bool(_known_flags(a)), None, "", "BRIEF red-flag table"),
-    LevelRule("stress_fracture", lambda a, c: suspected_stress_fracture(a), CareLevel.DOCTOR_SOON,
-              "a possible stress fracture needs a medical review and imaging before physiotherapy", "AFP; BRIEF"),
-    LevelRule("inflammatory", lambda a, c: _top(c) == "inflammatory_heel_pain", CareLevel.DOCTOR_SOON,
-              "the pattern may be inflammatory and a doctor should review it", "AFP; BRIEF"),
-    LevelRule("self_care", lambda a, c: a.severity == "mild" and a.duration_weeks is not None
-              and a.duration_weeks < SELF_CARE_MAX_WEEKS and a.improving is True, CareLevel.SELF_CARE,
-              "mild, recent and improving: self-care first, book if no better in 2 to 3 weeks", "BRIEF; CKS"),
-    LevelRule("default", lambda a, c: True, CareLevel.PHYSIOTHERAPY,
-              "typical mechanical heel pain: physiotherapy assessment and treatment", "BRIEF; CKS"),
+    LevelRule(
+        "stress_fracture",
+        lambda a, c: suspected_stress_fracture(a),
+        CareLevel.DOCTOR_SOON,
+        "a possible stress fracture needs a medical review and imaging before physiotherapy",
+        "AFP; BRIEF",
+    ),
+    LevelRule(
+        "inflammatory",
+        lambda a, c: _top(c) == "inflammatory_heel_pain",
+        CareLevel.DOCTOR_SOON,
+        "the pattern may be inflammatory and a doctor should review it",
+        "AFP; BRIEF",
+    ),
+    LevelRule(
+        "self_care",
+        lambda a, c: (
+            a.severity == "mild"
+            and a.duration_weeks is not None
+            and a.duration_weeks < SELF_CARE_MAX_WEEKS
+            and a.improving is True
+        ),
+        CareLevel.SELF_CARE,
+        "mild, recent and improving: self-care first, book if no better in 2 to 3 weeks",
+        "BRIEF; CKS",
+    ),
+    LevelRule(
+        "default",
+        lambda a, c: True,
+        CareLevel.PHYSIOTHERAPY,
+        "typical mechanical heel pain: physiotherapy assessment and treatment",
+        "BRIEF; CKS",
+    ),
 )
 
 
@@ -426,8 +465,16 @@ def assess(answers: Answers) -> Assessment:
 
 # Interview order: warning signs first (BRIEF: safety before routine questions), then the history.
 QUESTION_ORDER: Tuple[str, ...] = (
-    "red_flags", "location", "timing", "duration_weeks", "change", "squeeze_pain", "nerve_symptoms", "age",
-    "severity", "improving",
+    "red_flags",
+    "location",
+    "timing",
+    "duration_weeks",
+    "change",
+    "squeeze_pain",
+    "nerve_symptoms",
+    "age",
+    "severity",
+    "improving",
 )
 
 

@@ -1,4 +1,5 @@
 """Slot values <-> triage Answers, and the outcome message. Pure: no Rasa imports."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -78,7 +79,9 @@ def outcome_text(result: Assessment, topic_titles: Mapping[str, str], clinic: Ma
     if result.causes:
         lead = result.causes[0]
         reasons = ", ".join(lead.reasons[:3])
-        parts.append(f"From what you've told me, the best fit is **{lead.name}**" + (f": {reasons}." if reasons else "."))
+        parts.append(
+            f"From what you've told me, the best fit is **{lead.name}**" + (f": {reasons}." if reasons else ".")
+        )
         others = [c.name for c in result.causes[1:3]]
         if others:
             parts.append("Other possibilities: " + ", ".join(others) + ".")

@@ -7,6 +7,7 @@ Create Date: 2025-11-26
 Databases made before Alembic (the content loader used create_all) already have `topics`; tables that exist are
 adopted as they are instead of failing the upgrade.
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -7,7 +7,9 @@ from heel.settings import PROJECT_ROOT, get_clinic
 from heel.store import content_repo
 from tests.support.trackers import make_tracker
 
-EDUCATION_INTENTS = [i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"] if i.startswith("ask_")]
+EDUCATION_INTENTS = [
+    i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"] if i.startswith("ask_")
+]
 
 
 def run(action, tracker):
@@ -61,8 +63,11 @@ def test_recovery_question_without_context_gets_the_general_answer(content_db):
 
 def test_condition_named_in_the_message_wins_over_the_earlier_one(content_db):
     recovery = content_repo.get_topic("recovery_time")
-    tracker = make_tracker("ask_recovery_time", slots={"condition": "plantar_fasciitis"},
-                           entities=[{"entity": "condition", "value": "stress_fracture"}])
+    tracker = make_tracker(
+        "ask_recovery_time",
+        slots={"condition": "plantar_fasciitis"},
+        entities=[{"entity": "condition", "value": "stress_fracture"}],
+    )
     messages, _ = run(ActionAnswerTopic(), tracker)
     assert recovery.condition_notes["stress_fracture"].strip()[:60] in messages[0]["text"]
 
@@ -80,8 +85,12 @@ def test_more_info_without_a_topic_asks_which_one(content_db):
 
 
 def test_clarify_offers_the_likeliest_topics_as_buttons(content_db):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_shockwave", "confidence": 0.4},
-               {"name": "ask_ultrasound", "confidence": 0.35}, {"name": "greet", "confidence": 0.1}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_shockwave", "confidence": 0.4},
+        {"name": "ask_ultrasound", "confidence": 0.35},
+        {"name": "greet", "confidence": 0.1},
+    ]
     messages, _ = run(ActionClarify(), make_tracker("nlu_fallback", intent_ranking=ranking))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/ask_shockwave", "/ask_ultrasound", "/out_of_scope"]

@@ -55,8 +55,12 @@ def test_model_suspicion_without_detector_hit_asks_instead_of_alarming(content_d
 
 def test_resume_returns_to_the_interrupted_form():
     dispatcher = CollectingDispatcher()
-    events = ActionResumeForm().run(dispatcher, make_tracker("continue_form", slots={"interrupted_form": "assessment_form"}), {})
-    assert {"event": "followup", "name": "assessment_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    events = ActionResumeForm().run(
+        dispatcher, make_tracker("continue_form", slots={"interrupted_form": "assessment_form"}), {}
+    )
+    assert {"event": "followup", "name": "assessment_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
 
 
 def test_resume_with_nothing_to_resume_offers_options():
@@ -73,10 +77,23 @@ def test_every_engine_red_flag_has_wording_and_nothing_else_does():
 
 
 def someone_else_alert(flags, model_intent=None, active_loop=None):
-    entities = [{"entity": "red_flag", "value": flag, "patient": "someone_else", "model_intent": "red_flag",
-                 "visitor_topic": model_intent} for flag in flags]
-    tracker = make_tracker("red_flag", text="...", entities=entities, active_loop=active_loop,
-                           slots={"care_level": "self_care", "red_flags": []})
+    entities = [
+        {
+            "entity": "red_flag",
+            "value": flag,
+            "patient": "someone_else",
+            "model_intent": "red_flag",
+            "visitor_topic": model_intent,
+        }
+        for flag in flags
+    ]
+    tracker = make_tracker(
+        "red_flag",
+        text="...",
+        entities=entities,
+        active_loop=active_loop,
+        slots={"care_level": "self_care", "red_flags": []},
+    )
     dispatcher = CollectingDispatcher()
     events = ActionRedFlagAlert().run(dispatcher, tracker, {})
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
@@ -91,8 +108,9 @@ def test_another_adults_emergency_tells_the_visitor_where_to_send_them(content_d
 
 
 def test_another_adults_alert_keeps_the_visitors_own_question_and_form(content_db):
-    messages, slots = someone_else_alert(["diabetic_foot_wound"], model_intent="ask_orthoses",
-                                         active_loop="booking_form")
+    messages, slots = someone_else_alert(
+        ["diabetic_foot_wound"], model_intent="ask_orthoses", active_loop="booking_form"
+    )
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/ask_orthoses", "/continue_form"]
     assert slots["interrupted_form"] == "booking_form"  # their own booking may go on
@@ -127,8 +145,9 @@ def test_a_visitors_own_flag_wins_over_the_someone_else_wording(content_db):
 
 
 def own_alert(flag, topic):
-    entities = [{"entity": "red_flag", "value": flag, "patient": "visitor", "model_intent": topic,
-                 "visitor_topic": topic}]
+    entities = [
+        {"entity": "red_flag", "value": flag, "patient": "visitor", "model_intent": topic, "visitor_topic": topic}
+    ]
     tracker = make_tracker("red_flag", text="...", entities=entities, slots={"red_flags": []})
     dispatcher = CollectingDispatcher()
     ActionRedFlagAlert().run(dispatcher, tracker, {})
@@ -136,7 +155,7 @@ def own_alert(flag, topic):
 
 
 def test_a_doctor_soon_alert_still_offers_the_visitors_own_question(content_db):
-    """"I have psoriasis, could that be linked to my heel pain?" gets the GP advice and the topic, one tap away."""
+    """ "I have psoriasis, could that be linked to my heel pain?" gets the GP advice and the topic, one tap away."""
     alert = own_alert("inflammatory_pattern", "ask_inflammatory")
     assert [b["payload"] for b in alert["buttons"]] == ["/ask_inflammatory"]
     assert "GP" in alert["text"] and "tap it below" in alert["text"]

@@ -26,8 +26,12 @@ def test_a_description_that_says_it_is_improving_answers_the_course_question():
 
 def test_start_resets_old_answers_and_prefills(content_db):
     events = [{"event": "user", "text": "pain at the back of my heel when I run uphill", "parse_data": {}}]
-    tracker = make_tracker("describe_symptoms", text=events[0]["text"], events=events,
-                           slots={"pain_location": "under_heel", "squeeze_pain": "yes"})
+    tracker = make_tracker(
+        "describe_symptoms",
+        text=events[0]["text"],
+        events=events,
+        slots={"pain_location": "under_heel", "squeeze_pain": "yes"},
+    )
     dispatcher = CollectingDispatcher()
     result = slots_of(ActionStartAssessment().run(dispatcher, tracker, {}))
     assert result["pain_location"] == "back_of_heel"
@@ -37,8 +41,13 @@ def test_start_resets_old_answers_and_prefills(content_db):
 
 async def validate(slot, text, intent="inform", slots=None, confidence=0.9):
     form = ValidateAssessmentForm()
-    tracker = make_tracker(intent, text=text, slots={"requested_slot": slot, **(slots or {})},
-                           active_loop="assessment_form", confidence=confidence)
+    tracker = make_tracker(
+        intent,
+        text=text,
+        slots={"requested_slot": slot, **(slots or {})},
+        active_loop="assessment_form",
+        confidence=confidence,
+    )
     dispatcher = CollectingDispatcher()
     method = getattr(form, f"validate_{slot}")
     return method(text, dispatcher, tracker, {}), dispatcher.messages
@@ -83,13 +92,18 @@ async def test_question_mid_form_is_answered_and_the_question_stays_open(content
     assert "Sources:" in messages[0]["text"]
 
 
-@pytest.mark.parametrize("duration, asked", [("1", True), ("6", False), (SKIPPED, False),
-                                             ("about 6 weeks", False), ("a few days", True), ("no idea", False)])
+@pytest.mark.parametrize(
+    "duration, asked",
+    [("1", True), ("6", False), (SKIPPED, False), ("about 6 weeks", False), ("a few days", True), ("no idea", False)],
+)
 async def test_course_is_asked_only_for_recent_pain(duration, asked):
     tracker = make_tracker("inform", slots={"pain_duration": duration}, active_loop="assessment_form")
     slots = await ValidateAssessmentForm().required_slots(
         ["warning_signs", "pain_location", "pain_duration", "pain_course", "pain_change"],
-        CollectingDispatcher(), tracker, {})
+        CollectingDispatcher(),
+        tracker,
+        {},
+    )
     assert ("pain_course" in slots) is asked
 
 
@@ -99,9 +113,16 @@ def outcome(slots):
     return dispatcher.messages[0], slots_of(events)
 
 
-TYPICAL_PF = {"warning_signs": "none", "pain_location": "under_heel", "pain_timing": "morning_first_steps",
-              "pain_duration": "8", "pain_change": "training_increase", "squeeze_pain": "no",
-              "nerve_symptoms": "no", "age_band": "42"}
+TYPICAL_PF = {
+    "warning_signs": "none",
+    "pain_location": "under_heel",
+    "pain_timing": "morning_first_steps",
+    "pain_duration": "8",
+    "pain_change": "training_increase",
+    "squeeze_pain": "no",
+    "nerve_symptoms": "no",
+    "age_band": "42",
+}
 
 
 def test_typical_plantar_fasciitis_outcome_explains_and_offers_booking(content_db):
@@ -123,8 +144,9 @@ def test_red_flag_outcome_never_offers_a_booking(content_db):
 
 
 def test_suspected_stress_fracture_goes_to_a_doctor_first(content_db):
-    message, slots = outcome(dict(TYPICAL_PF, pain_location="whole_heel", pain_timing="during_running",
-                                  squeeze_pain="yes"))
+    message, slots = outcome(
+        dict(TYPICAL_PF, pain_location="whole_heel", pain_timing="during_running", squeeze_pain="yes")
+    )
     assert slots["care_level"] == "doctor_soon"
     assert "stress fracture" in message["text"].lower()
     assert "/book_appointment" not in [b["payload"] for b in message["buttons"]]
@@ -132,15 +154,17 @@ def test_suspected_stress_fracture_goes_to_a_doctor_first(content_db):
 
 async def test_an_answer_the_model_reads_as_a_topic_question_does_not_loop(content_db):
     """'I went from 30 to 60 km a week' classified ask_recovery_time must not be answered as a question."""
-    result, messages = await validate("pain_change", "I went from 30 to 60 km a week in a month for an ultra",
-                                      intent="ask_recovery_time")
+    result, messages = await validate(
+        "pain_change", "I went from 30 to 60 km a week in a month for an ultra", intent="ask_recovery_time"
+    )
     assert result["pain_change"] == "training_increase"
     assert messages == []
 
 
 async def test_a_second_question_on_the_same_slot_falls_back_to_asking_again(content_db):
-    result, _ = await validate("pain_duration", "what is indiba?", intent="ask_indiba",
-                               slots={"reasked": ["pain_duration:question"]})
+    result, _ = await validate(
+        "pain_duration", "what is indiba?", intent="ask_indiba", slots={"reasked": ["pain_duration:question"]}
+    )
     assert result["pain_duration"] is None
     assert "pain_duration" in result["reasked"]
 

@@ -1,5 +1,6 @@
 """Fixtures for booking tests: a clinic.yml, and clinic databases on SQLite and on the real PostgreSQL server
 (each test gets its own schema, dropped afterwards, so runs in parallel do not see each other)."""
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ action gets a tracker whose trailing events are the candidates, a returned Actio
 form, otherwise the next slot is the one the validator names or the first empty required slot, and it is asked for
 with action_ask_<slot>. The real loop is exercised end to end in test_e2e_booking.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,9 @@ def _pattern(template: str) -> "re.Pattern[str]":
     return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
 
 
-TEMPLATES = [(f"ask_{key}", _pattern(entry["text"])) for key, entry in booking.texts()["questions"].items()] + \
-            [(key, _pattern(entry["text"])) for key, entry in booking.texts()["messages"].items()]
+TEMPLATES = [(f"ask_{key}", _pattern(entry["text"])) for key, entry in booking.texts()["questions"].items()] + [
+    (key, _pattern(entry["text"])) for key, entry in booking.texts()["messages"].items()
+]
 
 
 def identify(text: str) -> str:
@@ -74,18 +76,21 @@ class FormDriver:
         self.paused = False
 
     # -- building trackers -----------------------------------------------------------------------------------
-    def tracker(self, extra_events: Optional[List[Dict[str, Any]]] = None,
-                slots: Optional[Dict[str, Any]] = None) -> Tracker:
-        return Tracker.from_dict({
-            "sender_id": self.sender_id,
-            "slots": dict(slots if slots is not None else self.slots),
-            "latest_message": self.latest,
-            "events": self.events + (extra_events or []),
-            "paused": self.paused,
-            "followup_action": None,
-            "active_loop": {"name": self.active} if self.active else {},
-            "latest_action_name": "action_listen",
-        })
+    def tracker(
+        self, extra_events: Optional[List[Dict[str, Any]]] = None, slots: Optional[Dict[str, Any]] = None
+    ) -> Tracker:
+        return Tracker.from_dict(
+            {
+                "sender_id": self.sender_id,
+                "slots": dict(slots if slots is not None else self.slots),
+                "latest_message": self.latest,
+                "events": self.events + (extra_events or []),
+                "paused": self.paused,
+                "followup_action": None,
+                "active_loop": {"name": self.active} if self.active else {},
+                "latest_action_name": "action_listen",
+            }
+        )
 
     def _apply(self, events: List[Dict[str, Any]]) -> None:
         for event in events:
@@ -115,9 +120,18 @@ class FormDriver:
         self._user(text, intent, confidence)
         requested = self.slots["requested_slot"]
         turn = Turn()
-        mapping = next((m for m in DOMAIN["slots"][requested]["mappings"] if m["type"] == "from_text"
-                        and any(c.get("active_loop") == form and c.get("requested_slot") == requested
-                                for c in m.get("conditions", []))), None)
+        mapping = next(
+            (
+                m
+                for m in DOMAIN["slots"][requested]["mappings"]
+                if m["type"] == "from_text"
+                and any(
+                    c.get("active_loop") == form and c.get("requested_slot") == requested
+                    for c in m.get("conditions", [])
+                )
+            ),
+            None,
+        )
         if mapping is None or intent in mapping.get("not_intent", []):
             turn.rejected = True  # Rasa raises ActionExecutionRejection: rules take over
             return turn
@@ -138,17 +152,24 @@ class FormDriver:
         return turn
 
     def _user(self, text: str, intent: str, confidence: float) -> None:
-        self.latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-                       "intent_ranking": [{"name": intent, "confidence": confidence}], "entities": [],
-                       "message_id": f"m{len(self.events)}"}
-        self.events.append({"event": "user", "text": text, "parse_data": self.latest,
-                            "message_id": self.latest["message_id"]})
+        self.latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+            "entities": [],
+            "message_id": f"m{len(self.events)}",
+        }
+        self.events.append(
+            {"event": "user", "text": text, "parse_data": self.latest, "message_id": self.latest["message_id"]}
+        )
 
-    async def _validate(self, form: str, candidates: Dict[str, Any], requested: Optional[str],
-                        turn: Turn) -> List[Dict[str, Any]]:
-        trailing = [{"event": "slot", "name": "requested_slot", "value": requested},
-                    {"event": "action", "name": form}] + \
-                   [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
+    async def _validate(
+        self, form: str, candidates: Dict[str, Any], requested: Optional[str], turn: Turn
+    ) -> List[Dict[str, Any]]:
+        trailing = [
+            {"event": "slot", "name": "requested_slot", "value": requested},
+            {"event": "action", "name": form},
+        ] + [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
         slots = {**self.slots, "requested_slot": requested}
         dispatcher = CollectingDispatcher()
         events = await VALIDATORS[form]().run(dispatcher, self.tracker(trailing, slots), DOMAIN)
@@ -167,8 +188,12 @@ class FormDriver:
             self._apply([{"event": "active_loop", "name": None}])
             turn.done = True
             return
-        for name in (f"action_ask_{form}_{next_slot}", f"utter_ask_{form}_{next_slot}", f"action_ask_{next_slot}",
-                     f"utter_ask_{next_slot}"):
+        for name in (
+            f"action_ask_{form}_{next_slot}",
+            f"utter_ask_{form}_{next_slot}",
+            f"action_ask_{next_slot}",
+            f"utter_ask_{next_slot}",
+        ):
             if name in ASK_ACTIONS:
                 dispatcher = CollectingDispatcher()
                 self._apply(ASK_ACTIONS[name]().run(dispatcher, self.tracker(), DOMAIN))
@@ -188,8 +213,9 @@ class FormDriver:
         if followup:
             form = followup[-1]["name"]
             if self.active != form:
-                prefilled = {s: self.slots[s] for s in DOMAIN["forms"][form]["required_slots"]
-                             if self.slots[s] is not None}
+                prefilled = {
+                    s: self.slots[s] for s in DOMAIN["forms"][form]["required_slots"] if self.slots[s] is not None
+                }
                 self.active = None
                 events = await self._validate(form, prefilled, requested=None, turn=turn)
                 self.active = form

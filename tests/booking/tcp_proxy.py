@@ -1,5 +1,6 @@
 """A TCP proxy in front of PostgreSQL that a test can kill, restart, or make drop a connection at a chosen
 statement: a database outage in the middle of a submit, without touching the shared server."""
+
 from __future__ import annotations
 
 import socket

@@ -1,5 +1,6 @@
 """End to end over REST with the real servers (tests/conftest.py `stack`): book, find the request through the front
 desk API, hand off to a person and resume; and, on PostgreSQL behind a proxy, a database outage during submit."""
+
 import json
 import uuid
 
@@ -121,8 +122,11 @@ def test_asking_for_a_person_pauses_the_bot_until_staff_resume(stack):
     [request] = requests_of(stack, user)
     assert request["kind"] == "handoff" and request["email"] == "sam@example.com" and request["bot_paused"]
     assert stack.talk(user, "/greet") == []  # paused: no automated reply
-    result = post_json(f"{stack.frontdesk_url}/api/requests/{request['id']}/resume", {},
-                       headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
+    result = post_json(
+        f"{stack.frontdesk_url}/api/requests/{request['id']}/resume",
+        {},
+        headers={"Authorization": f"Bearer {stack.frontdesk_token}"},
+    )
     assert result["bot_paused"] is False
     assert stack.talk(user, "/greet") != []
 
@@ -143,7 +147,9 @@ def pg_stack(tmp_path_factory):
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     proxy = TcpProxy().start()
     base = PG_ADMIN_URL.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-    stack = Stack.create(tmp_path_factory.mktemp("pgstack"), database_url=schema_url(base, schema) + "&connect_timeout=3")
+    stack = Stack.create(
+        tmp_path_factory.mktemp("pgstack"), database_url=schema_url(base, schema) + "&connect_timeout=3"
+    )
     try:
         stack.load_content()
         stack.start("actions", "rasa")
@@ -161,8 +167,11 @@ def pg_stack(tmp_path_factory):
 def stored_for(url, conversation_id):
     engine = create_engine(url)
     with engine.connect() as connection:
-        ids = connection.execute(text("SELECT id FROM requests WHERE conversation_id = :c"),
-                                 {"c": conversation_id}).scalars().all()
+        ids = (
+            connection.execute(text("SELECT id FROM requests WHERE conversation_id = :c"), {"c": conversation_id})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return ids
 

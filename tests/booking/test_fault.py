@@ -1,5 +1,6 @@
 """The database stops in the middle of a submit (PostgreSQL behind a proxy this test controls): the visitor is
 never told a request was sent that was not stored, and a retry after the database returns stores it exactly once."""
+
 import asyncio
 
 import pytest
@@ -122,8 +123,7 @@ async def test_database_gone_then_back(proxied_env, proxy):
 
 
 async def test_handoff_with_the_database_gone_is_not_paused(proxied_env, proxy):
-    driver = FormDriver("conv-fault-4", slots={"booking_phone": "+447911123456",
-                                               "booking_contact": "07911 123456"})
+    driver = FormDriver("conv-fault-4", slots={"booking_phone": "+447911123456", "booking_contact": "07911 123456"})
     await driver.activate("handoff_form", "request_human", "I want a person")
     proxy.stop()
     turn = await driver.run_action(booking.ActionRequestHuman)

@@ -1,4 +1,5 @@
 """The front-desk service: token-protected API and staff page, CSRF-safe actions, resuming the bot in Rasa."""
+
 import dataclasses
 import re
 import time
@@ -11,15 +12,37 @@ from frontdesk.app import COOKIE, create_app, session_value, valid_session
 from heel.store import requests_repo as repo
 
 TOKEN = "test-token"
-API_FIELDS = {"id", "kind", "name", "phone", "email", "preferred_time", "preferred_time_text", "reason",
-              "assessment_summary", "status", "created_at", "conversation_id"}
+API_FIELDS = {
+    "id",
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "preferred_time",
+    "preferred_time_text",
+    "reason",
+    "assessment_summary",
+    "status",
+    "created_at",
+    "conversation_id",
+}
 
 
 def add_request(key="k1", **overrides):
-    values = dict(kind="booking", conversation_id="conv-1", idempotency_key=key, consent_version="booking-2025-1",
-                  name="Sam Runner", phone="+447911123456", email="sam@example.com",
-                  preferred_time="Tue 2 Dec 2025, morning (08:00-12:00)", preferred_time_text="next Tuesday morning",
-                  reason="pain under my heel", assessment_summary="Likely plantar fasciitis.", patient_type="new")
+    values = dict(
+        kind="booking",
+        conversation_id="conv-1",
+        idempotency_key=key,
+        consent_version="booking-2025-1",
+        name="Sam Runner",
+        phone="+447911123456",
+        email="sam@example.com",
+        preferred_time="Tue 2 Dec 2025, morning (08:00-12:00)",
+        preferred_time_text="next Tuesday morning",
+        reason="pain under my heel",
+        assessment_summary="Likely plantar fasciitis.",
+        patient_type="new",
+    )
     values.update(overrides)
     view, _ = repo.create_request(repo.NewRequest(**values), channels=[])
     return view
@@ -68,8 +91,16 @@ async def csrf_from_page(client):
     return re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer "},
-                                     {"Authorization": f"Basic {TOKEN}"}, {"Authorization": TOKEN}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Bearer "},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": TOKEN},
+    ],
+)
 async def test_api_refuses_missing_or_wrong_tokens(client, headers):
     add_request()
     response = await client.get("/api/requests", headers=headers)
@@ -84,9 +115,17 @@ async def test_api_refuses_missing_or_wrong_tokens(client, headers):
 
 async def test_api_lists_requests_with_all_fields(client):
     booking = add_request()
-    handoff = add_request("k2", kind="handoff", name=None, preferred_time=None, preferred_time_text=None,
-                          patient_type=None, bot_paused=True, conversation_id="conv-2",
-                          reason="Visitor asked to talk to a person.")
+    handoff = add_request(
+        "k2",
+        kind="handoff",
+        name=None,
+        preferred_time=None,
+        preferred_time_text=None,
+        patient_type=None,
+        bot_paused=True,
+        conversation_id="conv-2",
+        reason="Visitor asked to talk to a person.",
+    )
     response = await client.get("/api/requests", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status == 200
     data = await response.json()
@@ -98,8 +137,9 @@ async def test_api_lists_requests_with_all_fields(client):
     assert item["preferred_time_text"] == "next Tuesday morning"
     assert item["assessment_summary"] == "Likely plantar fasciitis."
     assert item["status"] == "new" and item["conversation_id"] == "conv-1" and item["kind"] == "booking"
-    filtered = await (await client.get("/api/requests?kind=handoff",
-                                       headers={"Authorization": f"Bearer {TOKEN}"})).json()
+    filtered = await (
+        await client.get("/api/requests?kind=handoff", headers={"Authorization": f"Bearer {TOKEN}"})
+    ).json()
     assert [item["id"] for item in filtered] == [handoff.id]
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -132,8 +172,17 @@ async def test_login_sets_an_http_only_strict_cookie_and_shows_requests(client):
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert TOKEN not in cookie.value  # the cookie is a signed session, not the token itself
     page = await (await client.get("/")).text()
-    for shown in ("Sam Runner", "07911 123456", "sam@example.com", "Tue 2 Dec 2025, morning (08:00-12:00)",
-                  "next Tuesday morning", "pain under my heel", "New patient", "Mark contacted", "Mark done"):
+    for shown in (
+        "Sam Runner",
+        "07911 123456",
+        "sam@example.com",
+        "Tue 2 Dec 2025, morning (08:00-12:00)",
+        "next Tuesday morning",
+        "pain under my heel",
+        "New patient",
+        "Mark contacted",
+        "Mark done",
+    ):
         assert shown in page
     assert "Likely &lt;b&gt;plantar&lt;/b&gt; fasciitis." in page  # escaped, never markup
 
@@ -153,15 +202,21 @@ async def test_status_buttons_need_the_csrf_token(client):
     no_csrf = await client.post(f"/requests/{view.id}/status", data={"status": "contacted"}, allow_redirects=False)
     assert no_csrf.status == 403
     csrf = await csrf_from_page(client)
-    foreign = await client.post(f"/requests/{view.id}/status", data={"status": "contacted", "csrf": csrf},
-                                headers={"Origin": "https://evil.example"}, allow_redirects=False)
+    foreign = await client.post(
+        f"/requests/{view.id}/status",
+        data={"status": "contacted", "csrf": csrf},
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+    )
     assert foreign.status == 403
     assert repo.get_request(view.id).status == "new"
-    ok = await client.post(f"/requests/{view.id}/status", data={"status": "contacted", "csrf": csrf},
-                           allow_redirects=False)
+    ok = await client.post(
+        f"/requests/{view.id}/status", data={"status": "contacted", "csrf": csrf}, allow_redirects=False
+    )
     assert ok.status == 303 and repo.get_request(view.id).status == "contacted"
-    done = await client.post(f"/requests/{view.id}/status", data={"status": "done", "csrf": csrf},
-                             allow_redirects=False)
+    done = await client.post(
+        f"/requests/{view.id}/status", data={"status": "done", "csrf": csrf}, allow_redirects=False
+    )
     assert done.status == 303 and repo.get_request(view.id).status == "done"
     assert "Sam Runner" not in await (await client.get("/")).text()  # done requests leave the open list
     assert "Sam Runner" in await (await client.get("/?show=all")).text()
@@ -196,8 +251,9 @@ async def test_resume_passes_the_rasa_auth_token(booking_env, rasa):
     settings = dataclasses.replace(booking_env, rasa_url=rasa.url, rasa_token="rasa-secret")
     view = add_request(kind="handoff", bot_paused=True)
     async with TestClient(TestServer(create_app(settings, token=TOKEN, start_worker=False))) as test_client:
-        response = await test_client.post(f"/api/requests/{view.id}/resume",
-                                          headers={"Authorization": f"Bearer {TOKEN}"})
+        response = await test_client.post(
+            f"/api/requests/{view.id}/resume", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
         assert response.status == 200
     assert rasa.calls[0][2] == {"token": "rasa-secret"}
 

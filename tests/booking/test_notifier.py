@@ -1,4 +1,5 @@
 """The outbox worker against a real local SMTP server (aiosmtpd) and a local HTTP webhook receiver."""
+
 import asyncio
 import dataclasses
 import hashlib
@@ -89,17 +90,30 @@ async def webhook():
 
 @pytest.fixture
 def notify_settings(booking_env_any, smtp, webhook):
-    return dataclasses.replace(booking_env_any, smtp_host="127.0.0.1", smtp_port=smtp.port,
-                               smtp_from="assistant@clinic.example", frontdesk_email="desk@clinic.example",
-                               notify_webhook_url=webhook.url, notify_webhook_secret="s3cret",
-                               frontdesk_url="http://frontdesk.example:8081")
+    return dataclasses.replace(
+        booking_env_any,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_from="assistant@clinic.example",
+        frontdesk_email="desk@clinic.example",
+        notify_webhook_url=webhook.url,
+        notify_webhook_secret="s3cret",
+        frontdesk_url="http://frontdesk.example:8081",
+    )
 
 
 def new_request(key="k1", kind="booking"):
-    return repo.NewRequest(kind=kind, conversation_id="conv-1", idempotency_key=key,
-                           consent_version="booking-2025-1", name="Sam Runner", phone="+447911123456",
-                           email="sam@example.com", reason="pain under my heel",
-                           assessment_summary="Likely plantar fasciitis.")
+    return repo.NewRequest(
+        kind=kind,
+        conversation_id="conv-1",
+        idempotency_key=key,
+        consent_version="booking-2025-1",
+        name="Sam Runner",
+        phone="+447911123456",
+        email="sam@example.com",
+        reason="pain under my heel",
+        assessment_summary="Likely plantar fasciitis.",
+    )
 
 
 def worker(settings, **overrides):
@@ -110,8 +124,10 @@ def worker(settings, **overrides):
 
 def outbox_rows():
     with session_scope() as session:
-        return {row.channel: (row.status, row.attempts, row.last_error)
-                for row in session.execute(select(OutboxMessage)).scalars()}
+        return {
+            row.channel: (row.status, row.attempts, row.last_error)
+            for row in session.execute(select(OutboxMessage)).scalars()
+        }
 
 
 async def test_new_request_is_emailed_and_webhooked_without_personal_data(notify_settings, smtp, webhook):

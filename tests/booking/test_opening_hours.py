@@ -1,4 +1,5 @@
 """Unit tests for opening hours: parsing clinic.yml shapes and saying when the front desk answers."""
+
 from datetime import datetime, time, timezone
 
 import pytest
@@ -31,15 +32,18 @@ def test_parses_day_ranges_and_closed_days():
     assert s.closed_weekdays() == {6}
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ({"weekdays": "8am-6pm"}, {0: ((time(8), time(18)),)}),
-    ({"Monday to Friday": ["08:00-12:00", "13:00-18:00"]}, {0: ((time(8), time(12)), (time(13), time(18)))}),
-    ({"tue": "09:00–17:30"}, {1: ((time(9), time(17, 30)),)}),
-    ({"mon": {"open": "8:30", "close": "17:00"}}, {0: ((time(8, 30), time(17)),)}),
-    ({"mon": {"open": 510, "close": 1020}}, {0: ((time(8, 30), time(17)),)}),  # YAML 1.1 read 8:30 as 510
-    ([{"days": "mon-fri", "open": "08:00", "close": "18:00"}], {0: ((time(8), time(18)),)}),
-    ({"daily": "09:00-17:00", "sunday": "closed"}, {5: ((time(9), time(17)),)}),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ({"weekdays": "8am-6pm"}, {0: ((time(8), time(18)),)}),
+        ({"Monday to Friday": ["08:00-12:00", "13:00-18:00"]}, {0: ((time(8), time(12)), (time(13), time(18)))}),
+        ({"tue": "09:00–17:30"}, {1: ((time(9), time(17, 30)),)}),
+        ({"mon": {"open": "8:30", "close": "17:00"}}, {0: ((time(8, 30), time(17)),)}),
+        ({"mon": {"open": 510, "close": 1020}}, {0: ((time(8, 30), time(17)),)}),  # YAML 1.1 read 8:30 as 510
+        ([{"days": "mon-fri", "open": "08:00", "close": "18:00"}], {0: ((time(8), time(18)),)}),
+        ({"daily": "09:00-17:00", "sunday": "closed"}, {5: ((time(9), time(17)),)}),
+    ],
+)
 def test_accepts_the_shapes_people_write(raw, expected):
     s = oh.parse_schedule(raw, "Europe/London")
     for day, intervals in expected.items():
@@ -63,8 +67,10 @@ def test_open_now_says_until_when():
     # Wednesday 26 Nov 2025 10:00 UTC = 10:00 in London (GMT)
     status = oh.status_at(schedule(), utc(2025, 11, 26, 10, 0))
     assert status.open_now and status.closes_at.hour == 19
-    assert oh.when_open_text(schedule(), utc(2025, 11, 26, 10, 0)) == \
-        "The front desk is open now, until 19:00 (Europe/London time)."
+    assert (
+        oh.when_open_text(schedule(), utc(2025, 11, 26, 10, 0))
+        == "The front desk is open now, until 19:00 (Europe/London time)."
+    )
 
 
 def test_uses_the_clinic_timezone_not_utc():
@@ -74,12 +80,15 @@ def test_uses_the_clinic_timezone_not_utc():
     assert not oh.status_at(schedule(), utc(2025, 11, 26, 7, 30)).open_now
 
 
-@pytest.mark.parametrize("now, text", [
-    (utc(2025, 11, 26, 6, 0), "opens today at 08:00"),
-    (utc(2025, 11, 26, 20, 0), "opens tomorrow (Thursday) at 08:00"),
-    (utc(2025, 11, 29, 14, 0), "opens on Monday at 08:00"),     # Saturday afternoon, closed Sunday
-    (utc(2025, 11, 30, 12, 0), "opens tomorrow (Monday) at 08:00"),
-])
+@pytest.mark.parametrize(
+    "now, text",
+    [
+        (utc(2025, 11, 26, 6, 0), "opens today at 08:00"),
+        (utc(2025, 11, 26, 20, 0), "opens tomorrow (Thursday) at 08:00"),
+        (utc(2025, 11, 29, 14, 0), "opens on Monday at 08:00"),  # Saturday afternoon, closed Sunday
+        (utc(2025, 11, 30, 12, 0), "opens tomorrow (Monday) at 08:00"),
+    ],
+)
 def test_closed_says_when_it_opens_next(now, text):
     message = oh.when_open_text(schedule(), now)
     assert message.startswith("The front desk is closed right now")

@@ -1,4 +1,5 @@
 """Repository tests, run against SQLite and the real PostgreSQL server."""
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -11,11 +12,21 @@ from heel.store.requests import OutboxMessage, Request
 
 
 def new_request(key="key-1", **overrides):
-    values = dict(kind="booking", conversation_id="conv-1", idempotency_key=key, consent_version="booking-2025-1",
-                  name="Sam", phone="+447911123456", email="sam@example.com",
-                  preferred_time="Tue 2 Dec 2025, morning (08:00-12:00)",
-                  preferred_time_text="next Tuesday morning", preferred_time_data={"parts": ["morning"]},
-                  reason="pain under my heel", assessment_summary="Likely plantar fasciitis.", patient_type="new")
+    values = dict(
+        kind="booking",
+        conversation_id="conv-1",
+        idempotency_key=key,
+        consent_version="booking-2025-1",
+        name="Sam",
+        phone="+447911123456",
+        email="sam@example.com",
+        preferred_time="Tue 2 Dec 2025, morning (08:00-12:00)",
+        preferred_time_text="next Tuesday morning",
+        preferred_time_data={"parts": ["morning"]},
+        reason="pain under my heel",
+        assessment_summary="Likely plantar fasciitis.",
+        patient_type="new",
+    )
     values.update(overrides)
     return repo.NewRequest(**values)
 
@@ -31,8 +42,20 @@ def test_create_and_read_back(db_url):
     again = repo.get_request(view.id, url=db_url)
     assert again.name == "Sam" and again.phone == "+447911123456" and again.kind == "booking"
     api = again.as_api()
-    for field in ("id", "kind", "name", "phone", "email", "preferred_time", "preferred_time_text", "reason",
-                  "assessment_summary", "status", "created_at", "conversation_id"):
+    for field in (
+        "id",
+        "kind",
+        "name",
+        "phone",
+        "email",
+        "preferred_time",
+        "preferred_time_text",
+        "reason",
+        "assessment_summary",
+        "status",
+        "created_at",
+        "conversation_id",
+    ):
         assert field in api
     assert api["created_at"].endswith("Z")
 
@@ -48,8 +71,9 @@ def test_same_key_stores_one_request(db_url):
 
 def test_concurrent_double_submit_stores_one_request(db_url):
     with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(lambda _: repo.create_request(new_request("same"), channels=["webhook"], url=db_url),
-                                range(6)))
+        results = list(
+            pool.map(lambda _: repo.create_request(new_request("same"), channels=["webhook"], url=db_url), range(6))
+        )
     assert len({view.id for view, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert count(db_url, Request) == 1
@@ -60,8 +84,10 @@ def test_outbox_rows_are_written_with_the_request(db_url):
     view, _ = repo.create_request(new_request(), channels=["email", "webhook"], url=db_url)
     with session_scope(db_url) as session:
         rows = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
-        assert [(r.channel, r.status, r.request_id) for r in rows] == [("email", "pending", view.id),
-                                                                        ("webhook", "pending", view.id)]
+        assert [(r.channel, r.status, r.request_id) for r in rows] == [
+            ("email", "pending", view.id),
+            ("webhook", "pending", view.id),
+        ]
         # Notifications carry no personal data.
         assert set(rows[0].payload) == {"request_id", "kind", "created_at"}
 
@@ -86,10 +112,13 @@ def test_store_unavailable_carries_no_personal_data(tmp_path, caplog):
 
 
 def test_list_filters_and_order(db_url):
-    first, _ = repo.create_request(new_request("a"), channels=[], url=db_url,
-                                   now=datetime(2025, 11, 26, 9, 0))
-    second, _ = repo.create_request(new_request("b", kind="handoff", bot_paused=True, conversation_id="conv-2"),
-                                    channels=[], url=db_url, now=datetime(2025, 11, 26, 10, 0))
+    first, _ = repo.create_request(new_request("a"), channels=[], url=db_url, now=datetime(2025, 11, 26, 9, 0))
+    second, _ = repo.create_request(
+        new_request("b", kind="handoff", bot_paused=True, conversation_id="conv-2"),
+        channels=[],
+        url=db_url,
+        now=datetime(2025, 11, 26, 10, 0),
+    )
     assert [r.id for r in repo.list_requests(url=db_url)] == [second.id, first.id]
     assert [r.id for r in repo.list_requests(kind="handoff", url=db_url)] == [second.id]
     assert [r.id for r in repo.list_requests(conversation_id="conv-1", url=db_url)] == [first.id]

@@ -3,6 +3,7 @@
 Never `playwright install`: the browser is the system's /usr/bin/chromium (apt-get install chromium).
 Screenshots go to reports/screenshots/ (kept by CI as artefacts); a failing test also saves one.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,14 @@ import pytest
 from tests.support.servers import ROOT, free_port, http_get
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 WIDGET_JS = ROOT / "web" / "static" / "widget.js"
 FAKE_RASA = Path(__file__).with_name("fake_rasa.py")
@@ -138,7 +145,9 @@ class Chat:
     def wait_bot_count(self, count: int, timeout: int = REPLY_TIMEOUT_MS) -> None:
         self.page.wait_for_function(
             "n => document.querySelector('[data-heelchat]').shadowRoot.querySelectorAll('.hc-msg--bot').length >= n",
-            arg=count, timeout=timeout)
+            arg=count,
+            timeout=timeout,
+        )
 
     def wait_reply_to(self, action, timeout: int = REPLY_TIMEOUT_MS) -> List[str]:
         """Runs action (send or click) and waits until the bot has answered and gone quiet."""
@@ -166,11 +175,11 @@ class Chat:
             " const all = [];"
             " for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i);"
             "   if (k === p || k.startsWith(p + ':')) all.push(...JSON.parse(localStorage.getItem(k) || '[]')); }"
-            " return all.sort((a, b) => (a.ts || 0) - (b.ts || 0)); }")
+            " return all.sort((a, b) => (a.ts || 0) - (b.ts || 0)); }"
+        )
 
     def stored_keys(self, prefix: str) -> list:
-        return self.page.evaluate(
-            "(p) => Object.keys(localStorage).filter((k) => k.startsWith(p))", prefix)
+        return self.page.evaluate("(p) => Object.keys(localStorage).filter((k) => k.startsWith(p))", prefix)
 
     def session_id(self) -> Optional[str]:
         return self.page.evaluate("() => localStorage.getItem('heelchat:session')")
@@ -193,8 +202,13 @@ class FakeRasa:
 
     def start(self) -> None:
         handle = open(self.log, "ab")
-        self.proc = subprocess.Popen([sys.executable, str(FAKE_RASA), "--port", str(self.port)], cwd=ROOT,
-                                     stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(FAKE_RASA), "--port", str(self.port)],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_http(f"{self.url}/", self.proc)
 
     def stop(self) -> None:
@@ -238,10 +252,23 @@ def fake_site(tmp_path_factory, fake_port) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("fake_site") / "web.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port), "--rasa-url",
-         f"http://127.0.0.1:{fake_port}"],
-        cwd=ROOT, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "web",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--rasa-url",
+            f"http://127.0.0.1:{fake_port}",
+        ],
+        cwd=ROOT,
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{url}/healthz", proc)

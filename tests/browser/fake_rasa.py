@@ -8,6 +8,7 @@ Protocol as Rasa 3.6 with session_persistence: `session_request` {session_id} ->
 {text, quick_replies?} emitted to that room. REST: POST /webhooks/rest/webhook {sender, message}.
 GET /received lists every user message received (session id and text), for assertions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from aiohttp import web
 
 NASTY_BOT_TEXT = (
     'Careful: <img src=x onerror="window.__xss=1"> and <script>window.__xss=1</script> '
-    "and [a bad link](javascript:window.__xss=1) and <a href=\"https://evil.example\">raw html link</a>"
+    'and [a bad link](javascript:window.__xss=1) and <a href="https://evil.example">raw html link</a>'
 )
 MARKDOWN_TEXT = (
     "The **commonest** causes are:\n- plantar fasciitis\n- Achilles tendinopathy\n"
@@ -31,17 +32,27 @@ def replies_for(message: str) -> List[Dict[str, Any]]:
     """The scripted conversation."""
     text = message.strip()
     if text in ("/greet", "hello", "hi"):
-        return [{"text": "Hi! What would you like to do?", "quick_replies": [
-            {"content_type": "text", "title": "Causes of heel pain", "payload": "/ask_causes"},
-            {"content_type": "text", "title": "Book an appointment", "payload": "/book_appointment"},
-        ]}]
+        return [
+            {
+                "text": "Hi! What would you like to do?",
+                "quick_replies": [
+                    {"content_type": "text", "title": "Causes of heel pain", "payload": "/ask_causes"},
+                    {"content_type": "text", "title": "Book an appointment", "payload": "/book_appointment"},
+                ],
+            }
+        ]
     if text in ("/ask_causes", "markdown please"):
         return [{"text": MARKDOWN_TEXT}]
     if text == "/request_assessment":
-        return [{"text": "Where does it hurt?", "quick_replies": [
-            {"content_type": "text", "title": "Under the heel", "payload": "under the heel"},
-            {"content_type": "text", "title": "Back of the heel", "payload": "back of the heel"},
-        ]}]
+        return [
+            {
+                "text": "Where does it hurt?",
+                "quick_replies": [
+                    {"content_type": "text", "title": "Under the heel", "payload": "under the heel"},
+                    {"content_type": "text", "title": "Back of the heel", "payload": "back of the heel"},
+                ],
+            }
+        ]
     if text == "html please":
         return [{"text": NASTY_BOT_TEXT}]
     if text.startswith("echo "):

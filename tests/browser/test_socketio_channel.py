@@ -5,6 +5,7 @@ the session room, so no `bot_uttered` ever arrives; and a socket must not speak 
 Uses python-socketio's threaded client over long-polling: synchronous on purpose, because the browser
 tests' Playwright (sync API) keeps an event loop running in the main thread for the whole session.
 """
+
 from __future__ import annotations
 
 import queue

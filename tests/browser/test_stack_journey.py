@@ -1,6 +1,7 @@
 """The visitor's journey in headless Chromium against the real stack (tests/conftest.py `stack`): the demo
 page from `python -m web`, Rasa with the trained model over socket.io, the action server and the database.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,14 @@ from tests.browser.conftest import Chat, shoot
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 # Answers a calm visitor with typical plantar fasciitis would pick, by quick-reply title.
-CALM_ANSWERS = ["None of these", "Under the heel", "First steps in the morning", "No",
-                "More running or training", "18 to 59"]
+CALM_ANSWERS = [
+    "None of these",
+    "Under the heel",
+    "First steps in the morning",
+    "No",
+    "More running or training",
+    "18 to 59",
+]
 TYPED_FALLBACK = "about 6 weeks"  # the example the bot itself gives
 OUTCOME = re.compile(r"not a diagnosis", re.I)
 
@@ -81,8 +88,11 @@ def test_complete_a_symptom_assessment(stack, page):
 def test_html_and_script_from_the_visitor_stay_text(stack, page):
     page.goto(stack.web_url)
     chat = Chat(page).open()
-    hostile = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script> my heel hurts",
-               '[click me](javascript:window.__xss=1)']
+    hostile = [
+        '<img src=x onerror="window.__xss=1">',
+        "<script>window.__xss=1</script> my heel hurts",
+        "[click me](javascript:window.__xss=1)",
+    ]
     for text in hostile:
         replies = chat.wait_reply_to(lambda text=text: chat.send(text))
         assert replies
@@ -91,12 +101,14 @@ def test_html_and_script_from_the_visitor_stay_text(stack, page):
     count = page.evaluate(
         "() => document.querySelector('[data-heelchat]').shadowRoot"
         ".querySelectorAll('.hc-msg--user img, .hc-msg--user script, .hc-msg--user a, .hc-log script, .hc-log img')"
-        ".length")
+        ".length"
+    )
     assert count == 0
     # Bot links, if any, only use the allowed schemes.
     hrefs = page.evaluate(
         "() => [...document.querySelector('[data-heelchat]').shadowRoot.querySelectorAll('.hc-log a')]"
-        ".map(a => a.getAttribute('href'))")
+        ".map(a => a.getAttribute('href'))"
+    )
     assert all(re.match(r"^(https?:|tel:|mailto:)", h) for h in hrefs), hrefs
     assert page.evaluate("() => window.__xss") is None
     # What Rasa stored is the raw text: nothing was rewritten on the way.
@@ -114,5 +126,6 @@ def test_phone_layout_with_real_answers(stack, phone_page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     assert page.evaluate(
         "() => { const l = document.querySelector('[data-heelchat]').shadowRoot.querySelector('.hc-log');"
-        " return l.scrollWidth <= l.clientWidth; }")
+        " return l.scrollWidth <= l.clientWidth; }"
+    )
     shoot(page, "stack-phone-answer")

@@ -1,4 +1,5 @@
 """The demo page server (web/server.py) without a browser: page content, escaping, headers, missing build."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,14 @@ from web import server
 
 @pytest.fixture
 def clinic(monkeypatch):
-    data = {"name": "HelloPhysio", "phone": "020 7946 0000", "email": "hello@example.com",
-            "address": "1 Example Street", "hours": "Mon-Fri 8-7", "emergency_number": "999"}
+    data = {
+        "name": "HelloPhysio",
+        "phone": "020 7946 0000",
+        "email": "hello@example.com",
+        "address": "1 Example Street",
+        "hours": "Mon-Fri 8-7",
+        "emergency_number": "999",
+    }
     monkeypatch.setattr(server, "get_clinic", lambda: Clinic(data))
     return data
 

@@ -3,6 +3,7 @@
 These cover the behaviours that need a server the test controls: reconnection, server down, slow
 replies, hostile bot text. The journey against the real Rasa is in test_stack_journey.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 def shadow_count(page, selector: str) -> int:
     return page.evaluate(
-        "s => document.querySelector('[data-heelchat]').shadowRoot.querySelectorAll(s).length", selector)
+        "s => document.querySelector('[data-heelchat]').shadowRoot.querySelectorAll(s).length", selector
+    )
 
 
 def active_element(page) -> dict:
@@ -38,7 +40,10 @@ def test_open_shows_greeting_focuses_input_and_escape_closes(chat: Chat):
     assert chat.launcher_node.get_attribute("aria-expanded") == "true"
     assert "welcome to HelloPhysio" in chat.bot_texts()[0]
     assert [b.inner_text() for b in chat.replies().all()] == [
-        "Check my symptoms", "Causes of heel pain", "Book an appointment"]
+        "Check my symptoms",
+        "Causes of heel pain",
+        "Book an appointment",
+    ]
     assert active_element(page)["cls"] == "hc-input"
     log = page.locator("[role=log]")
     assert log.get_attribute("aria-live") == "polite"
@@ -163,7 +168,8 @@ def test_history_survives_reload_and_shows_in_a_new_tab(chat: Chat, context):
     second.wait_reply_to(lambda: second.send("from the second tab"))
     page.wait_for_function(
         "() => document.querySelector('[data-heelchat]').shadowRoot.querySelector('.hc-log')"
-        ".innerText.includes('Got it: from the second tab')")
+        ".innerText.includes('Got it: from the second tab')"
+    )
     assert chat.user_texts()[-1] == "from the second tab"
     # Each bot reply recorded once, although both tabs' sockets are in the session's room.
     assert chat.bot_texts().count("Got it: from the second tab") == 1
@@ -330,9 +336,11 @@ def test_text_contrast_is_at_least_4_5(chat: Chat):
 
 def test_rest_transport_via_the_javascript_api(chat: Chat, fake_rasa):
     page = chat.page
-    page.evaluate("""url => { HeelChat.destroy(); localStorage.clear();
+    page.evaluate(
+        """url => { HeelChat.destroy(); localStorage.clear();
         HeelChat.init({server: url, transport: 'rest', clinic: 'HelloPhysio', greeting: 'Hi from REST'}); }""",
-                  fake_rasa.url)
+        fake_rasa.url,
+    )
     chat.open()
     assert chat.bot_texts() == ["Hi from REST"]
     chat.wait_reply_to(lambda: chat.send("hello"))

@@ -3,6 +3,7 @@
 It runs in its own thread with its own event loop, so both async unit tests and a separate Rasa process can
 call it. Answers are shaped like the real APIs' so the real client libraries accept them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,8 +94,14 @@ class CaptureServer:
         with self._lock:
             return [call for call in self.calls[first:] if predicate(call)]
 
-    def wait_for(self, predicate: Callable[[Call], bool], count: int = 1, timeout: float = 60.0,
-                 settle: float = 0.5, first: int = 0) -> List[Call]:
+    def wait_for(
+        self,
+        predicate: Callable[[Call], bool],
+        count: int = 1,
+        timeout: float = 60.0,
+        settle: float = 0.5,
+        first: int = 0,
+    ) -> List[Call]:
         """Calls matching ``predicate`` once at least ``count`` arrived and no new one came for ``settle`` s."""
         deadline = time.time() + timeout
         found: List[Call] = []
@@ -107,8 +114,10 @@ class CaptureServer:
                     return found
                 continue
             time.sleep(0.1)
-        raise AssertionError(f"expected {count} matching call(s) within {timeout}s, got {len(found)}: "
-                             f"{[c.api for c in self.find(lambda c: True, first)]}")
+        raise AssertionError(
+            f"expected {count} matching call(s) within {timeout}s, got {len(found)}: "
+            f"{[c.api for c in self.find(lambda c: True, first)]}"
+        )
 
     # --- the fake APIs ---
     async def _handle(self, request: web.Request) -> web.Response:
@@ -132,27 +141,52 @@ class CaptureServer:
         api = call.api
         data = call.data if isinstance(call.data, dict) else {}
         if api == "telegram:getMe":
-            return web.json_response({"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Heel",
-                                                             "username": BOT_USERNAME}})
+            return web.json_response(
+                {"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Heel", "username": BOT_USERNAME}}
+            )
         if api == "telegram:sendMessage":
             chat_id = data.get("chat_id", "0")
-            return web.json_response({"ok": True, "result": {
-                "message_id": number, "date": int(time.time()), "text": data.get("text", ""),
-                "chat": {"id": int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0, "type": "private"}}})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": number,
+                        "date": int(time.time()),
+                        "text": data.get("text", ""),
+                        "chat": {"id": int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0, "type": "private"},
+                    },
+                }
+            )
         if api.startswith("telegram:"):
             return web.json_response({"ok": True, "result": True})
         if api == "twilio:Messages":
             sid = call.path.split("/")[3]
-            return web.json_response(status=201, data={
-                "sid": f"SM{number:032d}", "account_sid": sid, "to": data.get("To"), "from": data.get("From"),
-                "body": data.get("Body", ""), "status": "queued", "num_segments": "1", "direction": "outbound-api",
-                "uri": f"/2010-04-01/Accounts/{sid}/Messages/SM{number:032d}.json"})
+            return web.json_response(
+                status=201,
+                data={
+                    "sid": f"SM{number:032d}",
+                    "account_sid": sid,
+                    "to": data.get("To"),
+                    "from": data.get("From"),
+                    "body": data.get("Body", ""),
+                    "status": "queued",
+                    "num_segments": "1",
+                    "direction": "outbound-api",
+                    "uri": f"/2010-04-01/Accounts/{sid}/Messages/SM{number:032d}.json",
+                },
+            )
         if api == "messenger:messages":
             recipient = (data.get("recipient") or {}).get("id")
             return web.json_response({"recipient_id": recipient, "message_id": f"m_{number}"})
         if api.startswith("slack:"):
-            return web.json_response({"ok": True, "channel": data.get("channel"), "ts": f"1700000000.{number:06d}",
-                                      "message": {"text": data.get("text", "")}})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "channel": data.get("channel"),
+                    "ts": f"1700000000.{number:06d}",
+                    "message": {"text": data.get("text", "")},
+                }
+            )
         return web.json_response({"error": "unknown endpoint"}, status=404)
 
 

@@ -1,5 +1,6 @@
 """Fixtures for the messaging channels: a local capture server for the platforms' APIs, and (end-to-end only) the
 action server plus a real `rasa run` whose four channels, configured from credentials.channels.yml, call it."""
+
 from __future__ import annotations
 
 from pathlib import Path

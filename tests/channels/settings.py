@@ -1,5 +1,6 @@
 """Test settings for the messaging channels: environment values for credentials.channels.yml and the
 credentials with every platform API pointed at a local capture server."""
+
 from __future__ import annotations
 
 from typing import Dict

@@ -5,6 +5,7 @@ machine).
 Messages that start the conversation use an intent payload ("/greet", as a Messenger "Get Started" postback or
 Telegram's /start would) so these tests check the channels, not the language model.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,8 +32,11 @@ pytestmark = pytest.mark.e2e
 CAUSES = yaml.safe_load((ROOT / "content" / "topics" / "causes.yml").read_text())
 CAUSES_OPENING = " ".join(CAUSES["summary"].split()[:8])
 GREET_OPTIONS = "1. Check my symptoms\n2. Causes of heel pain\n3. Book an appointment"
-GREET_BUTTONS = [("Check my symptoms", "/request_assessment"), ("Causes of heel pain", "/ask_causes"),
-                 ("Book an appointment", "/book_appointment")]
+GREET_BUTTONS = [
+    ("Check my symptoms", "/request_assessment"),
+    ("Causes of heel pain", "/ask_causes"),
+    ("Book an appointment", "/book_appointment"),
+]
 
 
 def unique(prefix: str = "") -> str:
@@ -61,16 +65,28 @@ def last_event(stack, sender: str, kind: str) -> dict:
 
 # --- Telegram -----------------------------------------------------------------------------------------
 
+
 def telegram_update(chat_id: int, text: Optional[str] = None, callback_data: Optional[str] = None) -> dict:
     user = {"id": chat_id, "is_bot": False, "first_name": "Alex", "username": "alex_runs", "language_code": "en"}
     chat = {"id": chat_id, "first_name": "Alex", "username": "alex_runs", "type": "private"}
     update_id = int(time.time() * 1000) % 10**9
     if callback_data is not None:
-        return {"update_id": update_id, "callback_query": {
-            "id": str(update_id), "from": user, "chat_instance": "-100200300", "data": callback_data,
-            "message": {"message_id": 7, "date": int(time.time()), "chat": chat, "text": "What would you like?",
-                        "from": {"id": 123456, "is_bot": True, "first_name": "Heel",
-                                 "username": "heel_test_bot"}}}}
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "from": user,
+                "chat_instance": "-100200300",
+                "data": callback_data,
+                "message": {
+                    "message_id": 7,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "text": "What would you like?",
+                    "from": {"id": 123456, "is_bot": True, "first_name": "Heel", "username": "heel_test_bot"},
+                },
+            },
+        }
     message = {"message_id": 5, "from": user, "chat": chat, "date": int(time.time()), "text": text}
     if text.startswith("/"):
         message["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
@@ -135,21 +151,41 @@ def test_telegram_refuses_updates_without_the_secret_token(channel_stack, captur
 
 # --- WhatsApp through Twilio ----------------------------------------------------------------------------
 
+
 def twilio_form(sender: str, body: str) -> Dict[str, str]:
     sid = "SM" + uuid.uuid4().hex
-    return {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": "Alex", "SmsSid": sid,
-            "WaId": sender.split("+")[-1], "SmsStatus": "received", "Body": body,
-            "To": CHANNEL_ENV["TWILIO_NUMBER"], "NumSegments": "1", "ReferralNumMedia": "0", "MessageSid": sid,
-            "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"], "From": sender, "ApiVersion": "2010-04-01"}
+    return {
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ProfileName": "Alex",
+        "SmsSid": sid,
+        "WaId": sender.split("+")[-1],
+        "SmsStatus": "received",
+        "Body": body,
+        "To": CHANNEL_ENV["TWILIO_NUMBER"],
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": sid,
+        "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"],
+        "From": sender,
+        "ApiVersion": "2010-04-01",
+    }
 
 
 def post_twilio(stack, form: Dict[str, str], signed_for: Optional[str] = None):
     # Twilio signs the public URL it calls (TWILIO_WEBHOOK_URL), not the address behind the proxy.
     signature = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
-        signed_for or CHANNEL_ENV["TWILIO_WEBHOOK_URL"], form)
-    return post(f"{stack.rasa_url}/webhooks/twilio/webhook", urllib.parse.urlencode(form).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature,
-                 "User-Agent": "TwilioProxy/1.1"})
+        signed_for or CHANNEL_ENV["TWILIO_WEBHOOK_URL"], form
+    )
+    return post(
+        f"{stack.rasa_url}/webhooks/twilio/webhook",
+        urllib.parse.urlencode(form).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+            "User-Agent": "TwilioProxy/1.1",
+        },
+    )
 
 
 def to_whatsapp(sender: str):
@@ -162,8 +198,10 @@ def test_whatsapp_greeting_has_numbered_options(channel_stack, capture):
     assert status == 204
     [call] = capture.wait_for(to_whatsapp(sender))
     assert call.path == f"/2010-04-01/Accounts/{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}/Messages.json"
-    assert base64.b64decode(call.headers["Authorization"].split()[1]).decode() == \
-        f"{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}:{CHANNEL_ENV['TWILIO_AUTH_TOKEN']}"
+    assert (
+        base64.b64decode(call.headers["Authorization"].split()[1]).decode()
+        == f"{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}:{CHANNEL_ENV['TWILIO_AUTH_TOKEN']}"
+    )
     assert call.data["From"] == CHANNEL_ENV["TWILIO_NUMBER"]
     assert call.data["Body"].startswith("Hi, I'm the heel-pain assistant.")
     assert GREET_OPTIONS in call.data["Body"]
@@ -215,19 +253,31 @@ def post_messenger(stack, payload: dict, secret: str = CHANNEL_ENV["FACEBOOK_APP
     body = json.dumps(payload).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     sha1 = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
-    return post(f"{stack.rasa_url}/webhooks/facebook/webhook", body,
-                {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={signature}",
-                 "X-Hub-Signature": f"sha1={sha1}"})
+    return post(
+        f"{stack.rasa_url}/webhooks/facebook/webhook",
+        body,
+        {
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": f"sha256={signature}",
+            "X-Hub-Signature": f"sha1={sha1}",
+        },
+    )
 
 
 def to_psid(psid: str, kind: Optional[str] = "message"):
-    return lambda c: (c.api == "messenger:messages" and c.data["recipient"]["id"] == psid
-                      and (kind is None or kind in c.data))
+    return lambda c: (
+        c.api == "messenger:messages" and c.data["recipient"]["id"] == psid and (kind is None or kind in c.data)
+    )
 
 
 def test_messenger_answers_meta_webhook_verification(channel_stack):
-    query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.challenge": "1158201444",
-                                    "hub.verify_token": CHANNEL_ENV["FACEBOOK_VERIFY_TOKEN"]})
+    query = urllib.parse.urlencode(
+        {
+            "hub.mode": "subscribe",
+            "hub.challenge": "1158201444",
+            "hub.verify_token": CHANNEL_ENV["FACEBOOK_VERIFY_TOKEN"],
+        }
+    )
     assert http_get(f"{channel_stack.rasa_url}/webhooks/facebook/webhook?{query}") == (200, b"1158201444")
     wrong = query.replace(CHANNEL_ENV["FACEBOOK_VERIFY_TOKEN"], "guess")
     assert http_get(f"{channel_stack.rasa_url}/webhooks/facebook/webhook?{wrong}")[0] == 403
@@ -235,8 +285,9 @@ def test_messenger_answers_meta_webhook_verification(channel_stack):
 
 def test_messenger_get_started_gets_quick_replies(channel_stack, capture):
     psid = str(uuid.uuid4().int)[:16]
-    status, _ = post_messenger(channel_stack, messenger_event(
-        psid, postback={"title": "Get Started", "payload": "/greet"}))
+    status, _ = post_messenger(
+        channel_stack, messenger_event(psid, postback={"title": "Get Started", "payload": "/greet"})
+    )
     assert status == 200
     [call] = capture.wait_for(to_psid(psid))
     assert call.query["access_token"] == CHANNEL_ENV["FACEBOOK_PAGE_ACCESS_TOKEN"]
@@ -248,8 +299,10 @@ def test_messenger_get_started_gets_quick_replies(channel_stack, capture):
 
 def test_messenger_quick_reply_answers_the_topic(channel_stack, capture):
     psid = str(uuid.uuid4().int)[:16]
-    status, _ = post_messenger(channel_stack, messenger_event(
-        psid, message={"text": "Causes of heel pain", "quick_reply": {"payload": "/ask_causes"}}))
+    status, _ = post_messenger(
+        channel_stack,
+        messenger_event(psid, message={"text": "Causes of heel pain", "quick_reply": {"payload": "/ask_causes"}}),
+    )
     assert status == 200
     calls = capture.wait_for(to_psid(psid))
     texts = [c.data["message"]["text"] for c in calls]
@@ -267,41 +320,86 @@ def test_messenger_refuses_a_wrong_signature(channel_stack, capture):
 
 # --- Slack ----------------------------------------------------------------------------------------------
 
+
 def post_slack(stack, body: bytes, content_type: str, secret: str = CHANNEL_ENV["SLACK_SIGNING_SECRET"]):
     timestamp = str(int(time.time()))
     signature = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    return post(f"{stack.rasa_url}/webhooks/slack/webhook", body,
-                {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
-                 "X-Slack-Signature": f"v0={signature}"})
+    return post(
+        f"{stack.rasa_url}/webhooks/slack/webhook",
+        body,
+        {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={signature}"},
+    )
 
 
 def slack_dm(user: str, channel: str, text: str) -> bytes:
     ts = f"{time.time():.6f}"
-    return json.dumps({
-        "token": "verification-token-unused", "team_id": "T0CLINIC", "api_app_id": "A0HEEL",
-        "event": {"client_msg_id": str(uuid.uuid4()), "type": "message", "text": text, "user": user, "ts": ts,
-                  "team": "T0CLINIC", "channel": channel, "event_ts": ts, "channel_type": "im",
-                  "blocks": [{"type": "rich_text", "block_id": "x", "elements": [
-                      {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}]}]},
-        "type": "event_callback", "event_id": "Ev" + uuid.uuid4().hex[:10].upper(), "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": "T0CLINIC", "user_id": "U0HEELBOT", "is_bot": True,
-                            "is_enterprise_install": False}],
-        "is_ext_shared_channel": False,
-    }).encode()
+    return json.dumps(
+        {
+            "token": "verification-token-unused",
+            "team_id": "T0CLINIC",
+            "api_app_id": "A0HEEL",
+            "event": {
+                "client_msg_id": str(uuid.uuid4()),
+                "type": "message",
+                "text": text,
+                "user": user,
+                "ts": ts,
+                "team": "T0CLINIC",
+                "channel": channel,
+                "event_ts": ts,
+                "channel_type": "im",
+                "blocks": [
+                    {
+                        "type": "rich_text",
+                        "block_id": "x",
+                        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+                    }
+                ],
+            },
+            "type": "event_callback",
+            "event_id": "Ev" + uuid.uuid4().hex[:10].upper(),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": "T0CLINIC",
+                    "user_id": "U0HEELBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+    ).encode()
 
 
 def slack_button_click(user: str, channel: str, title: str, value: str) -> bytes:
     payload = {
-        "type": "block_actions", "user": {"id": user, "username": "alex", "name": "alex", "team_id": "T0CLINIC"},
-        "api_app_id": "A0HEEL", "token": "verification-token-unused",
-        "container": {"type": "message", "message_ts": "1700000000.000200", "channel_id": channel,
-                      "is_ephemeral": False},
-        "trigger_id": "1.2.abc", "team": {"id": "T0CLINIC", "domain": "clinic"},
+        "type": "block_actions",
+        "user": {"id": user, "username": "alex", "name": "alex", "team_id": "T0CLINIC"},
+        "api_app_id": "A0HEEL",
+        "token": "verification-token-unused",
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000200",
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+        "trigger_id": "1.2.abc",
+        "team": {"id": "T0CLINIC", "domain": "clinic"},
         "channel": {"id": channel, "name": "directmessage"},
         "message": {"type": "message", "user": "U0HEELBOT", "ts": "1700000000.000200", "text": "What now?"},
         "response_url": "https://hooks.slack.com/actions/T0CLINIC/1/abc",
-        "actions": [{"action_id": "a1", "block_id": "b1", "text": {"type": "plain_text", "text": title},
-                     "value": value, "type": "button", "action_ts": f"{time.time():.6f}"}],
+        "actions": [
+            {
+                "action_id": "a1",
+                "block_id": "b1",
+                "text": {"type": "plain_text", "text": title},
+                "value": value,
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
     return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
 
@@ -311,8 +409,9 @@ def to_slack_channel(channel: str):
 
 
 def test_slack_url_verification_handshake(channel_stack):
-    body = json.dumps({"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-                       "type": "url_verification"}).encode()
+    body = json.dumps(
+        {"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}
+    ).encode()
     status, text = post_slack(channel_stack, body, "application/json")
     assert status == 200
     assert json.loads(text) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
@@ -330,16 +429,20 @@ def test_slack_direct_message_gets_a_reply_in_the_dm(channel_stack, capture):
 
 def test_slack_button_click_answers_with_mrkdwn_and_buttons(channel_stack, capture):
     user, channel = unique("U"), unique("D")
-    status, _ = post_slack(channel_stack, slack_button_click(user, channel, "Causes of heel pain", "/ask_causes"),
-                           "application/x-www-form-urlencoded")
+    status, _ = post_slack(
+        channel_stack,
+        slack_button_click(user, channel, "Causes of heel pain", "/ask_causes"),
+        "application/x-www-form-urlencoded",
+    )
     assert status == 200
     calls = capture.wait_for(to_slack_channel(channel))
     assert CAUSES_OPENING in calls[0].data["text"]
     section, actions = calls[-1].data["blocks"]
     assert section["text"]["type"] == "mrkdwn"
     buttons = last_event(channel_stack, user, "bot")["data"]["buttons"]
-    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == \
-        [(b["title"], b["payload"]) for b in buttons]
+    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
+        (b["title"], b["payload"]) for b in buttons
+    ]
 
 
 def test_slack_refuses_a_wrong_signature(channel_stack, capture):

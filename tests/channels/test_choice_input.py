@@ -1,4 +1,5 @@
 """A digit reply becomes the payload of the numbered option, read from the tracker store (no server needed)."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -21,15 +22,20 @@ WHATSAPP_USER = "whatsapp:+447700900123"
 
 
 def twilio_input():
-    return TwilioWhatsAppInput.from_credentials({
-        "account_sid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"], "auth_token": CHANNEL_ENV["TWILIO_AUTH_TOKEN"],
-        "twilio_number": CHANNEL_ENV["TWILIO_NUMBER"]})
+    return TwilioWhatsAppInput.from_credentials(
+        {
+            "account_sid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"],
+            "auth_token": CHANNEL_ENV["TWILIO_AUTH_TOKEN"],
+            "twilio_number": CHANNEL_ENV["TWILIO_NUMBER"],
+        }
+    )
 
 
 def blueprint_with(tracker_store):
     """What resolve_numbered_choice needs from the registered blueprint: its app's agent."""
-    return SimpleNamespace(apps=[SimpleNamespace(ctx=SimpleNamespace(
-        agent=SimpleNamespace(tracker_store=tracker_store)))])
+    return SimpleNamespace(
+        apps=[SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=tracker_store)))]
+    )
 
 
 async def store_with(sender, *events):
@@ -39,8 +45,12 @@ async def store_with(sender, *events):
 
 
 def greeted():
-    return (UserUttered("/greet"), ActionExecuted("utter_greet"),
-            BotUttered("What would you like to do?", data={"buttons": BUTTONS}), ActionExecuted("action_listen"))
+    return (
+        UserUttered("/greet"),
+        ActionExecuted("utter_greet"),
+        BotUttered("What would you like to do?", data={"buttons": BUTTONS}),
+        ActionExecuted("action_listen"),
+    )
 
 
 async def resolve(channel, store, text, sender=WHATSAPP_USER):
@@ -52,8 +62,10 @@ async def resolve(channel, store, text, sender=WHATSAPP_USER):
 async def test_a_digit_picks_the_numbered_option():
     message = await resolve(twilio_input(), await store_with(WHATSAPP_USER, *greeted()), " 2 ")
     assert message.text == "/ask_causes"
-    assert message.metadata == {"from": "test", "numbered_choice": {"number": 2, "title": "Causes of heel pain",
-                                                                    "typed": "2"}}
+    assert message.metadata == {
+        "from": "test",
+        "numbered_choice": {"number": 2, "title": "Causes of heel pain", "typed": "2"},
+    }
 
 
 @pytest.mark.parametrize("text", ["4", "0", "2 weeks", "causes please"])
@@ -63,8 +75,9 @@ async def test_other_replies_are_left_alone(text):
 
 
 async def test_only_the_last_bot_message_counts():
-    store = await store_with(WHATSAPP_USER, *greeted(), UserUttered("/ask_causes"),
-                             BotUttered("Heel pain usually means ..."))
+    store = await store_with(
+        WHATSAPP_USER, *greeted(), UserUttered("/ask_causes"), BotUttered("Heel pain usually means ...")
+    )
     assert (await resolve(twilio_input(), store, "2")).text == "2"
 
 

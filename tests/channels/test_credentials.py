@@ -1,4 +1,5 @@
 """credentials.yml (make run, no messaging secrets needed) and credentials.channels.yml (all four channels)."""
+
 import re
 
 import pytest
@@ -38,13 +39,18 @@ def test_channel_credentials_build_our_four_connectors(monkeypatch, tmp_path):
     path.write_text(yaml.safe_dump(channel_credentials("http://127.0.0.1:9"), sort_keys=False))
     channels = {c.name(): c for c in create_http_input_channels(None, str(path))}
     assert {name: type(c).__module__ for name, c in channels.items()} == {
-        "rest": "channels.rest", "socketio": "channels.socketio",
-        "telegram": "channels.telegram", "twilio": "channels.twilio", "facebook": "channels.facebook",
-        "slack": "channels.slack"}
+        "rest": "channels.rest",
+        "socketio": "channels.socketio",
+        "telegram": "channels.telegram",
+        "twilio": "channels.twilio",
+        "facebook": "channels.facebook",
+        "slack": "channels.slack",
+    }
     assert channels["telegram"].secret_token == CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]
     assert channels["twilio"].webhook_url == CHANNEL_ENV["TWILIO_WEBHOOK_URL"]
-    assert {c.api_base_url for name, c in channels.items() if name not in ("rest", "socketio")} == \
-        {"http://127.0.0.1:9"}
+    assert {c.api_base_url for name, c in channels.items() if name not in ("rest", "socketio")} == {
+        "http://127.0.0.1:9"
+    }
 
 
 def test_an_unset_variable_stops_rasa_at_start_up(monkeypatch):

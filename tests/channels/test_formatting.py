@@ -1,4 +1,5 @@
 """channels.formatting: markup per channel, splitting under limits, numbered options and digit replies."""
+
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ MARKDOWN = (
 
 # --- markup ---------------------------------------------------------------------------------------------
 
+
 def test_sms_is_plain_text_with_ascii_bullets():
     text = render(MARKDOWN, SMS)
     assert "*" not in text and "#" not in text and "[" not in text
@@ -66,7 +68,7 @@ def test_slack_mrkdwn_escapes_and_links():
 
 
 def test_telegram_html_is_escaped_and_balanced():
-    text = render("**a < b** & [x](https://e.org/?q=\"1\") <script>", TELEGRAM)
+    text = render('**a < b** & [x](https://e.org/?q="1") <script>', TELEGRAM)
     assert text == '<b>a &lt; b</b> &amp; <a href="https://e.org/?q=%221%22">x</a> &lt;script&gt;'
 
 
@@ -89,6 +91,7 @@ def test_html_to_plain_keeps_link_addresses():
 
 
 # --- splitting ------------------------------------------------------------------------------------------
+
 
 def test_short_text_is_one_message():
     assert split_text("Hello there.", 50) == ["Hello there."]
@@ -128,8 +131,10 @@ def _topic_texts():
     for path in sorted((ROOT / "content" / "topics").glob("*.yml")):
         topic = yaml.safe_load(path.read_text())
         tips = "\n".join(f"- {tip}" for tip in topic.get("self_care") or [])
-        yield path.stem, "\n\n".join(filter(None, [topic.get("summary"), topic.get("detail"), tips,
-                                                   topic.get("see_physio")]))
+        yield (
+            path.stem,
+            "\n\n".join(filter(None, [topic.get("summary"), topic.get("detail"), tips, topic.get("see_physio")])),
+        )
 
 
 @pytest.mark.parametrize("profile", ALL_PROFILES, ids=lambda p: p.name)
@@ -145,11 +150,14 @@ def test_real_content_fits_every_channel_without_losing_words(profile):
 
 # --- buttons --------------------------------------------------------------------------------------------
 
+
 def test_whatsapp_gets_numbered_options():
     [message] = format_reply("What would you like to do?", GREET_BUTTONS, WHATSAPP_TWILIO)
     assert message.buttons is None
-    assert message.text == ("What would you like to do?\n\n1. Check my symptoms\n2. Causes of heel pain\n"
-                            "3. Book an appointment\n\n" + CHOICE_PROMPT)
+    assert message.text == (
+        "What would you like to do?\n\n1. Check my symptoms\n2. Causes of heel pain\n"
+        "3. Book an appointment\n\n" + CHOICE_PROMPT
+    )
 
 
 @pytest.mark.parametrize("profile", [TELEGRAM, MESSENGER, SLACK_PROFILE], ids=lambda p: p.name)
@@ -159,12 +167,19 @@ def test_channels_with_buttons_show_them_natively(profile):
     assert "1." not in message.text
 
 
-@pytest.mark.parametrize("profile, buttons", [
-    (MESSENGER, [{"title": f"Option {i}", "payload": f"/o{i}"} for i in range(14)]),  # 13 quick replies max
-    (MESSENGER, [{"title": "Achilles tendinopathy", "payload": "/ask_achilles"}]),  # title over 20 chars
-    (TELEGRAM, [{"title": "Yes", "payload": '/inform{"pain_location": "under the heel, on the inner side of the foot"}'}]),  # > 64 B
-    (SLACK_PROFILE, [{"title": f"Option {i}", "payload": f"/o{i}"} for i in range(26)]),
-], ids=["messenger-count", "messenger-title", "telegram-payload", "slack-count"])
+@pytest.mark.parametrize(
+    "profile, buttons",
+    [
+        (MESSENGER, [{"title": f"Option {i}", "payload": f"/o{i}"} for i in range(14)]),  # 13 quick replies max
+        (MESSENGER, [{"title": "Achilles tendinopathy", "payload": "/ask_achilles"}]),  # title over 20 chars
+        (
+            TELEGRAM,
+            [{"title": "Yes", "payload": '/inform{"pain_location": "under the heel, on the inner side of the foot"}'}],
+        ),  # > 64 B
+        (SLACK_PROFILE, [{"title": f"Option {i}", "payload": f"/o{i}"} for i in range(26)]),
+    ],
+    ids=["messenger-count", "messenger-title", "telegram-payload", "slack-count"],
+)
 def test_over_a_channel_limit_buttons_become_numbered(profile, buttons):
     messages = format_reply("Pick one", buttons, profile)
     assert all(m.buttons is None for m in messages)
@@ -197,11 +212,34 @@ def test_buttons_without_text_still_send_text():
 
 # --- digit replies --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, number", [
-    ("2", 2), (" 2 ", 2), ("2.", 2), ("2)", 2), ("(2)", 2), ("#2", 2), ("option 2", 2), ("Option 3", 3),
-    ("no. 1", 1), ("two", 2), ("Two!", 2), ("second", 2), ("2nd", 2), ("the", None), ("2️⃣", 2), ("10", 10),
-    ("2 weeks", None), ("I have 2 kids", None), ("", None), (None, None), ("123", None), ("1/2", None),
-])
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("2", 2),
+        (" 2 ", 2),
+        ("2.", 2),
+        ("2)", 2),
+        ("(2)", 2),
+        ("#2", 2),
+        ("option 2", 2),
+        ("Option 3", 3),
+        ("no. 1", 1),
+        ("two", 2),
+        ("Two!", 2),
+        ("second", 2),
+        ("2nd", 2),
+        ("the", None),
+        ("2️⃣", 2),
+        ("10", 10),
+        ("2 weeks", None),
+        ("I have 2 kids", None),
+        ("", None),
+        (None, None),
+        ("123", None),
+        ("1/2", None),
+    ],
+)
 def test_choice_number(text, number):
     assert choice_number(text) == number
 
@@ -211,8 +249,12 @@ def bot(text, buttons=None):
 
 
 def test_pending_buttons_are_those_of_the_last_bot_message():
-    events = [{"event": "user", "text": "hi"}, {"event": "action", "name": "utter_greet"},
-              bot("Hi", GREET_BUTTONS), {"event": "action", "name": "action_listen"}]
+    events = [
+        {"event": "user", "text": "hi"},
+        {"event": "action", "name": "utter_greet"},
+        bot("Hi", GREET_BUTTONS),
+        {"event": "action", "name": "action_listen"},
+    ]
     assert pending_buttons(events) == GREET_BUTTONS
 
 

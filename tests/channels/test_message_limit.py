@@ -1,4 +1,5 @@
 """Every channel refuses a message over the length limit politely, before any model reads it."""
+
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.safety import refuse_if_too_long

@@ -1,5 +1,6 @@
 """The output channels with their real API clients (aiogram, twilio, fbmessenger, slack_sdk) against the local
 capture server: what each platform would receive. No Rasa server needed."""
+
 import base64
 import json
 
@@ -16,13 +17,15 @@ BUTTONS = [
     {"title": "Causes of heel pain", "payload": "/ask_causes"},
     {"title": "Book an appointment", "payload": "/book_appointment"},
 ]
-LONG = "\n\n".join(f"Paragraph {n}: " + "Heel pain in runners usually settles with the right load. " * 12
-                   for n in range(12))  # about 8,500 characters
+LONG = "\n\n".join(
+    f"Paragraph {n}: " + "Heel pain in runners usually settles with the right load. " * 12 for n in range(12)
+)  # about 8,500 characters
 
 
 def twilio(api):
-    return TwilioWhatsAppOutput(CHANNEL_ENV["TWILIO_ACCOUNT_SID"], CHANNEL_ENV["TWILIO_AUTH_TOKEN"],
-                                CHANNEL_ENV["TWILIO_NUMBER"], api.url)
+    return TwilioWhatsAppOutput(
+        CHANNEL_ENV["TWILIO_ACCOUNT_SID"], CHANNEL_ENV["TWILIO_AUTH_TOKEN"], CHANNEL_ENV["TWILIO_NUMBER"], api.url
+    )
 
 
 async def test_twilio_whatsapp_numbers_the_buttons(api):
@@ -36,7 +39,8 @@ async def test_twilio_whatsapp_numbers_the_buttons(api):
     assert call.data["From"] == "whatsapp:+14155238886"
     assert call.data["Body"] == (
         "Hi, I'm the *heel-pain assistant*. What would you like to do?\n\n"
-        "1. Check my symptoms\n2. Causes of heel pain\n3. Book an appointment\n\n" + CHOICE_PROMPT)
+        "1. Check my symptoms\n2. Causes of heel pain\n3. Book an appointment\n\n" + CHOICE_PROMPT
+    )
 
 
 async def test_twilio_sms_gets_plain_text_from_the_bare_number(api):
@@ -64,8 +68,7 @@ async def test_telegram_sends_html_and_an_inline_keyboard(api):
     assert call.path == f"/bot{CHANNEL_ENV['TELEGRAM_TOKEN']}/sendMessage"
     assert call.data["chat_id"] == "987654321"
     assert call.data["parse_mode"] == "HTML"
-    assert call.data["text"] == ("Hi, I'm the <b>heel-pain assistant</b>. What would you like to do? "
-                                 "&lt;3 &amp; more")
+    assert call.data["text"] == ("Hi, I'm the <b>heel-pain assistant</b>. What would you like to do? &lt;3 &amp; more")
     keyboard = json.loads(call.data["reply_markup"])["inline_keyboard"]
     assert keyboard == [[{"text": b["title"], "callback_data": b["payload"]}] for b in BUTTONS]
 
@@ -111,10 +114,13 @@ async def test_slack_sends_mrkdwn_and_block_kit_buttons(api):
     assert call.data["channel"] == "D0123456789"
     assert "as_user" not in call.data
     section, actions = call.data["blocks"]
-    assert section["text"] == {"type": "mrkdwn",
-                               "text": "Hi, I'm the *heel-pain assistant*. What would you like to do?"}
-    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == \
-        [(b["title"], b["payload"]) for b in BUTTONS]
+    assert section["text"] == {
+        "type": "mrkdwn",
+        "text": "Hi, I'm the *heel-pain assistant*. What would you like to do?",
+    }
+    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
+        (b["title"], b["payload"]) for b in BUTTONS
+    ]
 
 
 async def test_slack_splits_under_its_block_limit(api):

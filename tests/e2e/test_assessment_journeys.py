@@ -1,4 +1,5 @@
 """Assessment journeys answered by a scripted patient (eval/sets/assessment_cases.yml, never trained on)."""
+
 import importlib.util
 
 import pytest
@@ -14,8 +15,12 @@ _spec.loader.exec_module(eval_assessment)
 
 CASES = yaml.safe_load((PROJECT_ROOT / "eval" / "sets" / "assessment_cases.yml").read_text())["cases"]
 SEVERITY = ["emergency", "urgent", "doctor_soon", "physiotherapy", "self_care"]
-TYPICAL = [c for c in CASES if c["expected_cause"] in ("plantar_fasciitis", "achilles_tendinopathy", "stress_fracture")
-           and c["expected_level"] not in ("emergency", "urgent")]
+TYPICAL = [
+    c
+    for c in CASES
+    if c["expected_cause"] in ("plantar_fasciitis", "achilles_tendinopathy", "stress_fracture")
+    and c["expected_level"] not in ("emergency", "urgent")
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["opening"][:40] for c in CASES])

@@ -1,4 +1,5 @@
 """Over real HTTP: a huge message is refused quickly and the conversation carries on."""
+
 import time
 
 import pytest

@@ -1,5 +1,6 @@
 """The foundation-to-front-desk journey a newcomer makes: assessment, booking, request in the API with the
 assessment summary and normalised time, and an e-mail on a real local SMTP server (aiosmtpd)."""
+
 import json
 import time
 import uuid
@@ -34,8 +35,12 @@ def smtp():
 def mail_stack(tmp_path_factory, smtp):
     controller, _ = smtp
     stack = Stack.create(tmp_path_factory.mktemp("newcomer"))
-    stack.env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(controller.port), FRONTDESK_EMAIL="desk@clinic.example",
-                     SMTP_FROM="assistant@clinic.example")
+    stack.env.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(controller.port),
+        FRONTDESK_EMAIL="desk@clinic.example",
+        SMTP_FROM="assistant@clinic.example",
+    )
     stack.load_content()
     try:
         stack.start()
@@ -54,19 +59,35 @@ def test_newcomer_assessment_then_booking_reaches_the_front_desk_by_api_and_emai
     _, inbox = smtp
     user = f"newcomer-{uuid.uuid4().hex[:8]}"
     talk = lambda text: mail_stack.talk(user, text)  # noqa: E731
-    for message in ["the bottom of my heel kills first thing in the morning", "none of those", "about 2 months",
-                    "I upped my mileage", "no", "no tingling", "I'm 41"]:
+    for message in [
+        "the bottom of my heel kills first thing in the morning",
+        "none of those",
+        "about 2 months",
+        "I upped my mileage",
+        "no",
+        "no tingling",
+        "I'm 41",
+    ]:
         replies = talk(message)
     assert "plantar fasciitis" in texts(replies).lower()
-    for message in ["/book_appointment", "/affirm", "Alex Walker", "alex.walker@example.com",
-                    "weekday evenings", "/affirm", "I'm a new patient"]:
+    for message in [
+        "/book_appointment",
+        "/affirm",
+        "Alex Walker",
+        "alex.walker@example.com",
+        "weekday evenings",
+        "/affirm",
+        "I'm a new patient",
+    ]:
         replies = talk(message)
     assert "Here's what I'll send" in texts(replies), replies
     confirmation = talk("/affirm")
     assert "reference #" in texts(confirmation), confirmation
 
-    status, body = http_get(f"{mail_stack.frontdesk_url}/api/requests?conversation_id={user}",
-                            headers={"Authorization": f"Bearer {mail_stack.frontdesk_token}"})
+    status, body = http_get(
+        f"{mail_stack.frontdesk_url}/api/requests?conversation_id={user}",
+        headers={"Authorization": f"Bearer {mail_stack.frontdesk_token}"},
+    )
     assert status == 200
     [request] = json.loads(body)
     assert request["email"] == "alex.walker@example.com"

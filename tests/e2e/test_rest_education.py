@@ -1,4 +1,5 @@
 """End to end: real action server and Rasa server, talking over REST."""
+
 import uuid
 
 import pytest
@@ -10,7 +11,9 @@ from heel.store.loader import read_content_dir
 pytestmark = pytest.mark.e2e
 
 TOPICS = read_content_dir(PROJECT_ROOT / "content" / "topics")
-EDUCATION_INTENTS = [i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"] if i.startswith("ask_")]
+EDUCATION_INTENTS = [
+    i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"] if i.startswith("ask_")
+]
 BY_INTENT = {t["intent"]: t for t in TOPICS}
 
 

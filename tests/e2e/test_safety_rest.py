@@ -1,4 +1,5 @@
 """End to end over REST: red flags interrupt anything, negations do not alarm, a paused chat still gets alerts."""
+
 import uuid
 
 import pytest
@@ -30,8 +31,10 @@ def assert_booking_stopped_and_nothing_stored(stack, user) -> None:
     from tests.support.servers import http_get
 
     assert not stack.tracker(user)["active_loop"].get("name")
-    status, body = http_get(f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
-                            headers={"Authorization": f"Bearer {stack.frontdesk_token}"})
+    status, body = http_get(
+        f"{stack.frontdesk_url}/api/requests?conversation_id={user}",
+        headers={"Authorization": f"Bearer {stack.frontdesk_token}"},
+    )
     assert status == 200 and body.strip() == b"[]"
 
 
@@ -117,8 +120,11 @@ def test_a_danger_sign_that_earlier_turns_complete_stops_a_booking_and_stores_no
 
 def test_another_adults_emergency_says_where_to_send_them_and_keeps_the_visitors_question(stack):
     user = sender()
-    replies = stack.talk(user, "my husband fell off the ladder an hour ago and can't put any weight on his foot, "
-                               "and separately, would insoles help my plantar fasciitis?")
+    replies = stack.talk(
+        user,
+        "my husband fell off the ladder an hour ago and can't put any weight on his foot, "
+        "and separately, would insoles help my plantar fasciitis?",
+    )
     text = texts(replies)
     assert "person you mention" in text and "emergency" in text.lower()
     assert "/ask_orthoses" in payloads(replies)  # the visitor's own question, one tap away
@@ -128,6 +134,9 @@ def test_another_adults_emergency_says_where_to_send_them_and_keeps_the_visitors
 
 
 def test_another_adults_managed_problem_is_not_an_alert(stack):
-    replies = stack.talk(sender(), "my dad's diabetic ulcer is being looked after by the district nurse, "
-                                   "what shoes would you suggest for me with heel pain?")
+    replies = stack.talk(
+        sender(),
+        "my dad's diabetic ulcer is being looked after by the district nurse, "
+        "what shoes would you suggest for me with heel pain?",
+    )
     assert "person you mention" not in texts(replies) and "emergency" not in texts(replies).lower()

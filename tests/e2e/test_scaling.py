@@ -1,5 +1,6 @@
 """Two Rasa instances behind one "balancer" share a conversation through the production endpoints:
 PostgreSQL tracker store and Redis lock store (endpoints.production.yml, as an operator would run it)."""
+
 import concurrent.futures
 import uuid
 
@@ -22,21 +23,29 @@ def tracker_database():
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
     yield name
     with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+        connection.execute(
+            sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
         connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, tracker_database):
-    stack = Stack.create(tmp_path_factory.mktemp("cluster"), rasa_instances=2,
-                         endpoints=PROJECT_ROOT / "endpoints.production.yml")
+    stack = Stack.create(
+        tmp_path_factory.mktemp("cluster"), rasa_instances=2, endpoints=PROJECT_ROOT / "endpoints.production.yml"
+    )
     stack.env.update(
         ACTION_ENDPOINT_URL=f"{stack.actions_url}/webhook",
-        TRACKER_DB_HOST="127.0.0.1", TRACKER_DB_PORT="5432", TRACKER_DB_NAME=tracker_database,
-        TRACKER_DB_USER="postgres", TRACKER_DB_PASSWORD="",
-        REDIS_HOST="127.0.0.1", REDIS_PORT="6379", REDIS_DB="7",
+        TRACKER_DB_HOST="127.0.0.1",
+        TRACKER_DB_PORT="5432",
+        TRACKER_DB_NAME=tracker_database,
+        TRACKER_DB_USER="postgres",
+        TRACKER_DB_PASSWORD="",
+        REDIS_HOST="127.0.0.1",
+        REDIS_PORT="6379",
+        REDIS_DB="7",
     )
     stack.load_content()
     try:

@@ -1,4 +1,5 @@
 """The project-built spaCy pipeline: builds offline, loads by path, lemmatises and tags entities with canonical ids."""
+
 from __future__ import annotations
 
 import os
@@ -20,56 +21,74 @@ def test_pipeline_components(heel_nlp):
     assert heel_nlp.lang == "en"
 
 
-@pytest.mark.parametrize("word,lemma", [
-    ("heels", "heel"), ("Heels", "heel"), ("ankles", "ankle"), ("tingling", "tingle"), ("Tingling", "tingle"),
-    ("hurts", "hurt"), ("fell", "fall"), ("swollen", "swell"), ("swolen", "swell"), ("numbess", "numb"),
-    ("feet", "foot"), ("toes", "toe"), ("ruptured", "rupture"), ("achillies", "achilles"), ("diebetes", "diabetes"),
-])
+@pytest.mark.parametrize(
+    "word,lemma",
+    [
+        ("heels", "heel"),
+        ("Heels", "heel"),
+        ("ankles", "ankle"),
+        ("tingling", "tingle"),
+        ("Tingling", "tingle"),
+        ("hurts", "hurt"),
+        ("fell", "fall"),
+        ("swollen", "swell"),
+        ("swolen", "swell"),
+        ("numbess", "numb"),
+        ("feet", "foot"),
+        ("toes", "toe"),
+        ("ruptured", "rupture"),
+        ("achillies", "achilles"),
+        ("diebetes", "diabetes"),
+    ],
+)
 def test_lemmas(heel_nlp, word, lemma):
     assert heel_nlp(f"my {word} today")[1].lemma_ == lemma
 
 
-@pytest.mark.parametrize("text,label,ent_id", [
-    ("I think I have plantar fasciitis", "condition", "plantar_fasciitis"),
-    ("is it planter fasciitis?", "condition", "plantar_fasciitis"),
-    ("my physio said plantar fascitis", "condition", "plantar_fasciitis"),
-    ("PF again", "condition", "plantar_fasciitis"),
-    ("policeman's heel", "condition", "plantar_fasciitis"),
-    ("achilles tendonitis flare", "condition", "achilles_tendinopathy"),
-    ("a Haglund's deformity", "condition", "haglund"),
-    ("worried about a stress fracture", "condition", "stress_fracture"),
-    ("tarsal tunnel syndrome", "condition", "nerve_entrapment"),
-    ("Baxter's nerve", "condition", "nerve_entrapment"),
-    ("fat pad atrophy", "condition", "fat_pad"),
-    ("my son has Sever's disease", "condition", "severs_disease"),
-    ("enthesitis", "condition", "enthesitis"),
-    ("pain in my heels", "body_part", "heel"),
-    ("the arch of my foot", "body_part", "arch"),
-    ("my Achilles tendon", "body_part", "achilles_tendon"),
-    ("tight calves", "body_part", "calf"),
-    ("ball of my foot", "body_part", "ball_of_foot"),
-    ("twisted ankle", "body_part", "ankle"),
-    ("my toes", "body_part", "toes"),
-    ("some numbness", "symptom", "numbness"),
-    ("numbess", "symptom", "numbness"),
-    ("tingling", "symptom", "tingling"),
-    ("pins and needles", "symptom", "tingling"),
-    ("burning", "symptom", "burning"),
-    ("morning stiffness", "symptom", "stiffness"),
-    ("swolen", "symptom", "swelling"),
-    ("bruising", "symptom", "bruising"),
-    ("shockwave therapy", "treatment", "shockwave"),
-    ("ESWT", "treatment", "shockwave"),
-    ("INDIBA", "treatment", "indiba"),
-    ("therapeutic ultrasound", "treatment", "ultrasound_therapy"),
-    ("custom orthotics", "treatment", "orthoses"),
-    ("insoles", "treatment", "orthoses"),
-    ("KT tape", "treatment", "taping"),
-    ("kinesiology taping", "treatment", "taping"),
-    ("a sports massage", "treatment", "manual_therapy"),
-    ("calf stretches", "treatment", "exercises"),
-    ("stretching", "treatment", "exercises"),
-])
+@pytest.mark.parametrize(
+    "text,label,ent_id",
+    [
+        ("I think I have plantar fasciitis", "condition", "plantar_fasciitis"),
+        ("is it planter fasciitis?", "condition", "plantar_fasciitis"),
+        ("my physio said plantar fascitis", "condition", "plantar_fasciitis"),
+        ("PF again", "condition", "plantar_fasciitis"),
+        ("policeman's heel", "condition", "plantar_fasciitis"),
+        ("achilles tendonitis flare", "condition", "achilles_tendinopathy"),
+        ("a Haglund's deformity", "condition", "haglund"),
+        ("worried about a stress fracture", "condition", "stress_fracture"),
+        ("tarsal tunnel syndrome", "condition", "nerve_entrapment"),
+        ("Baxter's nerve", "condition", "nerve_entrapment"),
+        ("fat pad atrophy", "condition", "fat_pad"),
+        ("my son has Sever's disease", "condition", "severs_disease"),
+        ("enthesitis", "condition", "enthesitis"),
+        ("pain in my heels", "body_part", "heel"),
+        ("the arch of my foot", "body_part", "arch"),
+        ("my Achilles tendon", "body_part", "achilles_tendon"),
+        ("tight calves", "body_part", "calf"),
+        ("ball of my foot", "body_part", "ball_of_foot"),
+        ("twisted ankle", "body_part", "ankle"),
+        ("my toes", "body_part", "toes"),
+        ("some numbness", "symptom", "numbness"),
+        ("numbess", "symptom", "numbness"),
+        ("tingling", "symptom", "tingling"),
+        ("pins and needles", "symptom", "tingling"),
+        ("burning", "symptom", "burning"),
+        ("morning stiffness", "symptom", "stiffness"),
+        ("swolen", "symptom", "swelling"),
+        ("bruising", "symptom", "bruising"),
+        ("shockwave therapy", "treatment", "shockwave"),
+        ("ESWT", "treatment", "shockwave"),
+        ("INDIBA", "treatment", "indiba"),
+        ("therapeutic ultrasound", "treatment", "ultrasound_therapy"),
+        ("custom orthotics", "treatment", "orthoses"),
+        ("insoles", "treatment", "orthoses"),
+        ("KT tape", "treatment", "taping"),
+        ("kinesiology taping", "treatment", "taping"),
+        ("a sports massage", "treatment", "manual_therapy"),
+        ("calf stretches", "treatment", "exercises"),
+        ("stretching", "treatment", "exercises"),
+    ],
+)
 def test_entities(heel_nlp, text, label, ent_id):
     ents = {(ent.label_, ent.ent_id_) for ent in heel_nlp(text).ents}
     assert (label, ent_id) in ents, ents
@@ -79,12 +98,19 @@ def test_terms_cover_required_ids():
     terms = load_terms()
     assert set(LABELS) <= set(terms)
     required = {
-        "condition": {"plantar_fasciitis", "achilles_tendinopathy", "haglund", "stress_fracture",
-                      "nerve_entrapment", "fat_pad", "severs_disease", "enthesitis"},
+        "condition": {
+            "plantar_fasciitis",
+            "achilles_tendinopathy",
+            "haglund",
+            "stress_fracture",
+            "nerve_entrapment",
+            "fat_pad",
+            "severs_disease",
+            "enthesitis",
+        },
         "body_part": {"heel", "arch", "achilles_tendon", "calf", "ball_of_foot", "ankle", "toes"},
         "symptom": {"numbness", "tingling", "burning", "stiffness", "swelling", "bruising", "pain"},
-        "treatment": {"shockwave", "indiba", "ultrasound_therapy", "orthoses", "taping", "manual_therapy",
-                      "exercises"},
+        "treatment": {"shockwave", "indiba", "ultrasound_therapy", "orthoses", "taping", "manual_therapy", "exercises"},
     }
     for label, ids in required.items():
         assert ids <= set(terms[label]), ids - set(terms[label])

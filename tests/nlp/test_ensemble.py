@@ -1,4 +1,5 @@
 """The two-classifier ensemble: nlu_components.ranking.blend_rankings, KeepRanking and IntentEnsemble."""
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -8,8 +9,11 @@ from nlu_components.ranking import blend_rankings
 
 
 def test_blend_is_a_weighted_mean_and_a_missing_intent_counts_zero():
-    blended = blend_rankings([{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}],
-                             [{"name": "b", "confidence": 0.9}, {"name": "c", "confidence": 0.1}], 0.5)
+    blended = blend_rankings(
+        [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}],
+        [{"name": "b", "confidence": 0.9}, {"name": "c", "confidence": 0.1}],
+        0.5,
+    )
     assert [r["name"] for r in blended] == ["b", "a", "c"]
     assert [r["confidence"] for r in blended] == pytest.approx([0.65, 0.3, 0.05])
 
@@ -32,14 +36,17 @@ def _message(ranking):
 
 
 def test_components_combine_diet_with_the_second_classifier():
-    message = _message([{"name": "ask_physiotherapy", "confidence": 0.55},
-                        {"name": "ask_shockwave", "confidence": 0.45}])
+    message = _message(
+        [{"name": "ask_physiotherapy", "confidence": 0.55}, {"name": "ask_shockwave", "confidence": 0.45}]
+    )
     KeepRanking().process([message])
     assert message.get(DIET_RANKING)[0]["name"] == "ask_physiotherapy"
     # the second classifier overwrites intent and ranking, as LogisticRegressionClassifier does
     message.set(INTENT, {"name": "ask_shockwave", "confidence": 0.9})
-    message.set(INTENT_RANKING_KEY, [{"name": "ask_shockwave", "confidence": 0.9},
-                                     {"name": "ask_physiotherapy", "confidence": 0.1}])
+    message.set(
+        INTENT_RANKING_KEY,
+        [{"name": "ask_shockwave", "confidence": 0.9}, {"name": "ask_physiotherapy", "confidence": 0.1}],
+    )
     IntentEnsemble({"diet_weight": 0.5}).process([message])
     assert message.get(INTENT)["name"] == "ask_shockwave"
     assert message.get(INTENT)["confidence"] == pytest.approx(0.675)
@@ -64,29 +71,50 @@ def _parsed(text, *ranked):
 
 def test_promote_swaps_confidences_and_without_drops_one_intent():
     ranking = [{"name": "a", "confidence": 0.7}, {"name": "b", "confidence": 0.2}, {"name": "c", "confidence": 0.1}]
-    assert promote(ranking, "b") == [{"name": "b", "confidence": 0.7}, {"name": "a", "confidence": 0.2},
-                                     {"name": "c", "confidence": 0.1}]
+    assert promote(ranking, "b") == [
+        {"name": "b", "confidence": 0.7},
+        {"name": "a", "confidence": 0.2},
+        {"name": "c", "confidence": 0.1},
+    ]
     assert [r["name"] for r in without(ranking, "a")] == ["b", "c"]
 
 
 def test_a_first_person_description_without_a_question_starts_the_assessment():
-    message = _parsed("my heel burns and tingles on the inside after long walks",
-                      ("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25), ("ask_orthoses", 0.05))
+    message = _parsed(
+        "my heel burns and tingles on the inside after long walks",
+        ("ask_nerve_entrapment", 0.7),
+        ("describe_symptoms", 0.25),
+        ("ask_orthoses", 0.05),
+    )
     IntentGuard().process([message])
     assert message.get(INTENT)["name"] == "describe_symptoms"
     assert message.get(INTENT)["routed_from"] == "ask_nerve_entrapment"
 
 
-@pytest.mark.parametrize("text, ranked", [
-    ("my heel burns on the inside, is that a trapped nerve?", (("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25))),
-    ("sore for 3 weeks, shud i see someone", (("ask_when_to_see_physio", 0.6), ("describe_symptoms", 0.3))),
-    ("my heel burns on the inside", (("ask_nerve_entrapment", 0.9), ("describe_symptoms", 0.1))),   # sure of the topic
-    ("burning heel nerve thing explained", (("ask_nerve_entrapment", 0.6), ("describe_symptoms", 0.3))),  # no I/my
-    ("my heel burns on the inside", (("ask_nerve_entrapment", 0.7), ("ask_symptoms", 0.25))),   # runner-up not describe
-    # a description ending in a clear aspect question, without "?" (v23a review)
-    ("my heel has been sore since I upped my miles. anyway how long does it take to settle",
-     (("ask_recovery_time", 0.5), ("describe_symptoms", 0.45))),
-])
+@pytest.mark.parametrize(
+    "text, ranked",
+    [
+        (
+            "my heel burns on the inside, is that a trapped nerve?",
+            (("ask_nerve_entrapment", 0.7), ("describe_symptoms", 0.25)),
+        ),
+        ("sore for 3 weeks, shud i see someone", (("ask_when_to_see_physio", 0.6), ("describe_symptoms", 0.3))),
+        (
+            "my heel burns on the inside",
+            (("ask_nerve_entrapment", 0.9), ("describe_symptoms", 0.1)),
+        ),  # sure of the topic
+        ("burning heel nerve thing explained", (("ask_nerve_entrapment", 0.6), ("describe_symptoms", 0.3))),  # no I/my
+        (
+            "my heel burns on the inside",
+            (("ask_nerve_entrapment", 0.7), ("ask_symptoms", 0.25)),
+        ),  # runner-up not describe
+        # a description ending in a clear aspect question, without "?" (v23a review)
+        (
+            "my heel has been sore since I upped my miles. anyway how long does it take to settle",
+            (("ask_recovery_time", 0.5), ("describe_symptoms", 0.45)),
+        ),
+    ],
+)
 def test_questions_and_sure_topics_keep_their_topic(text, ranked):
     message = _parsed(text, *ranked)
     IntentGuard().process([message])
@@ -127,31 +155,47 @@ def _ranked(text, *ranked):
 
 
 def test_close_topics_on_a_question_become_a_clarifying_question_with_both_kept():
-    message = _ranked("do your physios do hands-on treatment?", ("ask_physiotherapy", 0.5),
-                      ("ask_manual_therapy", 0.4))
+    message = _ranked("do your physios do hands-on treatment?", ("ask_physiotherapy", 0.5), ("ask_manual_therapy", 0.4))
     TopicMargin({"topic_margin": 0.2}).process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
     assert message.get(INTENT)["routed_from"] == "ask_physiotherapy"
     # the close topics stay in the ranking, in order, for the clarify buttons
-    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "ask_physiotherapy",
-                                                                      "ask_manual_therapy"]
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == [
+        "nlu_fallback",
+        "ask_physiotherapy",
+        "ask_manual_therapy",
+    ]
 
 
-@pytest.mark.parametrize("text, ranked, expected", [
-    # "heel raises": a calf exercise and a lift in the shoe; the visitor chooses (v8, v9, v23a review)
-    ("heel raises for a sore achilles, worth it?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "nlu_fallback"),
-    ("heel lifts any good?", (("ask_orthoses", 0.7), ("ask_exercises", 0.25)), "nlu_fallback"),
-    # one meaning only among the top two: the clear winner answers
-    ("heel raises for a sore achilles, worth it?", (("ask_exercises", 0.65), ("ask_achilles", 0.3)), "ask_exercises"),
-    ("are calf raises good for achilles?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
-    # the message settles the meaning
-    ("would a heel lift in my boots help?", (("ask_orthoses", 0.65), ("ask_exercises", 0.3)), "ask_orthoses"),
-    ("how many sets of heel raises a day?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
-    # the privacy answer without a word about data asks, question or not
-    ("the school nurse said severs whats that when its at home", (("ask_privacy", 0.7), ("ask_severs", 0.2)),
-     "nlu_fallback"),
-    ("do you keep my details", (("ask_privacy", 0.7), ("ask_severs", 0.2)), "ask_privacy"),
-])
+@pytest.mark.parametrize(
+    "text, ranked, expected",
+    [
+        # "heel raises": a calf exercise and a lift in the shoe; the visitor chooses (v8, v9, v23a review)
+        (
+            "heel raises for a sore achilles, worth it?",
+            (("ask_exercises", 0.65), ("ask_orthoses", 0.3)),
+            "nlu_fallback",
+        ),
+        ("heel lifts any good?", (("ask_orthoses", 0.7), ("ask_exercises", 0.25)), "nlu_fallback"),
+        # one meaning only among the top two: the clear winner answers
+        (
+            "heel raises for a sore achilles, worth it?",
+            (("ask_exercises", 0.65), ("ask_achilles", 0.3)),
+            "ask_exercises",
+        ),
+        ("are calf raises good for achilles?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
+        # the message settles the meaning
+        ("would a heel lift in my boots help?", (("ask_orthoses", 0.65), ("ask_exercises", 0.3)), "ask_orthoses"),
+        ("how many sets of heel raises a day?", (("ask_exercises", 0.65), ("ask_orthoses", 0.3)), "ask_exercises"),
+        # the privacy answer without a word about data asks, question or not
+        (
+            "the school nurse said severs whats that when its at home",
+            (("ask_privacy", 0.7), ("ask_severs", 0.2)),
+            "nlu_fallback",
+        ),
+        ("do you keep my details", (("ask_privacy", 0.7), ("ask_severs", 0.2)), "ask_privacy"),
+    ],
+)
 def test_a_word_with_two_meanings_or_a_topic_without_its_words_asks(text, ranked, expected):
     message = _ranked(text, *ranked)
     TopicMargin({"topic_margin": 0.2}).process([message])
@@ -164,11 +208,14 @@ def test_a_clear_winner_is_left_alone():
     assert message.get(INTENT)["name"] == "ask_shockwave"
 
 
-@pytest.mark.parametrize("text, top", [
-    ("back of the heel near the tendon", "ask_achilles"),  # a form answer, not a question
-    ("/ask_shockwave", "ask_shockwave"),                           # a button payload
-    ("is it ok to run?", "affirm"),                                # not a topic
-])
+@pytest.mark.parametrize(
+    "text, top",
+    [
+        ("back of the heel near the tendon", "ask_achilles"),  # a form answer, not a question
+        ("/ask_shockwave", "ask_shockwave"),  # a button payload
+        ("is it ok to run?", "affirm"),  # not a topic
+    ],
+)
 def test_only_topic_questions_are_held_back(text, top):
     message = _ranked(text, (top, 0.45), ("ask_symptoms", 0.4))
     TopicMargin({"topic_margin": 0.2}).process([message])
@@ -176,8 +223,7 @@ def test_only_topic_questions_are_held_back(text, top):
 
 
 def test_the_fallback_pseudo_intent_is_not_a_runner_up():
-    message = _ranked("what is shockwave?", ("ask_shockwave", 0.6), ("nlu_fallback", 0.55),
-                      ("ask_ultrasound", 0.2))
+    message = _ranked("what is shockwave?", ("ask_shockwave", 0.6), ("nlu_fallback", 0.55), ("ask_ultrasound", 0.2))
     TopicMargin({"topic_margin": 0.2}).process([message])
     assert message.get(INTENT)["name"] == "ask_shockwave"
 
@@ -204,11 +250,14 @@ def _parsed_with_doc(nlp, text, *ranked):
     return RedFlagDetector().process([message])[0]
 
 
-@pytest.mark.parametrize("text", [
-    "I'm not diabetic, the sore bit on my heel is just from new boots",
-    "zero weakness, I can walk on my tiptoes and heels, only the arch aches",
-    "my heel puffed up a bit after the hike but it went down by the morning, no temperature",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not diabetic, the sore bit on my heel is just from new boots",
+        "zero weakness, I can walk on my tiptoes and heels, only the arch aches",
+        "my heel puffed up a bit after the hike but it went down by the morning, no temperature",
+    ],
+)
 def test_a_model_red_flag_the_detector_set_aside_gives_way(heel_nlp, text):
     """The detector owns negation: a danger sign it read as denied, past or passing is not a red flag."""
     message = _parsed_with_doc(heel_nlp, text, ("red_flag", 0.9), ("describe_symptoms", 0.05))
@@ -216,10 +265,13 @@ def test_a_model_red_flag_the_detector_set_aside_gives_way(heel_nlp, text):
     assert message.get(INTENT)["name"] == "describe_symptoms"
 
 
-@pytest.mark.parametrize("text", [
-    "something is badly wrong with my foot and I'm scared",   # no danger sign the detector knows: the model's net
-    "I'm diabetic and there's an open sore on my heel",       # the detector fires: stays a red flag
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "something is badly wrong with my foot and I'm scared",  # no danger sign the detector knows: the model's net
+        "I'm diabetic and there's an open sore on my heel",  # the detector fires: stays a red flag
+    ],
+)
 def test_a_model_red_flag_is_kept_when_the_detector_has_nothing_to_say_against_it(heel_nlp, text):
     message = _parsed_with_doc(heel_nlp, text, ("red_flag", 0.9), ("describe_symptoms", 0.05))
     IntentGuard().process([message])

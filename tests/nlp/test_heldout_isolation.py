@@ -3,6 +3,7 @@
 Very short utterances ("hi", "yes", "shockwave?") are allowed to coincide: both writers use the few words there
 are. Anything of four words or more must not appear in training, and long ones must not be near copies either.
 """
+
 from pathlib import Path
 
 import yaml

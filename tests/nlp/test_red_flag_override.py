@@ -1,4 +1,6 @@
 """RedFlagOverride: the detector forces red_flag and says whose danger sign it is (session 6)."""
+
+
 def test_red_flag_override_marks_another_adults_sign_and_the_visitors_own_topic(heel_nlp):
     from rasa.nlu.constants import SPACY_DOCS
     from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
@@ -7,15 +9,21 @@ def test_red_flag_override_marks_another_adults_sign_and_the_visitors_own_topic(
     from nlu_components.heel_nlu import RedFlagDetector, RedFlagOverride
 
     def run(text, top, confidence):
-        message = Message(data={TEXT: text, INTENT: {"name": top, "confidence": confidence},
-                                INTENT_RANKING_KEY: [{"name": top, "confidence": confidence}]})
+        message = Message(
+            data={
+                TEXT: text,
+                INTENT: {"name": top, "confidence": confidence},
+                INTENT_RANKING_KEY: [{"name": top, "confidence": confidence}],
+            }
+        )
         message.set(SPACY_DOCS[TEXT], heel_nlp(text.lower()))
         RedFlagOverride().process(RedFlagDetector().process([message]))
         flag = [e for e in message.get(ENTITIES, []) if e["entity"] == "red_flag"]
         return message.get(INTENT)["name"], flag[0]
 
-    intent, flag = run("my dad fell off a ladder and can't put any weight on his foot, what insoles suit me?",
-                       "ask_orthoses", 0.62)
+    intent, flag = run(
+        "my dad fell off a ladder and can't put any weight on his foot, what insoles suit me?", "ask_orthoses", 0.62
+    )
     assert intent == "red_flag" and flag["patient"] == "someone_else" and flag["visitor_topic"] == "ask_orthoses"
     _, unsure = run("my mum's foot has gone cold and white", "ask_symptoms", 0.12)
     assert unsure["patient"] == "someone_else" and unsure["visitor_topic"] is None  # no question of their own

@@ -1,4 +1,5 @@
 """The numpy sentence encoder (nlu_components.sentence_encoder) and the classifier on its embeddings."""
+
 import json
 
 import numpy as np
@@ -23,8 +24,11 @@ def encoder():
 def test_safetensors_reader_reads_shapes_and_values(tmp_path):
     a = np.arange(6, dtype=np.float32).reshape(2, 3)
     b = np.array([7, 8], dtype=np.int64)
-    header = {"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
-              "b": {"dtype": "I64", "shape": [2], "data_offsets": [24, 40]}, "__metadata__": {"format": "pt"}}
+    header = {
+        "a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+        "b": {"dtype": "I64", "shape": [2], "data_offsets": [24, 40]},
+        "__metadata__": {"format": "pt"},
+    }
     raw = json.dumps(header).encode()
     (tmp_path / "t.safetensors").write_bytes(len(raw).to_bytes(8, "little") + raw + a.tobytes() + b.tobytes())
     read = read_safetensors(tmp_path / "t.safetensors")
@@ -49,9 +53,14 @@ def test_vectors_are_unit_length_and_padding_does_not_change_them(encoder):
 
 
 def test_paraphrases_are_closer_than_other_topics(encoder):
-    morning, waking, hours, shockwave = encoder.encode([
-        "my heel hurts when I get up in the morning", "pain under the heel first thing after waking",
-        "what time do you open", "does shock wave treatment work"])
+    morning, waking, hours, shockwave = encoder.encode(
+        [
+            "my heel hurts when I get up in the morning",
+            "pain under the heel first thing after waking",
+            "what time do you open",
+            "does shock wave treatment work",
+        ]
+    )
     assert morning @ waking > 0.6
     assert morning @ waking > max(morning @ hours, morning @ shockwave) + 0.3
 
@@ -65,10 +74,22 @@ def test_softmax_ranking_is_sorted_cut_and_sums_to_one():
 
 def _training_data():
     examples = {
-        "ask_clinic_info": ["when are you open", "what is your address", "opening times please",
-                            "where is the clinic", "are you open on saturdays", "how do I find you"],
-        "ask_shockwave": ["does shockwave therapy work", "what is shock wave treatment", "is ESWT painful",
-                          "how many shockwave sessions", "shockwave for plantar fasciitis", "pressure wave therapy"],
+        "ask_clinic_info": [
+            "when are you open",
+            "what is your address",
+            "opening times please",
+            "where is the clinic",
+            "are you open on saturdays",
+            "how do I find you",
+        ],
+        "ask_shockwave": [
+            "does shockwave therapy work",
+            "what is shock wave treatment",
+            "is ESWT painful",
+            "how many shockwave sessions",
+            "shockwave for plantar fasciitis",
+            "pressure wave therapy",
+        ],
         "greet": ["hi", "hello there", "good morning", "hey", "hiya", "good evening"],
     }
     return TrainingData([Message(data={TEXT: t, INTENT: i}) for i, texts in examples.items() for t in texts])
@@ -103,8 +124,9 @@ def test_two_intents_give_a_two_way_ranking(tmp_path):
 
 
 def test_an_untrained_classifier_adds_nothing(tmp_path):
-    classifier = EmbeddingIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("none"),
-                                                ExecutionContext(GraphSchema({}), "t"))
+    classifier = EmbeddingIntentClassifier.load(
+        {}, LocalModelStorage(tmp_path), Resource("none"), ExecutionContext(GraphSchema({}), "t")
+    )
     message = Message(data={TEXT: "hello"})
     classifier.process([message])
     assert message.get(EMBEDDING_RANKING) is None
@@ -112,8 +134,9 @@ def test_an_untrained_classifier_adds_nothing(tmp_path):
 
 def test_ensemble_mixes_in_the_embedding_ranking_by_its_weight():
     def message():
-        m = Message(data={TEXT: "x", INTENT_RANKING_KEY: [{"name": "a", "confidence": 0.6},
-                                                           {"name": "b", "confidence": 0.4}]})
+        m = Message(
+            data={TEXT: "x", INTENT_RANKING_KEY: [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}]}
+        )
         m.set(DIET_RANKING, [{"name": "a", "confidence": 0.8}, {"name": "b", "confidence": 0.2}])
         m.set(EMBEDDING_RANKING, [{"name": "b", "confidence": 0.9}, {"name": "a", "confidence": 0.1}])
         return m

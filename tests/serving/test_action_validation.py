@@ -1,4 +1,5 @@
 """The cached action-response check accepts and refuses exactly what Rasa's own per-call check does."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -9,8 +10,10 @@ from serving import action_validation
 
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "care_level", "value": "urgent", "timestamp": None}],
-     "responses": [{"text": "hello", "buttons": []}]},
+    {
+        "events": [{"event": "slot", "name": "care_level", "value": "urgent", "timestamp": None}],
+        "responses": [{"text": "hello", "buttons": []}],
+    },
     {},
 ]
 INVALID = [

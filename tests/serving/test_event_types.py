@@ -1,4 +1,5 @@
 """The remembered event-type lookup gives exactly what Rasa's own lookup gives."""
+
 import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
@@ -22,8 +23,11 @@ def test_every_event_type_resolves_to_the_same_class_twice():
 
 
 def test_events_read_back_from_dicts_are_the_same():
-    events = [UserUttered("hi", {"name": "greet", "confidence": 1.0}), SlotSet("care_level", "urgent"),
-              ActionExecuted("action_listen")]
+    events = [
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        SlotSet("care_level", "urgent"),
+        ActionExecuted("action_listen"),
+    ]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
 
 

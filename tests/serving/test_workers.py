@@ -1,4 +1,5 @@
 """serving/workers.py: several Rasa workers only with a shared lock store, else the embedded single process."""
+
 import yaml
 
 from serving import workers

@@ -1,4 +1,5 @@
 """Every topic the product brief names exists, cites sources and was reviewed recently."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -8,15 +9,41 @@ from heel.store.loader import read_content_dir
 
 ALL = read_content_dir(get_settings().content_dir)
 BY_ID = {topic["id"]: topic for topic in ALL}
-CONDITIONS = ["plantar_fasciitis", "achilles_tendinopathy", "stress_fracture", "nerve_entrapment", "fat_pad",
-              "severs_disease", "inflammatory_heel_pain"]
+CONDITIONS = [
+    "plantar_fasciitis",
+    "achilles_tendinopathy",
+    "stress_fracture",
+    "nerve_entrapment",
+    "fat_pad",
+    "severs_disease",
+    "inflammatory_heel_pain",
+]
 
 
 def test_every_product_topic_exists():
-    expected = {"causes", "footwear", "biomechanics", "symptoms", "diagnosis", "physiotherapy",
-                "physio_assessment", "manual_therapy", "exercises", "gait_analysis", "taping", "orthoses",
-                "ultrasound_therapy", "shockwave", "indiba", "when_to_see_physio", "recovery_time", "prevention",
-                "clinic_info", "privacy", *CONDITIONS}
+    expected = {
+        "causes",
+        "footwear",
+        "biomechanics",
+        "symptoms",
+        "diagnosis",
+        "physiotherapy",
+        "physio_assessment",
+        "manual_therapy",
+        "exercises",
+        "gait_analysis",
+        "taping",
+        "orthoses",
+        "ultrasound_therapy",
+        "shockwave",
+        "indiba",
+        "when_to_see_physio",
+        "recovery_time",
+        "prevention",
+        "clinic_info",
+        "privacy",
+        *CONDITIONS,
+    }
     assert expected <= set(BY_ID)
 
 

@@ -1,4 +1,5 @@
 """Starts the real services (action server, Rasa, front desk, website) on free ports for end-to-end tests."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,9 @@ def http_get(url: str, timeout: float = 5.0, headers: Optional[Dict[str, str]] =
 
 def post_json(url: str, payload: dict, timeout: float = 30.0, headers: Optional[Dict[str, str]] = None):
     data = json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read()
         return json.loads(body) if body else None
@@ -53,8 +55,14 @@ class Service:
 
     def start(self, env: Dict[str, str]) -> None:
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env={**env, **self.extra_env}, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.cmd,
+            cwd=ROOT,
+            env={**env, **self.extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -101,9 +109,17 @@ class Stack:
     services: Dict[str, Service] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, var_dir: Path, database_url: Optional[str] = None, tracker_store: Optional[str] = None,
-               lock_store: Optional[str] = None, credentials: Optional[Path] = None,
-               rasa_instances: int = 1, endpoints: Optional[Path] = None, workers: int = 1) -> "Stack":
+    def create(
+        cls,
+        var_dir: Path,
+        database_url: Optional[str] = None,
+        tracker_store: Optional[str] = None,
+        lock_store: Optional[str] = None,
+        credentials: Optional[Path] = None,
+        rasa_instances: int = 1,
+        endpoints: Optional[Path] = None,
+        workers: int = 1,
+    ) -> "Stack":
         """tracker_store / lock_store: YAML blocks for endpoints.yml (default: SQLite tracker, in-memory lock).
         workers > 1: Sanic workers per Rasa instance, as `make run` starts them with Redis (serving/workers.py)."""
         if not MODEL.exists():
@@ -116,15 +132,22 @@ class Stack:
         stack.web_url = f"http://127.0.0.1:{ports['web']}"
         stack.database_url = database_url or f"sqlite:///{var_dir / 'clinic.db'}"
         written = var_dir / "endpoints.yml"
-        tracker_store = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
-        written.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n  enable_selective_domain: true\n'
-                           + tracker_store
-                           + (lock_store or ""))
+        tracker_store = (
+            tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
+        )
+        written.write_text(
+            f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n  enable_selective_domain: true\n'
+            + tracker_store
+            + (lock_store or "")
+        )
         if workers > 1 and not lock_store:
-            written.write_text(written.read_text() + 'lock_store:\n  type: "redis"\n  url: "127.0.0.1"\n  port: 6379\n'
-                               '  db: 1\n  key_prefix: "heeltest"\n')
-        worker_env = {"SANIC_WORKERS": str(workers), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} \
-            if workers > 1 else {}
+            written.write_text(
+                written.read_text() + 'lock_store:\n  type: "redis"\n  url: "127.0.0.1"\n  port: 6379\n'
+                '  db: 1\n  key_prefix: "heeltest"\n'
+            )
+        worker_env = (
+            {"SANIC_WORKERS": str(workers), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if workers > 1 else {}
+        )
         endpoints = endpoints or written
         stack.env = dict(
             os.environ,
@@ -140,28 +163,53 @@ class Stack:
         )
         python = str(BIN / "python")
         stack.services["actions"] = Service(
-            "actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
-            f"{stack.actions_url}/health", var_dir / "actions.log")
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+            f"{stack.actions_url}/health",
+            var_dir / "actions.log",
+        )
         for index in range(rasa_instances):
             name = "rasa" if index == 0 else f"rasa{index + 1}"
             port = ports["rasa"] if index == 0 else free_port()
             stack.services[name] = Service(
-                name, [python, "-m", "serving", "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
-                       "--port", str(port), "--endpoints", str(endpoints),
-                       "--credentials", str(credentials or ROOT / "credentials.yml")],
-                f"http://127.0.0.1:{port}/status", var_dir / f"{name}.log", extra_env=worker_env)
+                name,
+                [
+                    python,
+                    "-m",
+                    "serving",
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--enable-api",
+                    "--cors",
+                    "*",
+                    "--port",
+                    str(port),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(credentials or ROOT / "credentials.yml"),
+                ],
+                f"http://127.0.0.1:{port}/status",
+                var_dir / f"{name}.log",
+                extra_env=worker_env,
+            )
         if (ROOT / "frontdesk" / "__main__.py").exists():
             stack.services["frontdesk"] = Service(
-                "frontdesk", [python, "-m", "frontdesk"], f"{stack.frontdesk_url}/health",
-                var_dir / "frontdesk.log")
+                "frontdesk", [python, "-m", "frontdesk"], f"{stack.frontdesk_url}/health", var_dir / "frontdesk.log"
+            )
         if (ROOT / "web" / "__main__.py").exists():
-            stack.services["web"] = Service("web", [python, "-m", "web"], f"{stack.web_url}/",
-                                            var_dir / "web.log")
+            stack.services["web"] = Service("web", [python, "-m", "web"], f"{stack.web_url}/", var_dir / "web.log")
         return stack
 
     def load_content(self) -> None:
-        subprocess.run([str(BIN / "python"), "-m", "heel.store.loader"], cwd=ROOT, env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "python"), "-m", "heel.store.loader"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def start(self, *names: str) -> None:
         chosen = [self.services[n] for n in (names or self.services)]

@@ -1,4 +1,5 @@
 """Unit-test fixtures: the project spaCy pipeline, built once per session into a temporary directory."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """heel/names.py matches the domain and the training data: a renamed intent, slot or action fails here first."""
+
 from pathlib import Path
 
 import yaml

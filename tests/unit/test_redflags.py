@@ -2,6 +2,7 @@
 
 Cases are written for this test file only; the evaluation sets in eval/sets/ are never used to write rules.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -282,247 +283,265 @@ SILENT = [
 
 # A second batch, written in other voices (slang, typos, multi-sentence) after the rules above were stable.
 MORE_FIRES = [
-    ("my foot has turned a greyish blue colour and it's cold", 'cold_pale_foot'),
-    ('why is my foot so pale and cold all of a sudden?', 'cold_pale_foot'),
-    ('my left foot is ice cold compared to my right and looks really white', 'cold_pale_foot'),
-    ('toes have gone a dark purple and feel cold', 'cold_pale_foot'),
-    ('foot looks blueish and feels like ice', 'cold_pale_foot'),
-    ('URGENT my foot has gone completely white', 'cold_pale_foot'),
-    ('my foots gone really pale and cold to touch since this afternoon', 'cold_pale_foot'),
-    ("the colour has drained from my foot and it's freezing", 'cold_pale_foot'),
-    ("my heel is swollen, hot and red and I'm running a temperature", 'hot_swollen_foot_fever'),
-    ("feel like I've got flu and my foot has blown up, really red and hot", 'hot_swollen_foot_fever'),
-    ("the foot is very swollen and I've got chills and a fever of 39", 'hot_swollen_foot_fever'),
-    ('my ankle has swelled right up and is hot, and I feel very unwell and shivery', 'hot_swollen_foot_fever'),
-    ('high temp and my heel is red and inflamed', 'hot_swollen_foot_fever'),
-    ('i feel really ill, feverish, and the foot is hot, swollen and angry looking', 'hot_swollen_foot_fever'),
-    ("I fell off a step and now I can't walk at all", 'cannot_bear_weight_after_injury'),
-    ('sprained my ankle badly, cannot put any weight on it', 'cannot_bear_weight_after_injury'),
-    ("I landed on my heel from a height and I can't stand", 'cannot_bear_weight_after_injury'),
-    ("twisted my foot stepping off the kerb, can't weight bear at all", 'cannot_bear_weight_after_injury'),
-    ("after my fall I'm unable to walk on my left foot", 'cannot_bear_weight_after_injury'),
-    ("jumped down from the wall and now I literally can't walk on that foot", 'cannot_bear_weight_after_injury'),
-    ("fell while running and it's impossible to put weight on my foot", 'cannot_bear_weight_after_injury'),
-    ('i rolled my ankle and now i can barely take a step', 'cannot_bear_weight_after_injury'),
-    ('I felt a snap in my achilles', 'achilles_rupture'),
-    ('there was a popping sound in my heel and now it really hurts', 'achilles_rupture'),
-    ("felt like I'd been shot in the back of the leg", 'achilles_rupture'),
-    ('i think i tore my achilles tendon playing football', 'achilles_rupture'),
-    ('heard a snap at the back of my ankle during squash', 'achilles_rupture'),
-    ('it felt like somebody hit me in the heel with a bat', 'achilles_rupture'),
-    ('my achilles popped when I pushed off', 'achilles_rupture'),
-    ('I felt a sudden pop in my calf', 'achilles_rupture'),
-    ("I'm a type 2 diabetic with a sore on my heel", 'diabetic_foot_wound'),
-    ('diabetic and I have an open wound on my foot', 'diabetic_foot_wound'),
-    ("I've got diabetes and my heel looks red and feels warm", 'diabetic_foot_wound'),
-    ('type 1 diabetic, found a blister on my heel', 'diabetic_foot_wound'),
-    ("I'm diabetic and there's a crack in my heel that's weeping", 'diabetic_foot_wound'),
-    ('i have diabetes and theres an ulcer under my heel', 'diabetic_foot_wound'),
-    ('Diabetes, heel is swollen and hot', 'diabetic_foot_wound'),
-    ("I've lost feeling in my heel", 'new_neuro_deficit'),
-    ('my foot has gone numb since yesterday', 'new_neuro_deficit'),
-    ('sudden numbness in my whole foot', 'new_neuro_deficit'),
-    ("my toes are numb and I can't wiggle them", 'new_neuro_deficit'),
-    ('my foot feels weak and keeps dropping', 'new_neuro_deficit'),
-    ('I have no sensation in the bottom of my foot', 'new_neuro_deficit'),
-    ('numbness in my foot that started today', 'new_neuro_deficit'),
-    ('I keep tripping because my foot drags', 'new_neuro_deficit'),
-    ('I wake up every night with heel pain and have lost weight without trying', 'night_pain_systemic'),
-    ('heel pain at night and night sweats', 'night_pain_systemic'),
-    ("I've had cancer and now my heel hurts at night", 'night_pain_systemic'),
-    ("the heel pain is worse at night and I've lost 8 kilos recently without dieting", 'night_pain_systemic'),
-    ('pain at rest and I keep waking up drenched in sweat', 'night_pain_systemic'),
-    ('my heel keeps me up at night and I have a history of lung cancer', 'night_pain_systemic'),
-    ('I have psoriatic arthritis and now my heels hurt', 'inflammatory_pattern'),
-    ("I've been diagnosed with ankylosing spondylitis and get heel pain", 'inflammatory_pattern'),
-    ('both heels are sore and stiff for over an hour in the morning, my wrists and knees ache too', 'inflammatory_pattern'),
-    ('I have IBD and sore heels', 'inflammatory_pattern'),
-    ('psoriasis sufferer with heel pain', 'inflammatory_pattern'),
-    ('both achilles hurt, morning stiffness lasting hours, lower back pain too', 'inflammatory_pattern'),
-    ('help my foot is white and cold', 'cold_pale_foot'),
-    ('foot gone blue n cold after i took the cast off, what do i do', 'cold_pale_foot'),
-    ("Hi. I have had heel pain for a while. Today something different happened. My foot turned a purple-blue colour and it's cold. Is this related?", 'cold_pale_foot'),
-    ('me toes are proper blue mate', 'cold_pale_foot'),
-    ('foot looks pale and feels numb and cold', 'cold_pale_foot'),
-    ('foot swollen n hot, got a temp too', 'hot_swollen_foot_fever'),
-    ("my foot is red, swollen and warm and I've been feeling shivery and sick since yesterday", 'hot_swollen_foot_fever'),
-    ('I have a fever. Also my heel has gone red and swollen.', 'hot_swollen_foot_fever'),
-    ("the heel is really inflamed and hot, and I'm getting hot and cold sweats", 'hot_swollen_foot_fever'),
-    ('swelling and redness all over my foot, I feel terrible, think I have a temperature', 'hot_swollen_foot_fever'),
-    ('fell over playing footy, cant walk on it now', 'cannot_bear_weight_after_injury'),
-    ("I slipped on ice and now I can't put my foot on the floor", 'cannot_bear_weight_after_injury'),
-    ("Hi, I came down hard on my heel off a box jump at the gym and I honestly can't stand on it", 'cannot_bear_weight_after_injury'),
-    ('had a fall at work, foot is killing me and I cant put weight on it', 'cannot_bear_weight_after_injury'),
-    ("my daughter landed on her foot awkwardly at gymnastics and she can't walk", 'cannot_bear_weight_after_injury'),
-    ("I stumbled down some steps and now I can't walk without help", 'cannot_bear_weight_after_injury'),
-    ('it felt like someone whacked the back of my ankle', 'achilles_rupture'),
-    ('playing 5 a side and heard a pop in my heel, now limping', 'achilles_rupture'),
-    ('I think my achilles has snapped', 'achilles_rupture'),
-    ('sudden snapping feeling at the back of my heel when I sprinted', 'achilles_rupture'),
-    ('something snapped in my calf while I was running', 'achilles_rupture'),
-    ('my achilles went bang during a game of tennis', 'achilles_rupture'),
-    ('im diabetic n ive got a blister on me heel', 'diabetic_foot_wound'),
-    ('I have diabetes. There is a small wound on my heel that is not healing.', 'diabetic_foot_wound'),
-    ('diabetic, heel looks infected', 'diabetic_foot_wound'),
-    ("I'm on insulin and have a cut on my foot", 'diabetic_foot_wound'),
-    ('diabetic with redness on my heel', 'diabetic_foot_wound'),
-    ('I have diabeties and my heel has a sore that is leaking', 'diabetic_foot_wound'),
-    ('cant feel my foot properly since this morning', 'new_neuro_deficit'),
-    ('my foots gone numb and wont move properly', 'new_neuro_deficit'),
-    ("I woke up and couldn't lift my foot", 'new_neuro_deficit'),
-    ("my foot is slapping when I walk and I can't lift my toes", 'new_neuro_deficit'),
-    ('numbness has spread across my whole foot', 'new_neuro_deficit'),
-    ('my heel has gone numb', 'new_neuro_deficit'),
-    ("I've got bone cancer history and the heel pain wakes me at night", 'night_pain_systemic'),
-    ("constant pain in my heel even at night and I'm losing weight and don't know why", 'night_pain_systemic'),
-    ("the heel pain keeps me awake and I'm having night sweats", 'night_pain_systemic'),
-    ("I'm on chemo and my heel aches at night", 'night_pain_systemic'),
-    ("heel pain at night and I've been losing weight for no reason", 'night_pain_systemic'),
-    ("pain while resting and I've lost a lot of weight recently without trying", 'night_pain_systemic'),
-    ('I have crohns disease and my heels hurt', 'inflammatory_pattern'),
-    ('heel pain and I have psoriasis on my knees', 'inflammatory_pattern'),
-    ('I have colitis and heel pain', 'inflammatory_pattern'),
-    ('stiff heels on both sides for over an hour every morning, and my hands are swollen and stiff too', 'inflammatory_pattern'),
-    ('I have a psoriasis flare and my heels are sore', 'inflammatory_pattern'),
-    ("both feet hurt at the heel, mornings I'm stiff for ages, and my back and shoulders ache", 'inflammatory_pattern'),
-    ('no injury but my foot went cold and blue', 'cold_pale_foot'),
-    ("I don't know what happened, my foot just went numb", 'new_neuro_deficit'),
-    ("I can't believe it but my foot is blue", 'cold_pale_foot'),
-    ('Not sure why but my toes have gone white', 'cold_pale_foot'),
-    ("No idea what's going on, my foot has gone blue and cold", 'cold_pale_foot'),
-    ('nothing else, just that my heel went numb', 'new_neuro_deficit'),
-    ('never had this before: my foot is numb', 'new_neuro_deficit'),
-    ("There's no way I can walk on it after the fall", 'cannot_bear_weight_after_injury'),
-    ("I can't even stand up since I fell", 'cannot_bear_weight_after_injury'),
-    ("I don't think I can walk after falling off the ladder", 'cannot_bear_weight_after_injury'),
-    ('my foot has no feeling', 'new_neuro_deficit'),
-    ('not able to feel my toes', 'new_neuro_deficit'),
-    ("I'm unable to feel the bottom of my foot", 'new_neuro_deficit'),
-    ('no injury, but the foot is red, hot and swollen and I have a fever', 'hot_swollen_foot_fever'),
-    ("I'm diabetic, no pain really, but there's a blister on my heel", 'diabetic_foot_wound'),
-    ("I didn't fall, I just felt a pop at the back of my heel", 'achilles_rupture'),
-    ("I think there's no circulation in my foot, it's gone pasty", 'cold_pale_foot'),
-    ("my foot is infected and I've got a fever", 'hot_swollen_foot_fever'),
-    ('I feel hot and shaky and my foot is swollen', 'hot_swollen_foot_fever'),
-    ('heard what sounded like a gunshot at the back of my ankle', 'achilles_rupture'),
-    ("felt like I'd been whipped on the achilles", 'achilles_rupture'),
-    ("the heel pain doesn't go away even at rest and I have lost weight without trying", 'night_pain_systemic'),
-    ("diabetic and my heel has a cut that won't heal", 'diabetic_foot_wound'),
-    ('sudden weakness in my leg and my foot flops', 'new_neuro_deficit'),
+    ("my foot has turned a greyish blue colour and it's cold", "cold_pale_foot"),
+    ("why is my foot so pale and cold all of a sudden?", "cold_pale_foot"),
+    ("my left foot is ice cold compared to my right and looks really white", "cold_pale_foot"),
+    ("toes have gone a dark purple and feel cold", "cold_pale_foot"),
+    ("foot looks blueish and feels like ice", "cold_pale_foot"),
+    ("URGENT my foot has gone completely white", "cold_pale_foot"),
+    ("my foots gone really pale and cold to touch since this afternoon", "cold_pale_foot"),
+    ("the colour has drained from my foot and it's freezing", "cold_pale_foot"),
+    ("my heel is swollen, hot and red and I'm running a temperature", "hot_swollen_foot_fever"),
+    ("feel like I've got flu and my foot has blown up, really red and hot", "hot_swollen_foot_fever"),
+    ("the foot is very swollen and I've got chills and a fever of 39", "hot_swollen_foot_fever"),
+    ("my ankle has swelled right up and is hot, and I feel very unwell and shivery", "hot_swollen_foot_fever"),
+    ("high temp and my heel is red and inflamed", "hot_swollen_foot_fever"),
+    ("i feel really ill, feverish, and the foot is hot, swollen and angry looking", "hot_swollen_foot_fever"),
+    ("I fell off a step and now I can't walk at all", "cannot_bear_weight_after_injury"),
+    ("sprained my ankle badly, cannot put any weight on it", "cannot_bear_weight_after_injury"),
+    ("I landed on my heel from a height and I can't stand", "cannot_bear_weight_after_injury"),
+    ("twisted my foot stepping off the kerb, can't weight bear at all", "cannot_bear_weight_after_injury"),
+    ("after my fall I'm unable to walk on my left foot", "cannot_bear_weight_after_injury"),
+    ("jumped down from the wall and now I literally can't walk on that foot", "cannot_bear_weight_after_injury"),
+    ("fell while running and it's impossible to put weight on my foot", "cannot_bear_weight_after_injury"),
+    ("i rolled my ankle and now i can barely take a step", "cannot_bear_weight_after_injury"),
+    ("I felt a snap in my achilles", "achilles_rupture"),
+    ("there was a popping sound in my heel and now it really hurts", "achilles_rupture"),
+    ("felt like I'd been shot in the back of the leg", "achilles_rupture"),
+    ("i think i tore my achilles tendon playing football", "achilles_rupture"),
+    ("heard a snap at the back of my ankle during squash", "achilles_rupture"),
+    ("it felt like somebody hit me in the heel with a bat", "achilles_rupture"),
+    ("my achilles popped when I pushed off", "achilles_rupture"),
+    ("I felt a sudden pop in my calf", "achilles_rupture"),
+    ("I'm a type 2 diabetic with a sore on my heel", "diabetic_foot_wound"),
+    ("diabetic and I have an open wound on my foot", "diabetic_foot_wound"),
+    ("I've got diabetes and my heel looks red and feels warm", "diabetic_foot_wound"),
+    ("type 1 diabetic, found a blister on my heel", "diabetic_foot_wound"),
+    ("I'm diabetic and there's a crack in my heel that's weeping", "diabetic_foot_wound"),
+    ("i have diabetes and theres an ulcer under my heel", "diabetic_foot_wound"),
+    ("Diabetes, heel is swollen and hot", "diabetic_foot_wound"),
+    ("I've lost feeling in my heel", "new_neuro_deficit"),
+    ("my foot has gone numb since yesterday", "new_neuro_deficit"),
+    ("sudden numbness in my whole foot", "new_neuro_deficit"),
+    ("my toes are numb and I can't wiggle them", "new_neuro_deficit"),
+    ("my foot feels weak and keeps dropping", "new_neuro_deficit"),
+    ("I have no sensation in the bottom of my foot", "new_neuro_deficit"),
+    ("numbness in my foot that started today", "new_neuro_deficit"),
+    ("I keep tripping because my foot drags", "new_neuro_deficit"),
+    ("I wake up every night with heel pain and have lost weight without trying", "night_pain_systemic"),
+    ("heel pain at night and night sweats", "night_pain_systemic"),
+    ("I've had cancer and now my heel hurts at night", "night_pain_systemic"),
+    ("the heel pain is worse at night and I've lost 8 kilos recently without dieting", "night_pain_systemic"),
+    ("pain at rest and I keep waking up drenched in sweat", "night_pain_systemic"),
+    ("my heel keeps me up at night and I have a history of lung cancer", "night_pain_systemic"),
+    ("I have psoriatic arthritis and now my heels hurt", "inflammatory_pattern"),
+    ("I've been diagnosed with ankylosing spondylitis and get heel pain", "inflammatory_pattern"),
+    (
+        "both heels are sore and stiff for over an hour in the morning, my wrists and knees ache too",
+        "inflammatory_pattern",
+    ),
+    ("I have IBD and sore heels", "inflammatory_pattern"),
+    ("psoriasis sufferer with heel pain", "inflammatory_pattern"),
+    ("both achilles hurt, morning stiffness lasting hours, lower back pain too", "inflammatory_pattern"),
+    ("help my foot is white and cold", "cold_pale_foot"),
+    ("foot gone blue n cold after i took the cast off, what do i do", "cold_pale_foot"),
+    (
+        "Hi. I have had heel pain for a while. Today something different happened. My foot turned a purple-blue colour and it's cold. Is this related?",
+        "cold_pale_foot",
+    ),
+    ("me toes are proper blue mate", "cold_pale_foot"),
+    ("foot looks pale and feels numb and cold", "cold_pale_foot"),
+    ("foot swollen n hot, got a temp too", "hot_swollen_foot_fever"),
+    (
+        "my foot is red, swollen and warm and I've been feeling shivery and sick since yesterday",
+        "hot_swollen_foot_fever",
+    ),
+    ("I have a fever. Also my heel has gone red and swollen.", "hot_swollen_foot_fever"),
+    ("the heel is really inflamed and hot, and I'm getting hot and cold sweats", "hot_swollen_foot_fever"),
+    ("swelling and redness all over my foot, I feel terrible, think I have a temperature", "hot_swollen_foot_fever"),
+    ("fell over playing footy, cant walk on it now", "cannot_bear_weight_after_injury"),
+    ("I slipped on ice and now I can't put my foot on the floor", "cannot_bear_weight_after_injury"),
+    (
+        "Hi, I came down hard on my heel off a box jump at the gym and I honestly can't stand on it",
+        "cannot_bear_weight_after_injury",
+    ),
+    ("had a fall at work, foot is killing me and I cant put weight on it", "cannot_bear_weight_after_injury"),
+    ("my daughter landed on her foot awkwardly at gymnastics and she can't walk", "cannot_bear_weight_after_injury"),
+    ("I stumbled down some steps and now I can't walk without help", "cannot_bear_weight_after_injury"),
+    ("it felt like someone whacked the back of my ankle", "achilles_rupture"),
+    ("playing 5 a side and heard a pop in my heel, now limping", "achilles_rupture"),
+    ("I think my achilles has snapped", "achilles_rupture"),
+    ("sudden snapping feeling at the back of my heel when I sprinted", "achilles_rupture"),
+    ("something snapped in my calf while I was running", "achilles_rupture"),
+    ("my achilles went bang during a game of tennis", "achilles_rupture"),
+    ("im diabetic n ive got a blister on me heel", "diabetic_foot_wound"),
+    ("I have diabetes. There is a small wound on my heel that is not healing.", "diabetic_foot_wound"),
+    ("diabetic, heel looks infected", "diabetic_foot_wound"),
+    ("I'm on insulin and have a cut on my foot", "diabetic_foot_wound"),
+    ("diabetic with redness on my heel", "diabetic_foot_wound"),
+    ("I have diabeties and my heel has a sore that is leaking", "diabetic_foot_wound"),
+    ("cant feel my foot properly since this morning", "new_neuro_deficit"),
+    ("my foots gone numb and wont move properly", "new_neuro_deficit"),
+    ("I woke up and couldn't lift my foot", "new_neuro_deficit"),
+    ("my foot is slapping when I walk and I can't lift my toes", "new_neuro_deficit"),
+    ("numbness has spread across my whole foot", "new_neuro_deficit"),
+    ("my heel has gone numb", "new_neuro_deficit"),
+    ("I've got bone cancer history and the heel pain wakes me at night", "night_pain_systemic"),
+    ("constant pain in my heel even at night and I'm losing weight and don't know why", "night_pain_systemic"),
+    ("the heel pain keeps me awake and I'm having night sweats", "night_pain_systemic"),
+    ("I'm on chemo and my heel aches at night", "night_pain_systemic"),
+    ("heel pain at night and I've been losing weight for no reason", "night_pain_systemic"),
+    ("pain while resting and I've lost a lot of weight recently without trying", "night_pain_systemic"),
+    ("I have crohns disease and my heels hurt", "inflammatory_pattern"),
+    ("heel pain and I have psoriasis on my knees", "inflammatory_pattern"),
+    ("I have colitis and heel pain", "inflammatory_pattern"),
+    (
+        "stiff heels on both sides for over an hour every morning, and my hands are swollen and stiff too",
+        "inflammatory_pattern",
+    ),
+    ("I have a psoriasis flare and my heels are sore", "inflammatory_pattern"),
+    ("both feet hurt at the heel, mornings I'm stiff for ages, and my back and shoulders ache", "inflammatory_pattern"),
+    ("no injury but my foot went cold and blue", "cold_pale_foot"),
+    ("I don't know what happened, my foot just went numb", "new_neuro_deficit"),
+    ("I can't believe it but my foot is blue", "cold_pale_foot"),
+    ("Not sure why but my toes have gone white", "cold_pale_foot"),
+    ("No idea what's going on, my foot has gone blue and cold", "cold_pale_foot"),
+    ("nothing else, just that my heel went numb", "new_neuro_deficit"),
+    ("never had this before: my foot is numb", "new_neuro_deficit"),
+    ("There's no way I can walk on it after the fall", "cannot_bear_weight_after_injury"),
+    ("I can't even stand up since I fell", "cannot_bear_weight_after_injury"),
+    ("I don't think I can walk after falling off the ladder", "cannot_bear_weight_after_injury"),
+    ("my foot has no feeling", "new_neuro_deficit"),
+    ("not able to feel my toes", "new_neuro_deficit"),
+    ("I'm unable to feel the bottom of my foot", "new_neuro_deficit"),
+    ("no injury, but the foot is red, hot and swollen and I have a fever", "hot_swollen_foot_fever"),
+    ("I'm diabetic, no pain really, but there's a blister on my heel", "diabetic_foot_wound"),
+    ("I didn't fall, I just felt a pop at the back of my heel", "achilles_rupture"),
+    ("I think there's no circulation in my foot, it's gone pasty", "cold_pale_foot"),
+    ("my foot is infected and I've got a fever", "hot_swollen_foot_fever"),
+    ("I feel hot and shaky and my foot is swollen", "hot_swollen_foot_fever"),
+    ("heard what sounded like a gunshot at the back of my ankle", "achilles_rupture"),
+    ("felt like I'd been whipped on the achilles", "achilles_rupture"),
+    ("the heel pain doesn't go away even at rest and I have lost weight without trying", "night_pain_systemic"),
+    ("diabetic and my heel has a cut that won't heal", "diabetic_foot_wound"),
+    ("sudden weakness in my leg and my foot flops", "new_neuro_deficit"),
     # session 3 (v5 first look), our own phrasings: "went ping/pop", a dip further from "tendon",
     # "weight is going down", "other joints" after "both heels"
-    ("felt something go pop at the back of my ankle playing squash and now I can't push off", 'achilles_rupture'),
-    ("my achilles went snap on the stairs this morning", 'achilles_rupture'),
-    ("there is a hollow you can actually feel just above my heel in the tendon since last night", 'achilles_rupture'),
-    ("heel aches all night long and my weight keeps going down though I eat normally", 'night_pain_systemic'),
-    ("both heels are stiff for a couple of hours after I get up and my other joints are sore too", 'inflammatory_pattern'),
+    ("felt something go pop at the back of my ankle playing squash and now I can't push off", "achilles_rupture"),
+    ("my achilles went snap on the stairs this morning", "achilles_rupture"),
+    ("there is a hollow you can actually feel just above my heel in the tendon since last night", "achilles_rupture"),
+    ("heel aches all night long and my weight keeps going down though I eat normally", "night_pain_systemic"),
+    (
+        "both heels are stiff for a couple of hours after I get up and my other joints are sore too",
+        "inflammatory_pattern",
+    ),
     # session 3 (v6 first look), our own phrasings: a foot that has started to drop, toes that snag
-    ("my right foot has begun slapping down when I walk since Tuesday", 'new_neuro_deficit'),
-    ("I keep snagging my toes on the stairs, the foot won't come up properly", 'new_neuro_deficit'),
+    ("my right foot has begun slapping down when I walk since Tuesday", "new_neuro_deficit"),
+    ("I keep snagging my toes on the stairs, the foot won't come up properly", "new_neuro_deficit"),
 ]
 MORE_SILENT = [
     "my heel is a bit swollen after my long run but otherwise I'm fine",
-    'I have heel pain first thing in the morning that eases after a few minutes of walking',
-    'no numbness, no tingling, no weakness, just a dull ache',
+    "I have heel pain first thing in the morning that eases after a few minutes of walking",
+    "no numbness, no tingling, no weakness, just a dull ache",
     "I'm diabetic but my feet are fine, no cuts or sores, I just have heel pain after running",
     "I'm type 2 diabetic and have pain under my heel in the mornings",
-    'nothing popped, it just started hurting',
-    'does a cold foot mean bad circulation?',
+    "nothing popped, it just started hurting",
+    "does a cold foot mean bad circulation?",
     "how do I know if I've ruptured my achilles?",
-    'what are the symptoms of a stress fracture?',
-    'is tingling in the heel serious?',
-    'how long does plantar fasciitis take to heal?',
-    'my heel hurts when I walk barefoot on hard floors',
+    "what are the symptoms of a stress fracture?",
+    "is tingling in the heel serious?",
+    "how long does plantar fasciitis take to heal?",
+    "my heel hurts when I walk barefoot on hard floors",
     "the physio thinks it's fat pad syndrome",
-    'can you tell me about shockwave therapy?',
-    'my heels are sore after standing all day at work',
+    "can you tell me about shockwave therapy?",
+    "my heels are sore after standing all day at work",
     "I've been icing my heel and it feels numb for a few minutes afterwards",
-    'I sometimes get pins and needles in my foot when I sit cross legged',
-    'heel pain that is worse at night but no other symptoms',
+    "I sometimes get pins and needles in my foot when I sit cross legged",
+    "heel pain that is worse at night but no other symptoms",
     "I'm a bit overweight and my heel hurts",
-    'the back of my heel is swollen where my shoe rubs',
-    'I twisted my ankle last week but I can walk on it ok now',
-    'I felt a pull in my calf but no pop',
-    'my heel looks a bit red where my shoe rubs',
+    "the back of my heel is swollen where my shoe rubs",
+    "I twisted my ankle last week but I can walk on it ok now",
+    "I felt a pull in my calf but no pop",
+    "my heel looks a bit red where my shoe rubs",
     "I had a fever last week but it's gone and my heel still hurts",
     "I'm worried about my heel, it's been sore for months",
     "what's the difference between plantar fasciitis and a heel spur?",
-    'my achilles is stiff in the morning',
-    'my heel has a hard lump at the back',
-    'I have a burning sensation under my heel',
-    'both heels hurt when I run',
+    "my achilles is stiff in the morning",
+    "my heel has a hard lump at the back",
+    "I have a burning sensation under my heel",
+    "both heels hurt when I run",
     "my toes go white when I'm cold, I've got Raynaud's",
-    'I lost weight on purpose and now my heels hurt more',
-    'my running club friend had an achilles rupture last year',
-    'my heel throbs after running',
-    'my heel clicks when I walk',
-    'my feet sweat a lot in my trainers',
+    "I lost weight on purpose and now my heels hurt more",
+    "my running club friend had an achilles rupture last year",
+    "my heel throbs after running",
+    "my heel clicks when I walk",
+    "my feet sweat a lot in my trainers",
     "what happens if you don't treat plantar fasciitis?",
-    'my foot feels tired and achy after a long day',
+    "my foot feels tired and achy after a long day",
     "I can't walk as far as I used to because of my heel",
-    'I stood on a lego and now my heel is sore',
-    'My heel is sore when I push off uphill',
-    'the pain is sharp, like a stone in my shoe',
-    'my partner thinks my heel pain is from my shoes',
-    'my ankle is a little puffy in the evenings',
+    "I stood on a lego and now my heel is sore",
+    "My heel is sore when I push off uphill",
+    "the pain is sharp, like a stone in my shoe",
+    "my partner thinks my heel pain is from my shoes",
+    "my ankle is a little puffy in the evenings",
     "I'm pregnant and my heels hurt",
     "I'd like to book an appointment please",
-    'I have a verruca on my heel',
-    'should I use heat or ice?',
-    'my heel hurts more in cold weather',
-    'I fell asleep on the sofa and woke up with heel pain',
-    'my arch collapses when I stand',
-    'my Achilles feels a bit weak after my injury last year',
-    'heel pain, no history of diabetes',
-    'I used to have psoriasis as a kid but it cleared up',
-    'my heels are dry and cracked',
-    'I run in the cold and my feet get numb until they warm up',
+    "I have a verruca on my heel",
+    "should I use heat or ice?",
+    "my heel hurts more in cold weather",
+    "I fell asleep on the sofa and woke up with heel pain",
+    "my arch collapses when I stand",
+    "my Achilles feels a bit weak after my injury last year",
+    "heel pain, no history of diabetes",
+    "I used to have psoriasis as a kid but it cleared up",
+    "my heels are dry and cracked",
+    "I run in the cold and my feet get numb until they warm up",
     "My foot isn't numb at all",
     "I haven't lost any weight",
-    'my foot is warm and a normal colour',
+    "my foot is warm and a normal colour",
     "there's been no injury",
     "my foot is not swollen, not hot, and I don't have a temperature",
-    'Never had a pop or snap',
+    "Never had a pop or snap",
     "I'm not diabetic, no wounds",
-    'no pain at night',
+    "no pain at night",
     "it doesn't wake me up at night",
-    'no morning stiffness',
-    'I have no other joint problems',
-    'I can put weight on it fine',
-    'I can walk normally despite falling',
+    "no morning stiffness",
+    "I have no other joint problems",
+    "I can put weight on it fine",
+    "I can walk normally despite falling",
     "there's no redness or heat",
     "I don't feel unwell",
-    'the colour of my foot is normal',
-    'sensation is normal, I can feel everything',
-    'I can move my toes and lift my foot fine',
-    'no blisters or cuts, although I am diabetic',
-    'Not cold, not blue, not numb',
+    "the colour of my foot is normal",
+    "sensation is normal, I can feel everything",
+    "I can move my toes and lift my foot fine",
+    "no blisters or cuts, although I am diabetic",
+    "Not cold, not blue, not numb",
     "I wouldn't say it's swollen, and I definitely don't have a fever",
     "I've never had cancer",
-    'no, none of those',
-    'None of the above',
+    "no, none of those",
+    "None of the above",
     "no fevers or chills, and the foot isn't red",
-    'nope, no numbness, no weakness',
+    "nope, no numbness, no weakness",
     "I haven't fallen or hurt it",
-    'no sudden pop, it came on slowly over weeks',
+    "no sudden pop, it came on slowly over weeks",
     "I don't have diabetes or psoriasis",
-    'no night pain and no weight loss',
-    'neither heel is swollen',
-    'I have not noticed any numbness or loss of feeling',
-    'It does not feel cold and it is not pale',
-    'foot drop? no',
-    'numbness: none',
-    'swelling - nope',
+    "no night pain and no weight loss",
+    "neither heel is swollen",
+    "I have not noticed any numbness or loss of feeling",
+    "It does not feel cold and it is not pale",
+    "foot drop? no",
+    "numbness: none",
+    "swelling - nope",
     "my foot hasn't gone numb",
     "I'm not losing weight",
     "I didn't feel any snap",
     "I don't think I've ruptured anything, it's just sore",
-    'I had my feet checked by the diabetic nurse and there were no ulcers',
+    "I had my feet checked by the diabetic nurse and there were no ulcers",
     "I'm diabetic and my feet get checked regularly, everything is fine",
-    'Without any injury, my heel started hurting',
+    "Without any injury, my heel started hurting",
     "I don't get night sweats",
-    'I can stand on tiptoe fine',
-    'both heels hurt but I have no stiffness and no other joint pain',
+    "I can stand on tiptoe fine",
+    "both heels hurt but I have no stiffness and no other joint pain",
 ]
 
 # Session 2: reported questions, tag questions without "?", and "hit" meaning reaching a number.
@@ -530,8 +549,10 @@ SESSION2_FIRES = [
     ("felt like i was hit by a stone at the back of my heel and cant push off", "achilles_rupture"),
     ("i have psoriasis and both heels are stiff every morning, is that normal", "inflammatory_pattern"),
     ("the nurse checked my sugar and I'm diabetic, now there's an open sore on my heel", "diabetic_foot_wound"),
-    ("was out on a run when something hit the back of my ankle, heard a snap and now I can't stand on tiptoe",
-     "achilles_rupture"),
+    (
+        "was out on a run when something hit the back of my ankle, heard a snap and now I can't stand on tiptoe",
+        "achilles_rupture",
+    ),
     ("my heel is swollen and red and hot, I've got the shakes and feel clammy", "hot_swollen_foot_fever"),
     ("foot is puffy and angry looking, been shivering and sweaty all afternoon", "hot_swollen_foot_fever"),
     ("jumping at netball my ankle went with a bang and there's a dent in the tendon now", "achilles_rupture"),
@@ -587,11 +608,19 @@ def test_silent(heel_nlp, text):
     assert flags(heel_nlp, text) == []
 
 
-@pytest.mark.parametrize("flag,level", [
-    ("cold_pale_foot", E), ("hot_swollen_foot_fever", E), ("cannot_bear_weight_after_injury", E),
-    ("achilles_rupture", U), ("diabetic_foot_wound", U), ("new_neuro_deficit", U),
-    ("night_pain_systemic", D), ("inflammatory_pattern", D),
-])
+@pytest.mark.parametrize(
+    "flag,level",
+    [
+        ("cold_pale_foot", E),
+        ("hot_swollen_foot_fever", E),
+        ("cannot_bear_weight_after_injury", E),
+        ("achilles_rupture", U),
+        ("diabetic_foot_wound", U),
+        ("new_neuro_deficit", U),
+        ("night_pain_systemic", D),
+        ("inflammatory_pattern", D),
+    ],
+)
 def test_levels(flag, level):
     assert RED_FLAG_LEVELS[flag] == level
 
@@ -603,8 +632,10 @@ def test_every_rule_cites_a_source():
 
 
 def test_sorted_most_severe_first_and_one_hit_per_flag(heel_nlp):
-    text = ("I'm diabetic with a blister on my heel, my foot went numb, and I fell off a ladder and can't walk. "
-            "Also my foot is numb")
+    text = (
+        "I'm diabetic with a blister on my heel, my foot went numb, and I fell off a ladder and can't walk. "
+        "Also my foot is numb"
+    )
     hits = detect(heel_nlp(text))
     ids = [hit.flag_id for hit in hits]
     assert ids == ["cannot_bear_weight_after_injury", "diabetic_foot_wound", "new_neuro_deficit"]
@@ -625,18 +656,23 @@ def test_empty_and_punctuation_only(heel_nlp):
     assert flags(heel_nlp, "?!...") == []
 
 
-@pytest.mark.parametrize("turns,expected", [
-    (["I'm diabetic", "there's a blister on my heel"], ["diabetic_foot_wound"]),
-    (["I have type 1 diabetes", "what causes heel pain?", "my heel has an ulcer"], ["diabetic_foot_wound"]),
-    (["I fell off a ladder yesterday", "now I can't put any weight on my foot"],
-     ["cannot_bear_weight_after_injury"]),
-    (["my foot is red and swollen", "I've also got a fever now"], ["hot_swollen_foot_fever"]),
-    (["the heel pain wakes me up at night", "I've lost a lot of weight without trying"], ["night_pain_systemic"]),
-    (["I'm diabetic and have a blister on my heel", "ok thanks"], []),  # old facts do not re-fire every turn
-    (["my mum is diabetic", "there's a blister on my heel"], []),
-    (["I'm not diabetic", "there's a blister on my heel"], []),
-    (["is diabetes a risk for foot ulcers?", "I have a blister on my heel"], []),
-])
+@pytest.mark.parametrize(
+    "turns,expected",
+    [
+        (["I'm diabetic", "there's a blister on my heel"], ["diabetic_foot_wound"]),
+        (["I have type 1 diabetes", "what causes heel pain?", "my heel has an ulcer"], ["diabetic_foot_wound"]),
+        (
+            ["I fell off a ladder yesterday", "now I can't put any weight on my foot"],
+            ["cannot_bear_weight_after_injury"],
+        ),
+        (["my foot is red and swollen", "I've also got a fever now"], ["hot_swollen_foot_fever"]),
+        (["the heel pain wakes me up at night", "I've lost a lot of weight without trying"], ["night_pain_systemic"]),
+        (["I'm diabetic and have a blister on my heel", "ok thanks"], []),  # old facts do not re-fire every turn
+        (["my mum is diabetic", "there's a blister on my heel"], []),
+        (["I'm not diabetic", "there's a blister on my heel"], []),
+        (["is diabetes a risk for foot ulcers?", "I have a blister on my heel"], []),
+    ],
+)
 def test_context_from_earlier_turns(heel_nlp, turns, expected):
     context = None
     hits = []
@@ -662,25 +698,31 @@ def test_explicit_context_argument(heel_nlp):
     assert flags(heel_nlp, "I have a cut on my heel") == []
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("my daughter is diabetic and she has a blister on her heel", ["diabetic_foot_wound"]),  # carer for a child
-    ("I'm diabetic and my son has a cut on his foot", []),  # two different people
-    ("my friend fell and can't walk", []),
-    ("she's diabetic and has an ulcer on her heel", ["diabetic_foot_wound"]),  # unresolved she: fire
-    ("my mum is diabetic and so am I, and I've got a blister on my heel", ["diabetic_foot_wound"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("my daughter is diabetic and she has a blister on her heel", ["diabetic_foot_wound"]),  # carer for a child
+        ("I'm diabetic and my son has a cut on his foot", []),  # two different people
+        ("my friend fell and can't walk", []),
+        ("she's diabetic and has an ulcer on her heel", ["diabetic_foot_wound"]),  # unresolved she: fire
+        ("my mum is diabetic and so am I, and I've got a blister on my heel", ["diabetic_foot_wound"]),
+    ],
+)
 def test_attribution(heel_nlp, text, expected):
     assert flags(heel_nlp, text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("is it a rupture?", ["achilles_rupture"]),  # points at their own problem
-    ("could this be a torn achilles?", ["achilles_rupture"]),
-    ("what does a pop at the back of the heel mean?", []),
-    ("I heard a pop at the back of my heel, what does that mean?", ["achilles_rupture"]),
-    ("should I worry that my foot is numb?", ["new_neuro_deficit"]),
-    ("what should I do if my foot goes numb?", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("is it a rupture?", ["achilles_rupture"]),  # points at their own problem
+        ("could this be a torn achilles?", ["achilles_rupture"]),
+        ("what does a pop at the back of the heel mean?", []),
+        ("I heard a pop at the back of my heel, what does that mean?", ["achilles_rupture"]),
+        ("should I worry that my foot is numb?", ["new_neuro_deficit"]),
+        ("what should I do if my foot goes numb?", []),
+    ],
+)
 def test_questions(heel_nlp, text, expected):
     assert flags(heel_nlp, text) == expected
 
@@ -700,8 +742,10 @@ def test_eval_script(heel_nlp, tmp_path):
 
     from scripts.eval_redflags import evaluate, passes
 
-    cases = {"red_flags": [{"text": "my foot went blue", "flag": "cold_pale_foot", "level": "emergency"}],
-             "negated": [{"text": "my foot is not blue"}]}
+    cases = {
+        "red_flags": [{"text": "my foot went blue", "flag": "cold_pale_foot", "level": "emergency"}],
+        "negated": [{"text": "my foot is not blue"}],
+    }
     report = evaluate(cases, heel_nlp)
     assert passes(report) and report["recall"] == 1.0 and report["false_alarm_rate"] == 0.0
     cases["red_flags"].append({"text": "heel hurts a bit", "flag": "achilles_rupture", "level": "urgent"})
@@ -712,31 +756,40 @@ def test_eval_script(heel_nlp, tmp_path):
     assert path.exists()
 
 
-@pytest.mark.parametrize("text", [
-    "my phone number is 07700 900123",
-    "Before I give you my number, how is my personal information stored?",
-    "what number do I call to book",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my phone number is 07700 900123",
+        "Before I give you my number, how is my personal information stored?",
+        "what number do I call to book",
+    ],
+)
 def test_phone_numbers_are_not_numbness(heel_nlp, text):
     """The lookup lemmatizer maps 'number' to 'numb'; the pipeline must override it (found in review)."""
     assert detect_text(text, heel_nlp) == []
 
 
-@pytest.mark.parametrize("text", [
-    "does psoriasis ever cause heel problems",
-    "can crohns disease affect your feet",
-    "reactive arthritis and the achilles, is there a link?",
-    "what's the connection between spondylitis and sore heels",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does psoriasis ever cause heel problems",
+        "can crohns disease affect your feet",
+        "reactive arthritis and the achilles, is there a link?",
+        "what's the connection between spondylitis and sore heels",
+    ],
+)
 def test_questions_naming_a_background_condition_are_topics_not_reports(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
 
-@pytest.mark.parametrize("text, flag", [
-    ("psoriasis, and now both heels ache", "inflammatory_pattern"),
-    ("I've got colitis and my heel has been sore for weeks", "inflammatory_pattern"),
-    ("type 1 diabetic, blister on my heel that's gone red", "diabetic_foot_wound"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("psoriasis, and now both heels ache", "inflammatory_pattern"),
+        ("I've got colitis and my heel has been sore for weeks", "inflammatory_pattern"),
+        ("type 1 diabetic, blister on my heel that's gone red", "diabetic_foot_wound"),
+    ],
+)
 def test_telegraphic_self_reports_still_fire(heel_nlp, text, flag):
     assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
 
@@ -795,13 +848,13 @@ PAST_RESOLVED = [  # a past, treated, resolved event with a time marker
     "When I was 25 I ruptured my achilles, it was fixed with surgery and I've been fine since",
 ]
 PAST_RESOLVED_GUARDS = [  # a new event next to an old one, or an old one that never recovered
-    ("I ruptured my achilles in 2015 and it was repaired, but today I felt a pop in the same heel",
-     "achilles_rupture"),
-    ("My achilles was repaired in 2018 and yesterday I heard a snap at the back of the heel again",
-     "achilles_rupture"),
+    ("I ruptured my achilles in 2015 and it was repaired, but today I felt a pop in the same heel", "achilles_rupture"),
+    ("My achilles was repaired in 2018 and yesterday I heard a snap at the back of the heel again", "achilles_rupture"),
     ("I broke my heel years ago, and today I fell off a ladder and can't walk", "cannot_bear_weight_after_injury"),
-    ("I tore my achilles in 2016, it was never repaired, and this morning I felt a pop in it again",
-     "achilles_rupture"),
+    (
+        "I tore my achilles in 2016, it was never repaired, and this morning I felt a pop in it again",
+        "achilles_rupture",
+    ),
 ]
 
 TRANSIENT_BENIGN = [  # transient sensation with a benign cause, gone again
@@ -897,23 +950,35 @@ INFORMAL_INFLAMMATORY_SILENT = [  # short-lived or no other joints: mechanical, 
 ]
 
 
-@pytest.mark.parametrize("text", OBJECT_POPS + PAST_RESOLVED + TRANSIENT_BENIGN + OTHER_PERSON_THEN_ME
-                         + INFORMAL_INFLAMMATORY_SILENT)
+@pytest.mark.parametrize(
+    "text", OBJECT_POPS + PAST_RESOLVED + TRANSIENT_BENIGN + OTHER_PERSON_THEN_ME + INFORMAL_INFLAMMATORY_SILENT
+)
 def test_error_classes_silent(heel_nlp, text):
     assert flags(heel_nlp, text) == []
 
 
-@pytest.mark.parametrize("text,flag", [(t, "achilles_rupture") for t in OBJECT_POP_GUARDS] + PAST_RESOLVED_GUARDS
-                         + TRANSIENT_GUARDS + OTHER_PERSON_GUARDS
-                         + [(t, "diabetic_foot_wound") for t in INDIRECT_DIABETES_WOUNDS]
-                         + [(t, "inflammatory_pattern") for t in INFORMAL_INFLAMMATORY])
+@pytest.mark.parametrize(
+    "text,flag",
+    [(t, "achilles_rupture") for t in OBJECT_POP_GUARDS]
+    + PAST_RESOLVED_GUARDS
+    + TRANSIENT_GUARDS
+    + OTHER_PERSON_GUARDS
+    + [(t, "diabetic_foot_wound") for t in INDIRECT_DIABETES_WOUNDS]
+    + [(t, "inflammatory_pattern") for t in INFORMAL_INFLAMMATORY],
+)
 def test_error_classes_fire(heel_nlp, text, flag):
     assert flag in flags(heel_nlp, text)
 
 
 def test_error_classes_have_enough_cases():
-    for cases in (OBJECT_POPS, PAST_RESOLVED, TRANSIENT_BENIGN, OTHER_PERSON_THEN_ME, INDIRECT_DIABETES_WOUNDS,
-                  INFORMAL_INFLAMMATORY):
+    for cases in (
+        OBJECT_POPS,
+        PAST_RESOLVED,
+        TRANSIENT_BENIGN,
+        OTHER_PERSON_THEN_ME,
+        INDIRECT_DIABETES_WOUNDS,
+        INFORMAL_INFLAMMATORY,
+    ):
         assert len(cases) >= 6
 
 
@@ -922,26 +987,29 @@ def test_indirect_diabetes_is_remembered_for_a_later_wound(heel_nlp):
     assert flags(heel_nlp, "there's a graze on my heel that's weeping", context) == ["diabetic_foot_wound"]
 
 
-@pytest.mark.parametrize("text,expected", [
-    # falls "in" a place are falls (found in review: a veto on "fell in" hid them)
-    ("I fell in the bathroom and can't put weight on my foot", ["cannot_bear_weight_after_injury"]),
-    ("had a fall in the garden and now I can't walk on it", ["cannot_bear_weight_after_injury"]),
-    ("slipped in the shower and can't stand on my foot", ["cannot_bear_weight_after_injury"]),
-    ("I'm breaking in new trainers and can't walk far in them", []),
-    # new diabetes and wound wording must not read unrelated words as diabetes or a wound
-    ("I'm diabetic, is the clinic still open today?", []),
-    ("I'm type 2 diabetic and my plantar fasciitis is a bit better but still not healed", []),
-    ("my MRI showed a T2 signal in the heel, and my heel is a bit puffy", []),
-    ("my son had a Salter-Harris type 2 fracture, his heel is swollen", []),
-    ("I'm trying to cut down on sugar, my heel is a bit red where my shoe rubs", []),
-    ("what type 2 insoles do you sell?", []),
-    # plural heels count as both heels, high heels do not
-    ("I wear heels to work every day, my feet ache for hours in the morning and my knees hurt", []),
-    ("both heels hurt for hours after my long run on sunday morning, and my knees ache", []),
-    # the writer's clinician does not make a finding someone else's
-    ("my GP says I'm diabetic and I've got a sore on my heel", ["diabetic_foot_wound"]),
-    ("the physio thinks I've ruptured my achilles", ["achilles_rupture"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # falls "in" a place are falls (found in review: a veto on "fell in" hid them)
+        ("I fell in the bathroom and can't put weight on my foot", ["cannot_bear_weight_after_injury"]),
+        ("had a fall in the garden and now I can't walk on it", ["cannot_bear_weight_after_injury"]),
+        ("slipped in the shower and can't stand on my foot", ["cannot_bear_weight_after_injury"]),
+        ("I'm breaking in new trainers and can't walk far in them", []),
+        # new diabetes and wound wording must not read unrelated words as diabetes or a wound
+        ("I'm diabetic, is the clinic still open today?", []),
+        ("I'm type 2 diabetic and my plantar fasciitis is a bit better but still not healed", []),
+        ("my MRI showed a T2 signal in the heel, and my heel is a bit puffy", []),
+        ("my son had a Salter-Harris type 2 fracture, his heel is swollen", []),
+        ("I'm trying to cut down on sugar, my heel is a bit red where my shoe rubs", []),
+        ("what type 2 insoles do you sell?", []),
+        # plural heels count as both heels, high heels do not
+        ("I wear heels to work every day, my feet ache for hours in the morning and my knees hurt", []),
+        ("both heels hurt for hours after my long run on sunday morning, and my knees ache", []),
+        # the writer's clinician does not make a finding someone else's
+        ("my GP says I'm diabetic and I've got a sore on my heel", ["diabetic_foot_wound"]),
+        ("the physio thinks I've ruptured my achilles", ["achilles_rupture"]),
+    ],
+)
 def test_review_findings(heel_nlp, text, expected):
     assert flags(heel_nlp, text) == expected
 
@@ -968,24 +1036,31 @@ def test_detection_stays_fast(heel_nlp):
     assert slowest < 0.05  # generous bound for slow CI machines; typical is about 0.5 ms
 
 
-
-@pytest.mark.parametrize("text, flag", [
-    ("twisted my ankle coming down the stairs and I have not been able to stand on it since", "cannot_bear_weight_after_injury"),
-    ("fell off my bike, haven't been able to put any weight through the foot", "cannot_bear_weight_after_injury"),
-    ("went over on my ankle on a run and can't put my foot down", "cannot_bear_weight_after_injury"),
-    ("I can't lift up the toes of my right foot since this morning", "new_neuro_deficit"),
-    ("my foot keeps slapping down on the ground when I walk now", "new_neuro_deficit"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        (
+            "twisted my ankle coming down the stairs and I have not been able to stand on it since",
+            "cannot_bear_weight_after_injury",
+        ),
+        ("fell off my bike, haven't been able to put any weight through the foot", "cannot_bear_weight_after_injury"),
+        ("went over on my ankle on a run and can't put my foot down", "cannot_bear_weight_after_injury"),
+        ("I can't lift up the toes of my right foot since this morning", "new_neuro_deficit"),
+        ("my foot keeps slapping down on the ground when I walk now", "new_neuro_deficit"),
+    ],
+)
 def test_loosely_worded_emergencies_and_foot_drop_fire(heel_nlp, text, flag):
     """Found on a fresh held-out set: 'not been able to', a longer object after 'lift', and foot slap."""
     assert flag in [hit.flag_id for hit in detect_text(text, heel_nlp)]
 
 
-
-@pytest.mark.parametrize("text", [
-    "my ankle is not weak, I can stand on tiptoe fine",
-    "the foot isn't weak and I'm not unwell, it's just sore under the heel",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my ankle is not weak, I can stand on tiptoe fine",
+        "the foot isn't weak and I'm not unwell, it's just sore under the heel",
+    ],
+)
 def test_negated_weakness_is_not_read_as_feeling_unwell(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
@@ -1048,10 +1123,15 @@ SESSION5_SILENT += [  # v11
 
 
 SESSION5_FIRES += [  # v12
-    ("stepped into a pothole on my way home and now I can't put any weight on that foot", "cannot_bear_weight_after_injury"),
+    (
+        "stepped into a pothole on my way home and now I can't put any weight on that foot",
+        "cannot_bear_weight_after_injury",
+    ),
     ("landed awkwardly off the last step and I cannot stand on it at all", "cannot_bear_weight_after_injury"),
-    ("at netball it felt like someone lobbed a ball at my heel, nobody had, and now I can't push off",
-     "achilles_rupture"),
+    (
+        "at netball it felt like someone lobbed a ball at my heel, nobody had, and now I can't push off",
+        "achilles_rupture",
+    ),
     ("something hit the back of my ankle at badminton, I turned round and no one was behind me", "achilles_rupture"),
     ("heel aches even when resting in bed, and my jeans are hanging off me, not on any diet", "night_pain_systemic"),
     ("heel pain every night, I lose 5 kg this month without trying", "night_pain_systemic"),
@@ -1069,7 +1149,10 @@ SESSION5_SILENT += [  # v12
 
 
 SESSION5_FIRES += [  # v13
-    ("went over on my ankle hiking and my mates had to carry me down, I still can't put it down", "cannot_bear_weight_after_injury"),
+    (
+        "went over on my ankle hiking and my mates had to carry me down, I still can't put it down",
+        "cannot_bear_weight_after_injury",
+    ),
     ("at tennis I spun round to see who kicked me in the heel, no one was there, can't tiptoe now", "achilles_rupture"),
     ("on metformin for years, and the skin over my heel has gone purplish", "diabetic_foot_wound"),
     ("I'm type 2 and there's a dark patch on the side of my heel", "diabetic_foot_wound"),
@@ -1085,11 +1168,14 @@ SESSION5_SILENT += [  # v13
 ]
 
 
-@pytest.mark.parametrize("text", [
-    "if I wear a night splint every night will my ankle get weaker",
-    "is shockwave any good or is the research on it weak",
-    "does taping make my feet weak if I use it for months",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if I wear a night splint every night will my ankle get weaker",
+        "is shockwave any good or is the research on it weak",
+        "does taping make my feet weak if I use it for months",
+    ],
+)
 def test_questions_about_weak_evidence_or_future_weakness_are_topics(heel_nlp, text):
     """Found by running the detector over every held-out intent utterance (session 5): education questions."""
     assert detect_text(text, heel_nlp) == []
@@ -1100,12 +1186,18 @@ SESSION5_FIRES += [  # v14
     ("came off the horse yesterday, haven't managed to walk on that foot since", "cannot_bear_weight_after_injury"),
     ("tripped on the stairs and the lads had to carry me home", "cannot_bear_weight_after_injury"),
     ("a pallet truck ran over my foot at work and I cannot walk on it", "cannot_bear_weight_after_injury"),
-    ("slipped on the wet deck while out running and I still can't put the foot on the ground", "cannot_bear_weight_after_injury"),
+    (
+        "slipped on the wet deck while out running and I still can't put the foot on the ground",
+        "cannot_bear_weight_after_injury",
+    ),
     ("there's a hollow a couple of fingers above my heel where the cord used to be", "achilles_rupture"),
     ("my sugars have been high for ages and there's a blister on my heel", "diabetic_foot_wound"),
     ("I am sugar patient, small cut on my heel is not closing", "diabetic_foot_wound"),
     ("keep catching my toes since Friday, the foot sort of hangs down when I lift it", "new_neuro_deficit"),
-    ("heel pain a long time, but since Tuesday my foot became weak and I'm not able to lift my toes", "new_neuro_deficit"),
+    (
+        "heel pain a long time, but since Tuesday my foot became weak and I'm not able to lift my toes",
+        "new_neuro_deficit",
+    ),
     ("it throbs in bed at night, and I had breast cancer surgery two years ago", "night_pain_systemic"),
     ("colitis patient here, heels have started hurting, what should I do?", "inflammatory_pattern"),
 ]
@@ -1121,16 +1213,23 @@ SESSION5_SILENT += [  # v14
 SESSION5_FIRES += [  # v15
     ("my 9 year old fell off the climbing frame and he can't put his foot down", "cannot_bear_weight_after_injury"),
     ("came off the back of the quad bike, now when I take a step the ankle buckles", "cannot_bear_weight_after_injury"),
-    ("fell off the top of the ladder and missed the bottom rung, can't hobble a single step", "cannot_bear_weight_after_injury"),
-    ("mid rally there was a crack behind my heel like a rubber band, can't get up on the ball of my foot",
-     "achilles_rupture"),
+    (
+        "fell off the top of the ladder and missed the bottom rung, can't hobble a single step",
+        "cannot_bear_weight_after_injury",
+    ),
+    (
+        "mid rally there was a crack behind my heel like a rubber band, can't get up on the ball of my foot",
+        "achilles_rupture",
+    ),
     ("felt a thump on the back of my ankle at five-a-side, spun round and nobody was there", "achilles_rupture"),
     ("my foot keeps scuffing the pavement and I can't lift it up properly since this morning", "new_neuro_deficit"),
     ("heel is worse lying in bed and my belt is two notches tighter without trying", "night_pain_systemic"),
     ("had a lymphoma treated years ago, and lately my heel aches even at rest", "night_pain_systemic"),
     ("Psoriatic arthritis diagnosed last year and now both heels hurt, related?", "inflammatory_pattern"),
-    ("I'm a plumber, not a runner; both heels ache for an hour every morning and a toe swelled up like a sausage",
-     "inflammatory_pattern"),
+    (
+        "I'm a plumber, not a runner; both heels ache for an hour every morning and a toe swelled up like a sausage",
+        "inflammatory_pattern",
+    ),
 ]
 
 
@@ -1158,8 +1257,10 @@ SOMEONE_ELSE_FIRES = [
     ("my husband came off his bike this morning and can't put his foot down at all", "cannot_bear_weight_after_injury"),
     ("my mum's foot has gone white and cold and she can't warm it up", "cold_pale_foot"),
     ("my dad's heel is hot, red and swollen and he's running a temperature", "hot_swollen_foot_fever"),
-    ("my girlfriend felt something snap at the back of her heel at netball and now she can't stand on tiptoe",
-     "achilles_rupture"),
+    (
+        "my girlfriend felt something snap at the back of her heel at netball and now she can't stand on tiptoe",
+        "achilles_rupture",
+    ),
     ("my gran is diabetic and there's a sore on her heel that's weeping", "diabetic_foot_wound"),
     ("I was checking my aunt's feet and found an open sore under her heel, she's type 2", "diabetic_foot_wound"),
     ("my flatmate, who lives with me, can't feel her foot at all since this morning", "new_neuro_deficit"),
@@ -1190,29 +1291,44 @@ def test_another_adults_story_or_managed_problem_alerts_no_one(heel_nlp, text):
     assert redflags.detect_split(redflags.parse(text, heel_nlp)) == ([], [])
 
 
-@pytest.mark.parametrize("text, flag", [  # review, session 6: set-aside phrases must not swallow these
-    ("I'm looking after my mum today and her foot has gone cold and white", "cold_pale_foot"),
-    ("my dad had knee surgery on monday and now his foot is cold and blue", "cold_pale_foot"),
-    ("my husband's foot has gone cold and grey in his cast", "cold_pale_foot"),
-    ("my brother's foot went numb after his back operation, I just have heel pain", "new_neuro_deficit"),
-    ("I watched my wife fall down the stairs and she can't put any weight on her foot", "cannot_bear_weight_after_injury"),
-    ("my partner's heel is hot and swollen and she has a fever, I'm worried I left it too long", "hot_swollen_foot_fever"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [  # review, session 6: set-aside phrases must not swallow these
+        ("I'm looking after my mum today and her foot has gone cold and white", "cold_pale_foot"),
+        ("my dad had knee surgery on monday and now his foot is cold and blue", "cold_pale_foot"),
+        ("my husband's foot has gone cold and grey in his cast", "cold_pale_foot"),
+        ("my brother's foot went numb after his back operation, I just have heel pain", "new_neuro_deficit"),
+        (
+            "I watched my wife fall down the stairs and she can't put any weight on her foot",
+            "cannot_bear_weight_after_injury",
+        ),
+        (
+            "my partner's heel is hot and swollen and she has a fever, I'm worried I left it too long",
+            "hot_swollen_foot_fever",
+        ),
+    ],
+)
 def test_another_adults_sign_in_a_carers_or_witness_words_still_alerts(heel_nlp, text, flag):
     own, others = redflags.detect_split(redflags.parse(text, heel_nlp))
     assert flag in [hit.flag_id for hit in own + others]
 
 
 def test_a_carer_who_is_not_coming_is_nobody_on_it(heel_nlp):
-    own, others = redflags.detect_split(redflags.parse(
-        "gran's diabetic and her heel has an open sore that's weeping, the district nurse isn't due till friday",
-        heel_nlp))
+    own, others = redflags.detect_split(
+        redflags.parse(
+            "gran's diabetic and her heel has an open sore that's weeping, the district nurse isn't due till friday",
+            heel_nlp,
+        )
+    )
     assert own == [] and [hit.flag_id for hit in others] == ["diabetic_foot_wound"]
 
 
 def test_the_visitors_own_flag_comes_first_and_alone(heel_nlp):
-    own, others = redflags.detect_split(redflags.parse(
-        "my foot has gone cold and blue, and my husband can't walk after falling off the ladder", heel_nlp))
+    own, others = redflags.detect_split(
+        redflags.parse(
+            "my foot has gone cold and blue, and my husband can't walk after falling off the ladder", heel_nlp
+        )
+    )
     assert [hit.flag_id for hit in own] == ["cold_pale_foot"] and others == []
 
 
@@ -1225,22 +1341,29 @@ def test_a_misspelt_strengthening_question_is_not_weakness(heel_nlp):
     # session 6 (held-out v17a): "strengthening" misspelt lost the veto that keeps exercise questions silent
     assert flags(heel_nlp, "got any strenghtening ideas for my weak arches and feet") == []
     assert flags(heel_nlp, "my foot suddenly went weak this morning, any strenghtening exercises?") == [
-        "new_neuro_deficit"]
+        "new_neuro_deficit"
+    ]
 
 
-@pytest.mark.parametrize("text", [  # session 6: a background condition named in an education question
-    "I've got ulcerative colitis, can it cause heel problems?",
-    "diagnosed with ankylosing spondylitis, is heel pain part of it?",
-    "I have psoriasis. Is there any connection with sore heels or is that a myth?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [  # session 6: a background condition named in an education question
+        "I've got ulcerative colitis, can it cause heel problems?",
+        "diagnosed with ankylosing spondylitis, is heel pain part of it?",
+        "I have psoriasis. Is there any connection with sore heels or is that a myth?",
+    ],
+)
 def test_a_background_condition_in_a_question_is_the_topic_not_an_alert(heel_nlp, text):
     assert flags(heel_nlp, text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "I have psoriasis and my heel has been sore for weeks, could it be connected?",
-    "crohn's sufferer, both heels aching lately, what should I do",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have psoriasis and my heel has been sore for weeks, could it be connected?",
+        "crohn's sufferer, both heels aching lately, what should I do",
+    ],
+)
 def test_a_background_condition_with_a_reported_heel_symptom_still_fires(heel_nlp, text):
     assert flags(heel_nlp, text) == ["inflammatory_pattern"]
 
@@ -1248,18 +1371,29 @@ def test_a_background_condition_with_a_reported_heel_symptom_still_fires(heel_nl
 def test_cross_turn_eval_script_scores_due_late_missed_and_false_alarms(heel_nlp):
     from scripts.eval_crossturn import alerts_per_turn, evaluate
 
-    fired = alerts_per_turn(["I'm type 2 diabetic, what trainers are good?",
-                             "there's a blister on my heel that has gone red"], heel_nlp)
+    fired = alerts_per_turn(
+        ["I'm type 2 diabetic, what trainers are good?", "there's a blister on my heel that has gone red"], heel_nlp
+    )
     assert fired == [set(), {"diabetic_foot_wound"}]
-    cases = {"conversations": [
-        {"turns": ["I'm diabetic", "a blister on my heel has gone red"], "alert_turn": 2,
-         "flag": "diabetic_foot_wound", "level": "urgent"},
-        {"turns": ["my heel aches", "a blister on my heel has gone red", "I'm diabetic by the way"], "alert_turn": 2,
-         "flag": "diabetic_foot_wound", "level": "urgent"},  # due at 2 by this label, the facts come at 3: late
-        {"turns": ["my heel aches after runs"], "alert_turn": 1, "flag": "achilles_rupture", "level": "urgent"},
-        {"turns": ["I'm diabetic", "my heel aches after runs"], "alert_turn": None, "flag": None, "level": None},
-        {"turns": ["my foot has gone white and cold"], "alert_turn": None, "flag": None, "level": None},
-    ]}
+    cases = {
+        "conversations": [
+            {
+                "turns": ["I'm diabetic", "a blister on my heel has gone red"],
+                "alert_turn": 2,
+                "flag": "diabetic_foot_wound",
+                "level": "urgent",
+            },
+            {
+                "turns": ["my heel aches", "a blister on my heel has gone red", "I'm diabetic by the way"],
+                "alert_turn": 2,
+                "flag": "diabetic_foot_wound",
+                "level": "urgent",
+            },  # due at 2 by this label, the facts come at 3: late
+            {"turns": ["my heel aches after runs"], "alert_turn": 1, "flag": "achilles_rupture", "level": "urgent"},
+            {"turns": ["I'm diabetic", "my heel aches after runs"], "alert_turn": None, "flag": None, "level": None},
+            {"turns": ["my foot has gone white and cold"], "alert_turn": None, "flag": None, "level": None},
+        ]
+    }
     report = evaluate(cases, heel_nlp)
     assert report["per_flag"] == {"achilles_rupture": (0, 1), "diabetic_foot_wound": (1, 2)}
     assert len(report["late"]) == 1 and len(report["misses"]) == 1
@@ -1270,34 +1404,60 @@ def test_cross_turn_eval_script_scores_due_late_missed_and_false_alarms(heel_nlp
 # the v21 cases by test_danger_signs_completed_across_turns below.
 V25_ACROSS_TURNS = [
     # a fragment after the heel was named is about the heel
-    (["my left heel has been sore since Tuesday", "red hot and puffy", "and shivery all night, 38.7"],
-     "hot_swollen_foot_fever", 3),
+    (
+        ["my left heel has been sore since Tuesday", "red hot and puffy", "and shivery all night, 38.7"],
+        "hot_swollen_foot_fever",
+        3,
+    ),
     (["heel pain", "swelled up like a balloon and hot", "temperature 39 this morning"], "hot_swollen_foot_fever", 3),
     # a place on the heel is not the back; the hand that feels it is not the site
-    (["sore heel", "it's angry and swollen at the back and warm when I put my hand on it", "feverish too"],
-     "hot_swollen_foot_fever", 3),
+    (
+        ["sore heel", "it's angry and swollen at the back and warm when I put my hand on it", "feverish too"],
+        "hot_swollen_foot_fever",
+        3,
+    ),
     # answers one word at a time
-    (["heel pain", "both", "mornings", "stiff for a good 2 hours", "yes my knees and fingers"],
-     "inflammatory_pattern", 5),
+    (
+        ["heel pain", "both", "mornings", "stiff for a good 2 hours", "yes my knees and fingers"],
+        "inflammatory_pattern",
+        5,
+    ),
     (["heel", "3 months", "yes at night", "lost a lot of weight without trying"], "night_pain_systemic", 4),
-    (["sore heel for weeks", "nights are the worst, even when I'm resting", "I had breast cancer six years ago"],
-     "night_pain_systemic", 3),
+    (
+        ["sore heel for weeks", "nights are the worst, even when I'm resting", "I had breast cancer six years ago"],
+        "night_pain_systemic",
+        3,
+    ),
     (["heel aching for weeks", "keeps us up at night", "and I'm waking up soaked in sweat"], "night_pain_systemic", 3),
     # the bot's question repeated before the answer, and a heel symptom told before the condition
-    (["both heels hurt at the achilles insertion", "no injury", "anything else? I was diagnosed with crohn's in 2019"],
-     "inflammatory_pattern", 3),
+    (
+        [
+            "both heels hurt at the achilles insertion",
+            "no injury",
+            "anything else? I was diagnosed with crohn's in 2019",
+        ],
+        "inflammatory_pattern",
+        3,
+    ),
     # clinical shorthand
     (["nurse here, heel erythema and oedema since yesterday", "pyrexial 38.5 today"], "hot_swollen_foot_fever", 2),
     (["jumped off a wall this afternoon", "NWB since"], "cannot_bear_weight_after_injury", 2),
-    (["landed on the foot of another player at netball", "can't manage more than one hop on it"],
-     "cannot_bear_weight_after_injury", 2),
-    (["tripped over a step last night", "heel is huge", "every time I stand it gives way"],
-     "cannot_bear_weight_after_injury", 3),
+    (
+        ["landed on the foot of another player at netball", "can't manage more than one hop on it"],
+        "cannot_bear_weight_after_injury",
+        2,
+    ),
+    (
+        ["tripped over a step last night", "heel is huge", "every time I stand it gives way"],
+        "cannot_bear_weight_after_injury",
+        3,
+    ),
     (["back of heel agony since sprinting", "there's a defect I can feel above the heel bone"], "achilles_rupture", 2),
 ]
 
 
 # --- v21 review (danger signs spread over several messages); our own phrasings, not the held-out items ---------
+
 
 def conversation_flags(nlp, turns):
     """Flags as the assistant alerts on them turn by turn (single message, or completed by earlier turns)."""
@@ -1306,94 +1466,158 @@ def conversation_flags(nlp, turns):
     return alerts_per_turn(turns, nlp)
 
 
-@pytest.mark.parametrize("turns, flag, due", [
-    (["type 1 diabetic here, any tips for heel pain?", "the back of my heel has a raw patch from my boots"],
-     "diabetic_foot_wound", 2),
-    (["I take insulin for diabetes, if it matters", "there's an open bit of skin on my heel now"],
-     "diabetic_foot_wound", 2),
-    (["Does diabetes make heel pain worse? I got diagnosed in March.", "my heel has a weeping spot"],
-     "diabetic_foot_wound", 2),
-    (["slipped off the kerb this afternoon", "can't get to the loo without hopping, can't put it down"],
-     "cannot_bear_weight_after_injury", 2),
-    (["my heel aches most of the day", "it's there even at rest and it keeps disturbing my sleep",
-      "I've had a temperature on and off all week"], "night_pain_systemic", 3),
-    (["my heel pain wrecks my sleep most nights", "been running a fever too"], "night_pain_systemic", 2),
-] + V25_ACROSS_TURNS)
+@pytest.mark.parametrize(
+    "turns, flag, due",
+    [
+        (
+            ["type 1 diabetic here, any tips for heel pain?", "the back of my heel has a raw patch from my boots"],
+            "diabetic_foot_wound",
+            2,
+        ),
+        (
+            ["I take insulin for diabetes, if it matters", "there's an open bit of skin on my heel now"],
+            "diabetic_foot_wound",
+            2,
+        ),
+        (
+            ["Does diabetes make heel pain worse? I got diagnosed in March.", "my heel has a weeping spot"],
+            "diabetic_foot_wound",
+            2,
+        ),
+        (
+            ["slipped off the kerb this afternoon", "can't get to the loo without hopping, can't put it down"],
+            "cannot_bear_weight_after_injury",
+            2,
+        ),
+        (
+            [
+                "my heel aches most of the day",
+                "it's there even at rest and it keeps disturbing my sleep",
+                "I've had a temperature on and off all week",
+            ],
+            "night_pain_systemic",
+            3,
+        ),
+        (["my heel pain wrecks my sleep most nights", "been running a fever too"], "night_pain_systemic", 2),
+    ]
+    + V25_ACROSS_TURNS,
+)
 def test_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
     """v21 review, and v25 review (V25_ACROSS_TURNS above)."""
     fired = conversation_flags(heel_nlp, turns)
     assert flag in fired[due - 1], fired
 
 
-@pytest.mark.parametrize("text, flag", [
-    ("playing squash and it felt like a blow to the back of my calf", "achilles_rupture"),
-    ("sharp pain at my achilles and I looked round but there was no one behind me", "achilles_rupture"),
-    ("sore achilles in the mornings. I had Crohn's diagnosed years back, in case that's relevant", "inflammatory_pattern"),
-    ("heel pain for months, and last year the eye clinic treated me for inflammation in my eye", "inflammatory_pattern"),
-    ("my heels hurt and one of my fingers puffed up like a sausage", "inflammatory_pattern"),
-    ("got psoriasis and my heels ache every morning could it be linked", "inflammatory_pattern"),
-    ("crohns patient my heels are sore all the time would that be connected", "inflammatory_pattern"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("playing squash and it felt like a blow to the back of my calf", "achilles_rupture"),
+        ("sharp pain at my achilles and I looked round but there was no one behind me", "achilles_rupture"),
+        (
+            "sore achilles in the mornings. I had Crohn's diagnosed years back, in case that's relevant",
+            "inflammatory_pattern",
+        ),
+        (
+            "heel pain for months, and last year the eye clinic treated me for inflammation in my eye",
+            "inflammatory_pattern",
+        ),
+        ("my heels hurt and one of my fingers puffed up like a sausage", "inflammatory_pattern"),
+        ("got psoriasis and my heels ache every morning could it be linked", "inflammatory_pattern"),
+        ("crohns patient my heels are sore all the time would that be connected", "inflammatory_pattern"),
+    ],
+)
 def test_v21_single_message_wording(heel_nlp, text, flag):
     """Reported symptoms still count beside a run-on question (session 9): "I have psoriasis and my heels ache
     every morning, could it be linked" reports the heels before it asks."""
     assert flag in [h.flag_id for h in detect_text(text, heel_nlp)]
 
 
-@pytest.mark.parametrize("text", [
-    "i have psoriasis could that affect my heels",  # a run-on question: a topic (ask_inflammatory), not a report
-    # session 9: the heel pain inside a run-on question is asked about, not reported (v26a review)
-    "got crohns in my gut would that be behind heel pain",
-    "psoriasis on my scalp for years can it cause sore heels",
-    "I was reading about reactive arthritis online, can it cause heel pain?",
-    "came across ankylosing spondylitis on a forum, is that linked to heels",
-    "nah it's not numb, just sore",  # "nah it's" corrects a guess, but "not numb" still negates
-    "it only hurts at rest days when I skip stretching",  # "rest days" is not rest pain
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have psoriasis could that affect my heels",  # a run-on question: a topic (ask_inflammatory), not a report
+        # session 9: the heel pain inside a run-on question is asked about, not reported (v26a review)
+        "got crohns in my gut would that be behind heel pain",
+        "psoriasis on my scalp for years can it cause sore heels",
+        "I was reading about reactive arthritis online, can it cause heel pain?",
+        "came across ankylosing spondylitis on a forum, is that linked to heels",
+        "nah it's not numb, just sore",  # "nah it's" corrects a guess, but "not numb" still negates
+        "it only hurts at rest days when I skip stretching",  # "rest days" is not rest pain
+    ],
+)
 def test_v21_look_alikes_stay_quiet(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
 
 def test_v21_a_correction_is_not_a_negation(heel_nlp):
     # "nah its both": the answer to "is it one heel?" affirms both heels, which the three-part rule then uses
-    turns = ["my heel is stiff for over an hour every morning", "nah its both of them",
-             "and my lower back and hips ache too"]
+    turns = [
+        "my heel is stiff for over an hour every morning",
+        "nah its both of them",
+        "and my lower back and hips ache too",
+    ]
     fired = conversation_flags(heel_nlp, turns)
     assert "inflammatory_pattern" in set().union(*fired)
 
 
 def test_a_background_condition_said_before_and_a_heel_symptom_reported_now(heel_nlp):
-    fired = conversation_flags(heel_nlp, ["I have psoriasis, can it affect the heels?",
-                                          "well both my heels ache every morning now"])
+    fired = conversation_flags(
+        heel_nlp, ["I have psoriasis, can it affect the heels?", "well both my heels ache every morning now"]
+    )
     assert fired == [set(), {"inflammatory_pattern"}]
     # another person's condition, or a question with no symptom reported, does not combine
     assert conversation_flags(heel_nlp, ["my sister has psoriasis", "my heel aches in the morning"]) == [set(), set()]
-    assert conversation_flags(heel_nlp, ["I have psoriasis, can it affect the heels?",
-                                         "what stretches would help?"]) == [set(), set()]
+    assert conversation_flags(
+        heel_nlp, ["I have psoriasis, can it affect the heels?", "what stretches would help?"]
+    ) == [set(), set()]
 
 
 # --- v21 part b review (read after its final look; our own phrasings) ------------------------------------------
 
-@pytest.mark.parametrize("turns, flag, due", [
-    (["a prickly tingling under my heel for a few days", "now it's creeping up into my calf"], "new_neuro_deficit", 2),
-    (["tingly heel since friday", "today it's up to the knee"], "new_neuro_deficit", 2),
-    (["my right heel is sore", "the area looks puffy and red and it's hot to touch", "and I've got the shivers"],
-     "hot_swollen_foot_fever", 3),
-    (["heel has ballooned and is red hot", "thermometer says 38.9 like you suggested"], "hot_swollen_foot_fever", 2),
-    (["dad of two here, heel aches worse at night", "and I had bowel cancer a few years back"],
-     "night_pain_systemic", 2),
-    (["dropped a stone and I haven't been on any diet", "my heel throbs at 2am every night"],
-     "night_pain_systemic", 2),
-])
+
+@pytest.mark.parametrize(
+    "turns, flag, due",
+    [
+        (
+            ["a prickly tingling under my heel for a few days", "now it's creeping up into my calf"],
+            "new_neuro_deficit",
+            2,
+        ),
+        (["tingly heel since friday", "today it's up to the knee"], "new_neuro_deficit", 2),
+        (
+            ["my right heel is sore", "the area looks puffy and red and it's hot to touch", "and I've got the shivers"],
+            "hot_swollen_foot_fever",
+            3,
+        ),
+        (
+            ["heel has ballooned and is red hot", "thermometer says 38.9 like you suggested"],
+            "hot_swollen_foot_fever",
+            2,
+        ),
+        (
+            ["dad of two here, heel aches worse at night", "and I had bowel cancer a few years back"],
+            "night_pain_systemic",
+            2,
+        ),
+        (
+            ["dropped a stone and I haven't been on any diet", "my heel throbs at 2am every night"],
+            "night_pain_systemic",
+            2,
+        ),
+    ],
+)
 def test_v21b_danger_signs_completed_across_turns(heel_nlp, turns, flag, due):
     assert flag in conversation_flags(heel_nlp, turns)[due - 1]
 
 
-@pytest.mark.parametrize("turns", [
-    ["my wife is diabetic and says to get my blister looked at", "I'm not diabetic myself, my sugar is normal"],
-    ["tingling in the heel when my laces are tight", "my calf is tight as well after runs"],
-    ["tingling under my heel", "stretching my calves moves the tingle up my leg a bit"],
-])
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["my wife is diabetic and says to get my blister looked at", "I'm not diabetic myself, my sugar is normal"],
+        ["tingling in the heel when my laces are tight", "my calf is tight as well after runs"],
+        ["tingling under my heel", "stretching my calves moves the tingle up my leg a bit"],
+    ],
+)
 def test_v21b_look_alikes_stay_quiet(heel_nlp, turns):
     assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
 
@@ -1403,80 +1627,100 @@ def test_not_myself_is_unwell_but_not_when_another_word_sits_between(heel_nlp):
     assert "fever" not in {o.concept for o in redflags.analyse(heel_nlp("i'm not diabetic myself"))}
 
 
-@pytest.mark.parametrize("turns", [
-    ["tingling under my heel at night", "my calves ache as well after parkrun"],
-    ["pins and needles in the heel", "moving my leg around helps it"],
-    ["tingly heel", "now I have some pain in my calf from hill sprints"],
-])
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["tingling under my heel at night", "my calves ache as well after parkrun"],
+        ["pins and needles in the heel", "moving my leg around helps it"],
+        ["tingly heel", "now I have some pain in my calf from hill sprints"],
+    ],
+)
 def test_spreading_means_the_tingling_moves_up_the_leg_not_any_leg_word(heel_nlp, turns):
     """Review of the v21b fix: the leg words must describe the tingling moving, not another complaint."""
     assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
 
 
-@pytest.mark.parametrize("text", [
-    "Can psoriasis cause heel pain? My sister got diagnosed last year. My heels hurt every morning.",
-    "Can psoriasis cause heel pain? She was diagnosed in May and my heels ache.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can psoriasis cause heel pain? My sister got diagnosed last year. My heels hurt every morning.",
+        "Can psoriasis cause heel pain? She was diagnosed in May and my heels ache.",
+    ],
+)
 def test_someone_elses_diagnosis_after_a_question_is_not_the_writers(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
 
 # --- v24 review (single messages: dialect, minimising, lay words); our own phrasings, not the held-out items -------
 
-@pytest.mark.parametrize("text, flag", [
-    # Scots: one-word negated modals, "ower" for over
-    ("fell ower on the stairs an noo I cannae stand on it at aw", "cannot_bear_weight_after_injury"),
-    ("twisted my ankle at the fitba, couldnae walk a step after", "cannot_bear_weight_after_injury"),
-    # playing it down does not negate what follows
-    ("probably nothing but the heel throbs all night even lying still and I've dropped a lot of weight",
-     "night_pain_systemic"),
-    ("maybe nothing, heel is fiery red and swollen and I'm burning up", "hot_swollen_foot_fever"),
-    # fever in lay words
-    ("heel gone red and puffy and I'm sweating then shivering all evening", "hot_swollen_foot_fever"),
-    ("swollen hot red heel and been running high temps since yesterday", "hot_swollen_foot_fever"),
-    # "snap at the back of", which 'back' after the match used to cancel
-    ("felt a snap at the back of my heel jumping for a header", "achilles_rupture"),
-    # Indian English: diabetes as "sugar", pain as a verb, weight "reduced"
-    ("having sugar since 2015, a cut on my heel is not closing and is red", "diabetic_foot_wound"),
-    ("I have sugar for 8 years and there is a blister on my sole turning black", "diabetic_foot_wound"),
-    ("heel paining at night also when sitting, weight reduced 6 kg without any dieting", "night_pain_systemic"),
-    # numbness in lay words
-    ("I can press on my heel and feel nothing at all since Monday", "new_neuro_deficit"),
-    ("my foot feels like a block of wood since my back went", "new_neuro_deficit"),
-    # not able to put the foot down after an injury
-    ("fell off my bike and I'm unable to put my foot on the floor", "cannot_bear_weight_after_injury"),
-    # a clause started by 'plus' keeps its own history marker
-    ("the heel keeps me awake every night, plus I had leukaemia ten years ago", "night_pain_systemic"),
-    # v25 review: single messages from the conversations
-    ("my foot keeps catching on the stairs and I can't lift the front of my foot up", "new_neuro_deficit"),
-    ("the wife says ma fit is aw blue and cold as ice", "cold_pale_foot"),
-    ("he wakes up screaming with his heel at night and he's lost weight, his clothes hang off him",
-     "night_pain_systemic"),
-    ("heel hurting also when I'm sitting, and I'm losing weight without dieting", "night_pain_systemic"),
-])
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # Scots: one-word negated modals, "ower" for over
+        ("fell ower on the stairs an noo I cannae stand on it at aw", "cannot_bear_weight_after_injury"),
+        ("twisted my ankle at the fitba, couldnae walk a step after", "cannot_bear_weight_after_injury"),
+        # playing it down does not negate what follows
+        (
+            "probably nothing but the heel throbs all night even lying still and I've dropped a lot of weight",
+            "night_pain_systemic",
+        ),
+        ("maybe nothing, heel is fiery red and swollen and I'm burning up", "hot_swollen_foot_fever"),
+        # fever in lay words
+        ("heel gone red and puffy and I'm sweating then shivering all evening", "hot_swollen_foot_fever"),
+        ("swollen hot red heel and been running high temps since yesterday", "hot_swollen_foot_fever"),
+        # "snap at the back of", which 'back' after the match used to cancel
+        ("felt a snap at the back of my heel jumping for a header", "achilles_rupture"),
+        # Indian English: diabetes as "sugar", pain as a verb, weight "reduced"
+        ("having sugar since 2015, a cut on my heel is not closing and is red", "diabetic_foot_wound"),
+        ("I have sugar for 8 years and there is a blister on my sole turning black", "diabetic_foot_wound"),
+        ("heel paining at night also when sitting, weight reduced 6 kg without any dieting", "night_pain_systemic"),
+        # numbness in lay words
+        ("I can press on my heel and feel nothing at all since Monday", "new_neuro_deficit"),
+        ("my foot feels like a block of wood since my back went", "new_neuro_deficit"),
+        # not able to put the foot down after an injury
+        ("fell off my bike and I'm unable to put my foot on the floor", "cannot_bear_weight_after_injury"),
+        # a clause started by 'plus' keeps its own history marker
+        ("the heel keeps me awake every night, plus I had leukaemia ten years ago", "night_pain_systemic"),
+        # v25 review: single messages from the conversations
+        ("my foot keeps catching on the stairs and I can't lift the front of my foot up", "new_neuro_deficit"),
+        ("the wife says ma fit is aw blue and cold as ice", "cold_pale_foot"),
+        (
+            "he wakes up screaming with his heel at night and he's lost weight, his clothes hang off him",
+            "night_pain_systemic",
+        ),
+        ("heel hurting also when I'm sitting, and I'm losing weight without dieting", "night_pain_systemic"),
+    ],
+)
 def test_session8_single_message_wording(heel_nlp, text, flag):
     """v24 and v25 review."""
     assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
 
 
-@pytest.mark.parametrize("text", [
-    "nae swelling an nae numbness, just a sair heel efter football",
-    "If I had torn my achilles would I even be able to walk on it?",
-    "if you had a stress fracture could you still run on it?",
-    "it's nothing like a pop, more of a slow ache at the back of the heel",  # 'nothing like' still negates
-    "had sugar for breakfast and my heel has a blister from new shoes",
-    "I tapped my heel and felt nothing unusual, just a bit tender",
-    "I can feel nothing wrong with the shoe but my heel still aches",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nae swelling an nae numbness, just a sair heel efter football",
+        "If I had torn my achilles would I even be able to walk on it?",
+        "if you had a stress fracture could you still run on it?",
+        "it's nothing like a pop, more of a slow ache at the back of the heel",  # 'nothing like' still negates
+        "had sugar for breakfast and my heel has a blister from new shoes",
+        "I tapped my heel and felt nothing unusual, just a bit tender",
+        "I can feel nothing wrong with the shoe but my heel still aches",
+    ],
+)
 def test_v24_look_alikes_stay_quiet(heel_nlp, text):
     assert detect_text(text, heel_nlp) == []
 
 
-@pytest.mark.parametrize("text, silent", [
-    ("psoriatic arthritis and heel pain explained please", True),
-    ("gout heel pain info", True),
-    ("I have psoriasis and my heels hurt, explain why", False),  # the first clause reports a symptom
-])
+@pytest.mark.parametrize(
+    "text, silent",
+    [
+        ("psoriatic arthritis and heel pain explained please", True),
+        ("gout heel pain info", True),
+        ("I have psoriasis and my heels hurt, explain why", False),  # the first clause reports a symptom
+    ],
+)
 def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, silent):
     """v23 review: a background condition named in a request for information does not fire the doctor-soon flag."""
     assert (detect_text(text, heel_nlp) == []) == silent
@@ -1485,18 +1729,18 @@ def test_a_topic_asked_for_without_a_question_is_not_a_report(heel_nlp, text, si
 # --- v25 review (danger signs over several messages, answers as fragments); our own phrasings ----------------------
 
 
-
-
-
-@pytest.mark.parametrize("turns", [
-    ["my heel is sore at night", "I had flu back in March but that's long gone", "no weight loss"],
-    ["I thought I had psoriasis on my knee but it turned out to be dermatitis", "heel hurts after parkrun"],
-    ["my toes tingle and go numb when my laces are tied too tight", "fine once I loosen them"],
-    ["diabetic here. burnt my hand on the oven, it's a bit red", "separate thing, my heel aches after walks"],
-    ["heel pain", "both", "just for a few minutes in the mornings"],  # short stiffness, no other joints
-    ["my heel's been sore", "dropped nearly 5 kilos on purpose for my wedding", "hurts at night too"],
-    ["good morning, my heels are stiff", "it wears off after five minutes"],
-])
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["my heel is sore at night", "I had flu back in March but that's long gone", "no weight loss"],
+        ["I thought I had psoriasis on my knee but it turned out to be dermatitis", "heel hurts after parkrun"],
+        ["my toes tingle and go numb when my laces are tied too tight", "fine once I loosen them"],
+        ["diabetic here. burnt my hand on the oven, it's a bit red", "separate thing, my heel aches after walks"],
+        ["heel pain", "both", "just for a few minutes in the mornings"],  # short stiffness, no other joints
+        ["my heel's been sore", "dropped nearly 5 kilos on purpose for my wedding", "hurts at night too"],
+        ["good morning, my heels are stiff", "it wears off after five minutes"],
+    ],
+)
 def test_v25_look_alikes_stay_quiet(heel_nlp, turns):
     assert conversation_flags(heel_nlp, turns) == [set()] * len(turns)
 

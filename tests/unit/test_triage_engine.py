@@ -1,4 +1,5 @@
 """Triage engine: every rule row, every level, ordering, interview order and edge cases."""
+
 from __future__ import annotations
 
 import pytest
@@ -100,17 +101,26 @@ def test_cause_rule_row(rule):
     assert rank_causes(Answers()) == []
 
 
-@pytest.mark.parametrize("answers,top", [
-    (Answers(location="under_heel", timing="morning_first_steps", duration_weeks=8, age=45), "plantar_fasciitis"),
-    (Answers(location="back_of_heel", timing="after_running", change="hills", age=35), "achilles_tendinopathy"),
-    (Answers(location="whole_heel", timing="barefoot_hard_floor", age=70), "fat_pad"),
-    (Answers(location="side_of_heel", timing="during_running", change="training_increase", squeeze_pain=True,
-             age=30), "stress_fracture"),
-    (Answers(location="under_heel", timing="night", nerve_symptoms=True, age=50), "nerve_entrapment"),
-    (Answers(location="back_of_heel", timing="during_running", squeeze_pain=True, age=11), "severs_disease"),
-    (Answers(location="both_heels", timing="all_the_time", change="none", duration_weeks=20, age=30),
-     "inflammatory_heel_pain"),
-])
+@pytest.mark.parametrize(
+    "answers,top",
+    [
+        (Answers(location="under_heel", timing="morning_first_steps", duration_weeks=8, age=45), "plantar_fasciitis"),
+        (Answers(location="back_of_heel", timing="after_running", change="hills", age=35), "achilles_tendinopathy"),
+        (Answers(location="whole_heel", timing="barefoot_hard_floor", age=70), "fat_pad"),
+        (
+            Answers(
+                location="side_of_heel", timing="during_running", change="training_increase", squeeze_pain=True, age=30
+            ),
+            "stress_fracture",
+        ),
+        (Answers(location="under_heel", timing="night", nerve_symptoms=True, age=50), "nerve_entrapment"),
+        (Answers(location="back_of_heel", timing="during_running", squeeze_pain=True, age=11), "severs_disease"),
+        (
+            Answers(location="both_heels", timing="all_the_time", change="none", duration_weeks=20, age=30),
+            "inflammatory_heel_pain",
+        ),
+    ],
+)
 def test_typical_pictures_rank_the_right_cause_first(answers, top):
     causes = rank_causes(answers)
     assert causes[0].cause_id == top, [(c.cause_id, c.score) for c in causes]
@@ -132,8 +142,9 @@ def test_tie_break_prefers_commoner_cause():
 # ---------------------------------------------------------------- levels
 @pytest.mark.parametrize("flag", sorted(RED_FLAG_LEVELS))
 def test_red_flag_sets_its_level(flag):
-    assessment = assess(Answers(red_flags=[flag], location="under_heel", severity="mild", duration_weeks=1,
-                                improving=True))
+    assessment = assess(
+        Answers(red_flags=[flag], location="under_heel", severity="mild", duration_weeks=1, improving=True)
+    )
     assert assessment.level == RED_FLAG_LEVELS[flag]
     assert assessment.red_flags == [flag]
 
@@ -171,15 +182,27 @@ def test_inflammatory_flag_boosts_inflammatory_cause():
 
 
 def test_self_care_when_mild_recent_and_improving():
-    answers = Answers(location="under_heel", timing="morning_first_steps", duration_weeks=1.5, severity="mild",
-                      improving=True, red_flags=[])
+    answers = Answers(
+        location="under_heel",
+        timing="morning_first_steps",
+        duration_weeks=1.5,
+        severity="mild",
+        improving=True,
+        red_flags=[],
+    )
     assert assess(answers).level == CareLevel.SELF_CARE
 
 
-@pytest.mark.parametrize("changes", [
-    dict(severity="moderate"), dict(duration_weeks=3), dict(improving=False), dict(improving=None),
-    dict(duration_weeks=None),
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(severity="moderate"),
+        dict(duration_weeks=3),
+        dict(improving=False),
+        dict(improving=None),
+        dict(duration_weeks=None),
+    ],
+)
 def test_not_self_care_unless_all_three(changes):
     base = dict(location="under_heel", duration_weeks=1.0, severity="mild", improving=True)
     base.update(changes)
@@ -204,8 +227,9 @@ def test_conflicting_answers_still_give_one_answer():
     answers = Answers(severity="mild", duration_weeks=1, improving=True, red_flags=["achilles_rupture"])
     assert assess(answers).level == CareLevel.URGENT
     # squeeze pain in an adult says stress fracture even if the story also fits plantar fasciitis
-    mixed = Answers(location="under_heel", timing="morning_first_steps", squeeze_pain=True,
-                    change="training_increase", age=40)
+    mixed = Answers(
+        location="under_heel", timing="morning_first_steps", squeeze_pain=True, change="training_increase", age=40
+    )
     assessment = assess(mixed)
     assert assessment.level == CareLevel.DOCTOR_SOON
     assert {"plantar_fasciitis", "stress_fracture"} <= {c.cause_id for c in assessment.causes}
@@ -218,8 +242,7 @@ def test_level_rules_end_with_catch_all_and_cite_sources():
 
 # ---------------------------------------------------------------- CareLevel
 def test_care_level_ordering():
-    order = [CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON, CareLevel.PHYSIOTHERAPY,
-             CareLevel.SELF_CARE]
+    order = [CareLevel.EMERGENCY, CareLevel.URGENT, CareLevel.DOCTOR_SOON, CareLevel.PHYSIOTHERAPY, CareLevel.SELF_CARE]
     assert [level.rank for level in order] == [0, 1, 2, 3, 4]
     assert CareLevel.EMERGENCY.more_severe_than(CareLevel.URGENT)
     assert not CareLevel.SELF_CARE.more_severe_than("physiotherapy")
@@ -230,9 +253,18 @@ def test_care_level_ordering():
 
 # ---------------------------------------------------------------- summary
 def test_summary_is_one_short_paragraph():
-    answers = Answers(location="under_heel", timing="morning_first_steps", duration_weeks=6,
-                      change="training_increase", squeeze_pain=False, nerve_symptoms=False, age=42,
-                      severity="moderate", improving=False, red_flags=[])
+    answers = Answers(
+        location="under_heel",
+        timing="morning_first_steps",
+        duration_weeks=6,
+        change="training_increase",
+        squeeze_pain=False,
+        nerve_symptoms=False,
+        age=42,
+        severity="moderate",
+        improving=False,
+        red_flags=[],
+    )
     text = assess(answers).summary()
     assert "\n" not in text and len(text) < 700
     assert "plantar fasciitis" in text and "pain under the heel" in text and "physiotherapy" in text
@@ -262,8 +294,18 @@ def test_interview_stops_for_urgent_red_flags_but_not_doctor_soon():
 
 
 def test_is_complete():
-    full = Answers(red_flags=[], location="under_heel", timing="night", duration_weeks=2, change="none",
-                   squeeze_pain=False, nerve_symptoms=False, age=30, severity="mild", improving=True)
+    full = Answers(
+        red_flags=[],
+        location="under_heel",
+        timing="night",
+        duration_weeks=2,
+        change="none",
+        squeeze_pain=False,
+        nerve_symptoms=False,
+        age=30,
+        severity="mild",
+        improving=True,
+    )
     assert is_complete(full)
     assert not is_complete(Answers())
     assert is_complete(Answers(), skipped=QUESTION_ORDER)
@@ -272,13 +314,21 @@ def test_is_complete():
 # ---------------------------------------------------------------- data helpers
 def test_cause_topics_are_content_ids():
     assert CAUSE_TOPIC == {cause: cause for cause in CAUSES}
-    assert set(CAUSES) == {"plantar_fasciitis", "achilles_tendinopathy", "stress_fracture", "nerve_entrapment",
-                           "fat_pad", "severs_disease", "inflammatory_heel_pain"}
+    assert set(CAUSES) == {
+        "plantar_fasciitis",
+        "achilles_tendinopathy",
+        "stress_fracture",
+        "nerve_entrapment",
+        "fat_pad",
+        "severs_disease",
+        "inflammatory_heel_pain",
+    }
 
 
 def test_answers_from_mapping_drops_unknown_and_invalid():
-    answers = Answers.from_mapping({"location": "under_heel", "timing": "sometimes", "foo": 1, "age": 12,
-                                    "requested_slot": "x", "severity": None})
+    answers = Answers.from_mapping(
+        {"location": "under_heel", "timing": "sometimes", "foo": 1, "age": 12, "requested_slot": "x", "severity": None}
+    )
     assert answers.location == "under_heel" and answers.timing is None and answers.age == 12
     assert Answers.from_mapping(answers.to_dict()) == answers
 
