@@ -10,10 +10,11 @@ import sys
 def main() -> None:
     from rasa.__main__ import main as rasa_main
 
-    from serving import action_validation, event_types
+    from serving import action_validation, event_types, sqlite_tuning
 
     action_validation.install()
     event_types.install()
+    sqlite_tuning.install()
     sys.argv[0] = "rasa"
     rasa_main()
 
