@@ -18,7 +18,7 @@ from frontdesk import rasa_client, templates
 from frontdesk.notifier import OutboxWorker
 from heel.booking import hours as opening_hours
 from heel.booking import logic as booking_logic
-from heel.settings import Settings, frontdesk_token, get_clinic, get_settings
+from heel.settings import Settings, frontdesk_token, get_clinic, get_settings, rasa_api_token
 from heel.store import requests_repo
 from heel.store.requests import STATUSES
 from heel.store.requests_repo import StoreUnavailable
@@ -205,7 +205,7 @@ async def _resume(request: web.Request, request_id: Optional[int]) -> Tuple[str,
         return "not_found", None
     settings = request.app[SETTINGS]
     try:
-        await rasa_client.resume_conversation(settings.rasa_url, row.conversation_id, settings.rasa_token)
+        await rasa_client.resume_conversation(settings.rasa_url, row.conversation_id, rasa_api_token(settings))
     except rasa_client.RasaUnavailable as exc:
         logger.warning("could not resume conversation for request %s: %s", row.id, exc)
         return "rasa_unavailable", row

@@ -48,7 +48,8 @@ class Settings:
     log_level: str
     extra: Dict[str, Any] = field(default_factory=dict)
     # Booking hand-off and front-desk notifications (all optional: the defaults run fully offline).
-    frontdesk_host: str = "0.0.0.0"
+    frontdesk_host: str = "127.0.0.1"  # staff only: FRONTDESK_HOST=0.0.0.0 to reach it from the clinic network
+    actions_host: str = "127.0.0.1"  # only the Rasa server calls the action server
     rasa_token: Optional[str] = None
     smtp_username: Optional[str] = None
     smtp_password: Optional[str] = None
@@ -86,7 +87,8 @@ def load_settings() -> Settings:
         frontdesk_email=_env("FRONTDESK_EMAIL"),
         notify_webhook_url=_env("NOTIFY_WEBHOOK_URL"),
         log_level=_env("LOG_LEVEL", "INFO"),
-        frontdesk_host=_env("FRONTDESK_HOST", "0.0.0.0"),
+        frontdesk_host=_env("FRONTDESK_HOST", "127.0.0.1"),
+        actions_host=_env("ACTIONS_HOST", "127.0.0.1"),
         rasa_token=_env("RASA_TOKEN"),
         max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
         rasa_workers=int(_env("RASA_WORKERS", "0")),
@@ -110,9 +112,21 @@ def get_settings() -> Settings:
 def frontdesk_token(settings: Optional[Settings] = None) -> str:
     """FRONTDESK_TOKEN from the environment wins; otherwise a token generated once and kept in var/."""
     settings = settings or get_settings()
-    if settings.frontdesk_token:
-        return settings.frontdesk_token
-    token_file = settings.var_dir / "frontdesk_token"
+    return _secret(settings, settings.frontdesk_token, "frontdesk_token")
+
+
+def rasa_api_token(settings: Optional[Settings] = None) -> str:
+    """The token of Rasa's HTTP API (conversations, model, status): RASA_TOKEN from the environment wins; otherwise
+    one generated once and kept in var/rasa_token. The public channels (REST webhook, socket.io, messaging webhooks)
+    need none."""
+    settings = settings or get_settings()
+    return _secret(settings, settings.rasa_token, "rasa_token")
+
+
+def _secret(settings: Settings, configured: Optional[str], name: str) -> str:
+    if configured:
+        return configured
+    token_file = settings.var_dir / name
     if token_file.exists():
         return token_file.read_text().strip()
     settings.var_dir.mkdir(parents=True, exist_ok=True)

@@ -43,24 +43,25 @@ def _post(url: str, payload: dict) -> Any:
         return json.loads(response.read() or b"null")
 
 
-def _tracker(url: str, sender: str) -> dict:
-    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=30) as response:
+def _tracker(url: str, sender: str, token: str) -> dict:
+    """The conversation through Rasa's HTTP API, which needs its token (RASA_TOKEN or var/rasa_token)."""
+    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker?token={token}", timeout=30) as response:
         return json.loads(response.read())
 
 
-def run_case(url: str, case: Dict[str, Any]) -> Dict[str, Any]:
+def run_case(url: str, case: Dict[str, Any], token: str) -> Dict[str, Any]:
     sender = f"journey-{uuid.uuid4().hex[:10]}"
     say = lambda text: _post(f"{url}/webhooks/rest/webhook", {"sender": sender, "message": text}) or []  # noqa: E731
     transcript: List[Dict[str, Any]] = []
     replies = say(case["opening"])
     transcript.append({"user": case["opening"], "bot": [r.get("text") for r in replies]})
-    tracker = _tracker(url, sender)
+    tracker = _tracker(url, sender, token)
     asked_for_assessment = False
     if (tracker.get("active_loop") or {}).get("name") != "assessment_form" and not tracker["slots"].get("care_level"):
         asked_for_assessment = True
         replies = say("can you check my symptoms please")
         transcript.append({"user": "can you check my symptoms please", "bot": [r.get("text") for r in replies]})
-        tracker = _tracker(url, sender)
+        tracker = _tracker(url, sender, token)
     questions = 0
     for _ in range(MAX_TURNS):
         if (tracker.get("active_loop") or {}).get("name") != "assessment_form":
@@ -72,7 +73,7 @@ def run_case(url: str, case: Dict[str, Any]) -> Dict[str, Any]:
         questions += 1
         replies = say(answer)
         transcript.append({"asked": slot, "user": answer, "bot": [r.get("text") for r in replies]})
-        tracker = _tracker(url, sender)
+        tracker = _tracker(url, sender, token)
     slots = tracker["slots"]
     return {
         "opening": case["opening"],
@@ -93,7 +94,9 @@ def main() -> int:
     parser.add_argument("--report", default=str(ROOT / "reports" / "assessment_journeys.json"))
     args = parser.parse_args()
     cases = yaml.safe_load(open(args.cases, encoding="utf-8"))["cases"]
-    results = [run_case(args.url, case) for case in cases]
+    from heel.settings import rasa_api_token
+
+    results = [run_case(args.url, case, rasa_api_token()) for case in cases]
     cause_ok = sum(r["cause"] == r["expected_cause"] for r in results)
     level_ok = sum(r["level"] == r["expected_level"] for r in results)
     print(

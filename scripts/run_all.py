@@ -18,7 +18,7 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from heel.settings import get_settings  # noqa: E402
+from heel.settings import get_settings, rasa_api_token  # noqa: E402
 from serving import workers  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -37,6 +37,8 @@ def commands(model: str, endpoints: Path) -> Dict[str, List[str]]:
             "--model",
             model,
             "--enable-api",
+            "--auth-token",
+            rasa_api_token(settings),
             "--cors",
             "*",
             "--port",
@@ -71,9 +73,8 @@ def main() -> int:
         if args.only and name not in args.only:
             continue
         # Own process group per service: Ctrl-C reaches us once and we stop each child in order.
-        procs[name] = subprocess.Popen(
-            cmd, cwd=ROOT, env={**env, **serving.env} if name == "rasa" else env, start_new_session=True
-        )
+        extra = {"rasa": serving.env, "actions": {"SANIC_HOST": settings.actions_host}}.get(name, {})
+        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**env, **extra}, start_new_session=True)
         print(f"[run] {name}: pid {procs[name].pid}", flush=True)
 
     stopping = False

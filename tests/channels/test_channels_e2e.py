@@ -58,7 +58,8 @@ def post(url: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, str]:
 
 def last_event(stack, sender: str, kind: str) -> dict:
     """The last "user" or "bot" event of a conversation (events, since a fallback rewinds latest_message)."""
-    status, body = http_get(f"{stack.rasa_url}/conversations/{urllib.parse.quote(sender, safe=':+')}/tracker")
+    conversation = urllib.parse.quote(sender, safe=":+")
+    status, body = http_get(f"{stack.rasa_url}/conversations/{conversation}/tracker?token={stack.rasa_token}")
     assert status == 200, body
     return [event for event in json.loads(body)["events"] if event["event"] == kind][-1]
 

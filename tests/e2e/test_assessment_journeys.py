@@ -25,7 +25,7 @@ TYPICAL = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c["opening"][:40] for c in CASES])
 def test_journey_is_short_and_never_under_triaged(stack, case):
-    result = eval_assessment.run_case(stack.rasa_url, case)
+    result = eval_assessment.run_case(stack.rasa_url, case, stack.rasa_token)
     assert result["questions"] <= 8, result["transcript"]
     assert result["level"] is not None, result["transcript"]
     assert SEVERITY.index(result["level"]) <= SEVERITY.index(case["expected_level"]), result
@@ -33,5 +33,5 @@ def test_journey_is_short_and_never_under_triaged(stack, case):
 
 @pytest.mark.parametrize("case", TYPICAL, ids=[c["opening"][:40] for c in TYPICAL])
 def test_typical_plantar_achilles_and_stress_fracture_get_their_cause_first(stack, case):
-    result = eval_assessment.run_case(stack.rasa_url, case)
+    result = eval_assessment.run_case(stack.rasa_url, case, stack.rasa_token)
     assert result["cause"] == case["expected_cause"], result

@@ -105,6 +105,7 @@ class Stack:
     web_url: str = ""
     database_url: str = ""
     frontdesk_token: str = "test-frontdesk-token"
+    rasa_token: str = "test-rasa-token"
     env: Dict[str, str] = field(default_factory=dict)
     services: Dict[str, Service] = field(default_factory=dict)
 
@@ -155,6 +156,7 @@ class Stack:
             HEEL_VAR_DIR=str(var_dir),
             DATABASE_URL=stack.database_url,
             FRONTDESK_TOKEN=stack.frontdesk_token,
+            RASA_TOKEN=stack.rasa_token,
             FRONTDESK_PORT=str(ports["frontdesk"]),
             FRONTDESK_URL=stack.frontdesk_url,
             WEB_PORT=str(ports["web"]),
@@ -167,6 +169,7 @@ class Stack:
             [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
             f"{stack.actions_url}/health",
             var_dir / "actions.log",
+            extra_env={"SANIC_HOST": "127.0.0.1"},
         )
         for index in range(rasa_instances):
             name = "rasa" if index == 0 else f"rasa{index + 1}"
@@ -181,6 +184,8 @@ class Stack:
                     "--model",
                     str(MODEL),
                     "--enable-api",
+                    "--auth-token",
+                    stack.rasa_token,
                     "--cors",
                     "*",
                     "--port",
@@ -190,7 +195,7 @@ class Stack:
                     "--credentials",
                     str(credentials or ROOT / "credentials.yml"),
                 ],
-                f"http://127.0.0.1:{port}/status",
+                f"http://127.0.0.1:{port}/status?token={stack.rasa_token}",
                 var_dir / f"{name}.log",
                 extra_env=worker_env,
             )
@@ -236,6 +241,6 @@ class Stack:
         return post_json(f"{self.url_of(via)}/webhooks/rest/webhook", payload) or []
 
     def tracker(self, sender: str) -> dict:
-        status, body = http_get(f"{self.rasa_url}/conversations/{sender}/tracker")
+        status, body = http_get(f"{self.rasa_url}/conversations/{sender}/tracker?token={self.rasa_token}")
         assert status == 200, body
         return json.loads(body)
