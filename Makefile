@@ -72,8 +72,10 @@ test-stories: $(MODEL) ## test stories, failing on any prediction error
 test-unit: $(SPACY_MODEL)/meta.json ## fast tests: no servers
 	$(PY) -m pytest -m "not e2e" -q
 
+# One BLAS thread: messages are parsed one at a time, and with another CPU-heavy job on the machine two threads per
+# small matrix product spin against each other (development set beside such a job: 258 s with one, 466 s with two).
 evaluate: $(MODEL) ## every set of eval/manifest.yml in one process: reports/evaluation.md, .json and charts
-	$(PY) scripts/evaluate.py --model $(MODEL)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) scripts/evaluate.py --model $(MODEL)
 
 compare-pipelines: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## train and score the candidate NLU pipelines (eval/pipelines)
 	$(PY) scripts/compare_pipelines.py
