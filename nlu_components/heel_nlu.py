@@ -319,7 +319,7 @@ class IntentGuard(_RuleComponent):
             if not name.startswith("ask_") or confidence >= limits["topic_max"] or looks_like_question(text):
                 continue
             if name in aspects.aspect_candidates(aspects.asked_part(text), [], aspects.load_table()):
-                continue  # "... sore most mornings. anyway how long does it take to get better" asks (v23a review)
+                continue  # "... sore most mornings. anyway how long does it take to get better" asks
             described = next(
                 (float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0
             )
@@ -335,7 +335,7 @@ def _denied_by_detector(message: Message) -> bool:
     """The model guesses `red_flag`, the detector finds no red flag, and it found a danger sign it set aside as
     denied, past, passing, someone else's or asked about in general ("I'm not diabetic, just a blister from new
     trainers"). The detector owns negation: on the look-alike sets the model alone raised 2-16% false alarms
-    (docs/evaluation.md, session 5). A message with no danger sign the detector knows keeps the model's guess."""
+    (docs/evaluation.md). A message with no danger sign the detector knows keeps the model's guess."""
     analysis = message.get(RED_FLAG_ANALYSIS)
     return analysis is not None and analysis.set_aside_only
 
@@ -346,7 +346,7 @@ class TopicMargin(_RuleComponent):
     the clarifying question (nlu_fallback, with the close topics as buttons) instead of a topic answer. A wrong
     topic answers confidently with the wrong facts; two buttons cost one click. Only for messages that read like a
     question: a form answer is read by the form either way, and a description is IntentGuard's. Chosen on
-    held-out v1-v5 (docs/evaluation.md). A word with a meaning in each of the top two topics ("heel raises":
+    the development sets (docs/evaluation.md). A word with a meaning in each of the top two topics ("heel raises":
     an exercise, an insert; nlp/aspects.yml `ambiguous_terms`) asks whatever the margin, and so does a topic
     marked `clarify` whose own words are missing (the privacy answer without a word about data, the clinic's
     practicalities without a word about the clinic, the nerve topic without a nerve word or entity)."""

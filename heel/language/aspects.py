@@ -183,7 +183,7 @@ def treatment_reroute(
     clause (`context_phrases`) and another treatment is named outside it, the other one answers (if ranked).
 
     Deliberately narrow: a wider rule (any treatment topic the message does not name gives way to one it names)
-    was tried in session 6 and misread "heel raises" (an exercise word and an insert) and "not just exercises, do
+    was tried before and misread "heel raises" (an exercise word and an insert) and "not just exercises, do
     you do hands-on work" (docs/evaluation.md)."""
     entities = list(entities)
     spans = context_spans(text, table)
@@ -197,7 +197,7 @@ def treatment_reroute(
     if asked:
         return _best_ranked(asked, ranking)
     # No other treatment named: an aspect asked outside the clause ("I already wear kt tape when I run, but is there
-    # anything I can do to stop it coming back" asks about prevention; v23a review), if the classifier ranks it close.
+    # anything I can do to stop it coming back" asks about prevention), if the classifier ranks it close.
     return _best_ranked(aspect_candidates(blanked(text, spans), [], table), list(ranking)[:CLOSE_RANKS])
 
 
@@ -217,7 +217,7 @@ def blanked(text: str, spans: Sequence[Tuple[int, int]]) -> str:
 def asked_aspects(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
     """`aspect_candidates` outside the clauses about what the visitor already tried: "ive tried stretching and new
     shoes for ages and nothing changes it, is it possible my heel pain is coming from a nerve" asks about the nerve,
-    not about stretching (v26a review)."""
+    not about stretching."""
     spans = context_spans(text, table)
     if not spans:
         return aspect_candidates(text, entities, table)
@@ -290,7 +290,7 @@ def described_question_reroute(
 ) -> Optional[str]:
     """A description of the visitor's heel that ends in a clear aspect question gets the aspect (docs/labels.md: a
     description without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons
-    its pf. anyway how long does it usually take to get better" asks about recovery (v23a review). Only aspect cue
+    its pf. anyway how long does it usually take to get better" asks about recovery. Only aspect cue
     phrases in the asking part count, and only for an aspect the classifier ranks close behind."""
     if top_intent != describe_intent:
         return None

@@ -72,7 +72,7 @@ class RedFlagContext:
     inflammatory_disease: bool = False
     tingling: bool = False
     spreading_up: bool = False
-    # session 8 (v25 review): what earlier turns establish for fragments and answers that follow
+    # what earlier turns establish for fragments and answers that follow
     foot_in_focus: bool = False  # the foot or heel was named: "swollen red hot" later is about it
     heel_symptom: bool = False  # a heel symptom was reported: a background condition told later combines with it
     morning_word: bool = False  # "mornings" as one answer ...
@@ -244,7 +244,7 @@ PSEUDO_NEG = (
     "no clue",
     "not that bad",
     "nothing else",
-    # "nah its both of them", "no, it's both heels": a correction of the bot's guess, not a negation (v21 review)
+    # "nah its both of them", "no, it's both heels": a correction of the bot's guess, not a negation
     "nah its",
     "nah it 's",
     "no its",
@@ -260,7 +260,7 @@ PSEUDO_NEG = (
     "no , both",
     "nah , both",
 )
-# A topic asked for without a question: "reactive arthritis heel pain explained pls" (v23 review)
+# A topic asked for without a question: "reactive arthritis heel pain explained pls"
 INFO_REQUEST = frozenset("explain explained explanation explaining info information overview summary".split())
 ECHO_QUESTIONS = frozenset(
     (
@@ -274,7 +274,7 @@ ECHO_QUESTIONS = frozenset(
     )
 )
 MINIMISING = frozenset("probably prob prolly maybe likely possibly hopefully".split())  # "... nothing, but"
-# After a question that names a background condition: the writer says they have it (v21 review).
+# After a question that names a background condition: the writer says they have it.
 # First person only: "My sister got diagnosed last year" is hers (review).
 OWN_DIAGNOSIS = (
     "i was diagnosed",
@@ -291,7 +291,7 @@ OWN_DIAGNOSIS = (
     "im one",
     "i was diagnosed with it",
 )
-# A background condition the writer read about is a topic, not their diagnosis (v20 review).
+# A background condition the writer read about is a topic, not their diagnosis.
 READING_ABOUT = (
     "came across",
     "come across",
@@ -333,7 +333,7 @@ RESOLVED = (
     "wears off",
 )
 # A new onset named next to an older complaint ("heel pain for months, but new this week: I've lost feeling"):
-# restores a numbness or weakness match that "for months" or "always had" would cancel (v11 review).
+# restores a numbness or weakness match that "for months" or "always had" would cancel.
 NEW_ONSET = (
     "new thing",
     "new this week",
@@ -363,7 +363,7 @@ NEW_ONSET = (
     "since this afternoon",
 )
 # "the swelling has gone", "it's gone now": words that may follow "has/is gone" when a symptom resolved; any other
-# word is a change of state ("has gone red", "has gone numb") and the symptom before it is current (v10 review).
+# word is a change of state ("has gone red", "has gone numb") and the symptom before it is current.
 GONE_FOR_GOOD = frozenset(
     ". , ! ; now completely totally entirely thankfully already since and but though away down off fully".split()
 )
@@ -415,7 +415,7 @@ RECOVERY_PATTERNS = (  # token patterns (see _Pattern); a not/never just before 
     "no problem|problems|issue|issues|trouble|bother ~1 since",
     "all good",
     "back ~1 to ~1 normal",
-    "long ~1 gone|over|passed",  # "a fever back in January, long gone" (v25)
+    "long ~1 gone|over|passed",  # "a fever back in January, long gone"
 )
 
 # Transient, benign sensations (cold toes in the snow, a foot that "went to sleep" from kneeling) that are gone
@@ -579,7 +579,7 @@ HYPOTHETICAL = (
     "would it be a problem if",
 )
 # "diagnosed with Crohn's in 2015, in case that is relevant", "on metformin for my diabetes if that matters": the
-# writer hedges whether a fact matters, the fact itself is not a what-if (v21 review).
+# writer hedges whether a fact matters, the fact itself is not a what-if.
 RELEVANCE_HEDGE_RE = re.compile(
     r" (?:in case|if) (?:that|it|this|thats|that's|its|it's|this's)(?: is| was| 's| might be| may be)?"
     r" (?:relevant|important|matters|matter|helps|help|useful|helpful|of use|makes a difference)\b"
@@ -709,15 +709,15 @@ TYPOS: Dict[str, str] = {
     "couldnt": "couldnt",
     "heal": "heal",
     "heals": "heals",
-    # Scots (v24 review): "went ower ma ankle, cannae put the fit doon", "nae numbness"
+    # Scots: "went ower ma ankle, cannae put the fit doon", "nae numbness"
     "nae": "no",
     "ower": "over",
     "doon": "down",
-    "paining": "pain",  # Indian English: "heel paining at night time" (v24 review)
+    "paining": "pain",  # Indian English: "heel paining at night time"
 }
-# Scots words read as their English form (v25 review: "the wife says ma fit looks aw white"); not "my ma" (mother)
+# Scots words read as their English form ("the wife says ma fit looks aw white"); not "my ma" (mother)
 DIALECT: Dict[str, str] = {"ma": "my", "aw": "all", "wi": "with", "oot": "out", "heid": "head"}
-# Scots negated modals are one word; they are read as two tokens, like spaCy's "ca n't" (v24 review: "cannae walk")
+# Scots negated modals are one word; they are read as two tokens, like spaCy's "ca n't" ("cannae walk")
 SPLIT_NEGATIONS: Dict[str, str] = {
     "cannae": "can",
     "canna": "can",
@@ -830,9 +830,9 @@ def _tokens(doc: Any) -> List[_Tok]:
         if lower in ("nt", "n't"):
             forms.add("not")
         if len(lower) > 4 and lower.endswith("in") and lower.isalpha():
-            forms.add(lower + "g")  # dropped g: "wakin up sweatin buckets" (v25 review)
+            forms.add(lower + "g")  # dropped g: "wakin up sweatin buckets"
         if lower == "fit" and toks and toks[-1].lower in ("my", "his", "her", "left", "right"):
-            forms.add("foot")  # Scots "ma fit" (v25 review)
+            forms.add("foot")  # Scots "ma fit"
         lemma_known = (token.lemma_ or lower).lower() != lower
         if not lemma_known and lower not in TYPOS:
             fixed = _fuzzy(lower)
@@ -1147,7 +1147,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         (
             "swollen|swelling|swell|swelled|puffy|puffed|puffing|ballooned|ballooning|inflamed|inflammation|red|"
             "redness|reddish|hot|warm|warmth|angry|infected|infection|cellulitis",
-            # a nurse's shorthand: "R heel erythema ++ and oedema, calor present" (v25 review)
+            # a nurse's shorthand: "R heel erythema ++ and oedema, calor present"
             "erythema|erythematous|oedema|oedematous|edema|edematous|calor|rubor",
         ),
         anchor="foot_or_pronoun",
@@ -1179,12 +1179,12 @@ CONCEPTS: Tuple[Concept, ...] = (
             "hot and cold",
             "hot|boiling then cold",
             "cold sweats",
-            # "roasting then freezing all night", "boiling one minute and freezing the next" (v24 review)
+            # "roasting then freezing all night", "boiling one minute and freezing the next"
             "roasting|boiling|sweating|sweltering|baking ~4 then|and|next ~2 freezing|shivering|frozen|shivery",
             "feel|feeling|felt|feels|am|been|be|i'm|im|generally|very|really|so|quite|bit ~2 unwell|poorly|ill|sick|"
             "rough|awful|terrible|dreadful|rotten|grim|horrible|lousy|rubbish|crap|shit|faint|weak|dizzy|wiped",
             "feel|feeling|felt|feels|am|been|be ~2 not ~1 very? well|great|right|good",
-            # "not (feeling) myself", but not "I'm not diabetic myself" (v21 review)
+            # "not (feeling) myself", but not "I'm not diabetic myself"
             "feel|feeling|felt|feels|am|been|be ~2 not feeling|really|quite|at|all|so? myself",
             "not|never ~2 feeling|feel|felt|feels ~2 well|great|good|right|myself",
             "under the weather",
@@ -1243,7 +1243,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "stepped|stepping|landed|landing|put ~3 wrong|awkwardly|badly|funny|funnily|awkward",
             "shoved|trampled|crushed|squashed|jammed|rammed",
             "stood|stepped|trod|trodden|landed|stamped ~1 on ~1 my|his|her ~1 foot|feet|heel|toes|ankle",
-            # "I land on the foot of other player" (v25 review): another player's foot
+            # "I land on the foot of other player": another player's foot
             "land|lands|landed|landing on the|someone's|somebody's|another|other|his|her|their ~2 foot|feet|shoe",
             "ran|run|driven|drove|rolled ~1 over ~2 my|his|her ~1 foot|feet|heel|toes|ankle",
             "came|come|coming|thrown|knocked ~1 off ~2 bike|horse|ladder|wall|scooter|skateboard|board|motorbike|step",
@@ -1317,13 +1317,13 @@ CONCEPTS: Tuple[Concept, ...] = (
             f"{CANT} ~2 put|take|get|manage|make|do ~5 weight|step|steps",
             f"{CANT} ~2 put|get ~2 foot|it|heel ~1 down|on|flat",
             f"{CANT} ~2 {WEIGHT_VERBS}|take|manage|do ~1 more than ~1 one|a|1|two|2|three|3|few|couple ~2 step|steps|hop|hops",
-            # "NWB" (non-weight-bearing); "tried a couple of steps and had to give up"; "stand and it gives way" (v25)
+            # "NWB" (non-weight-bearing); "tried a couple of steps and had to give up"; "stand and it gives way"
             "nwb",
             "step|steps|walk|walking|stand|standing ~6 had|have to give|gave up",
             "stand|standing|step|steps|weight ~4 gives|gave|giving|give way",
             f"{NEG_ABLE} ~3 {WEIGHT_VERBS}",
             f"{NEG_ABLE} ~3 put|take ~3 weight|step|steps",
-            f"{NEG_ABLE} ~2 put|get ~3 foot|it|heel ~1 down|on|flat",  # "unable to put the foot on ground" (v24)
+            f"{NEG_ABLE} ~2 put|get ~3 foot|it|heel ~1 down|on|flat",  # "unable to put the foot on ground"
             f"not ~2 able ~3 {WEIGHT_VERBS}",
             "not ~2 able ~3 put|take ~3 weight|step|steps",
             f"can|could|ca barely|hardly|scarcely|only ~2 {WEIGHT_VERBS}|hop|crawl",
@@ -1420,7 +1420,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "went|go|goes|going ~1 ping|pop|snap|twang|bang|crack",
             "elastic|rubber ~1 band",
             "was|a ~1 bang|crack|snap|twang|thud ~3 behind|back|achilles|calf|heel|ankle",
-            # "snap back of heel at 5 a side" (v24 review): 'back' after the match otherwise reads "snapped back"
+            # "snap back of heel at 5 a side": 'back' after the match otherwise reads "snapped back"
             "pop|popped|snap|snapped|twang|twanged|ping|pinged in|at? the|my? back of",
         ),
         anchor="foot",
@@ -1511,7 +1511,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "felt|feel|heard ~2 whack|thwack|thump|smack|wallop|knock|punch|kick|blow",
             "blow|whack|thump|smack|knock ~2 to|on|in ~2 back|achilles|calf|heel",  # "a blow to the back of my leg"
             "nobody|noone|no-one ~3 behind ~1 me",
-            "no ~1 one ~3 behind ~1 me",  # "there was nobody behind me" (v21)
+            "no ~1 one ~3 behind ~1 me",  # "there was nobody behind me"
             "who|who'd|whod ~2 hit|kicked|kick|struck|whacked|threw|thrown|smacked",
         ),
         anchor="foot",
@@ -1595,7 +1595,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "gap|dent|hollow|indent|indentation ~6 achilles|tendon|heel|cord",
             "gap|dent|dip|hollow|indent|indentation ~3 feel|felt|touch ~3 achilles|tendon|heel|ankle|calf",
             "achilles|tendon ~4 gap|dent|dip|hollow|indent|indentation",
-            # a nurse's words: "a palpable defect above the calcaneus", "positive Thompson's" (v25 review)
+            # a nurse's words: "a palpable defect above the calcaneus", "positive Thompson's"
             "defect ~6 achilles|tendon|heel|calcaneus|calcaneum|calf|cord",
             "palpable ~1 defect|gap",
             "positive ~3 thompson|thompson's|thompsons|simmonds|simmonds'",
@@ -1656,7 +1656,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "sugar diabetes",
             "sugar|sugars ~2 been|high|up|low|everywhere",
             "sugar ~1 patient|problem|problems|disease|issue|issues",
-            # Indian English "I am having sugar since 10 years" (v24 review); not "had sugar for breakfast"
+            # Indian English "I am having sugar since 10 years"; not "had sugar for breakfast"
             "have|having|has|had|got sugar since",
             "sugar since|for 1*|2*|3*|4*|5*|6*|7*|8*|9*|a|many|several|some|the|last|past|over ~1 year|years|yrs",
         ),
@@ -1684,7 +1684,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "cut down on sugar",
             "less sugar",
             "sugary",
-            # "blood sugar is always normal at my checkups" says the opposite (v21 review)
+            # "blood sugar is always normal at my checkups" says the opposite
             "sugar is normal",
             "sugar is always normal",
             "sugars are normal",
@@ -1751,8 +1751,7 @@ CONCEPTS: Tuple[Concept, ...] = (
         ),
     ),
     # --- new_neuro_deficit: BRIEF (new numbness, weakness or foot drop); tingling/burning = entrapment (AFP) ---
-    # Tingling alone fits nerve entrapment; tingling that spreads up the leg is a progressing deficit (v21 review:
-    # "pins and needles in my heel" ... "its moving tho, today my toes and calf as well").
+    # Tingling alone fits nerve entrapment; tingling that spreads up the leg is a progressing deficit (    # "pins and needles in my heel" ... "its moving tho, today my toes and calf as well").
     Concept(
         "tingling",
         (
@@ -1792,7 +1791,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "bottom|ankle|arch|much|thing|properly",
             "unable|not|incapable ~1 able? ~1 to ~1 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
             "anything|leg|legs|it|them|bottom|ankle|arch",
-            "feel|feels|felt|feeling|gone|went|like ~3 dead|wooden|wood",  # "like a lump of wood" (v24 review)
+            "feel|feels|felt|feeling|gone|went|like ~3 dead|wooden|wood",  # "like a lump of wood"
             "touch|touched|touching|pinch|pinched|prod|prodded|poke|poked|press|pressed|tap|tapped ~4 feel|felt nothing",
         ),
         anchor="foot",
@@ -1856,7 +1855,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "few minutes",
             "cold water",
             "frozen",
-            # "toes go a bit numb on long runs if my laces are tight" (v25 review)
+            # "toes go a bit numb on long runs if my laces are tight"
             "laces",
             "lacing",
             "too tight",
@@ -1889,7 +1888,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "foot|feet ~2 started|keeps|begun|begin ~1 dropping|dragging|slapping|flopping",
             "catching|catch|catches|snagging|snag|snags|scuffing|scuff|scuffs ~1 my|the ~1 toes|toe|foot",
             f"{CANT} ~3 lift|raise|pull|bend|flex|move|wiggle|point|curl ~5 foot|toe|toes|ankle|it|them|up",
-            # "my foot has begun to catch on the carpet"; "unable to lift the front of the foot" (v25 review)
+            # "my foot has begun to catch on the carpet"; "unable to lift the front of the foot"
             "foot|feet|toes ~3 catch|catching|catches ~2 on",
             f"{NEG_ABLE} ~3 lift|raise ~5 foot|toe|toes|ankle",
             "slap|slaps|slapping|slapped ~3 floor|ground|down",
@@ -1986,8 +1985,8 @@ CONCEPTS: Tuple[Concept, ...] = (
     Concept(
         "night_pain",
         (
-            "wakes|woke|waking|wake|wakening|keeps|kept ~1 me|us ~1 up|awake|at",  # "keeps us up at night" (v25)
-            # "he wakes up crying with it at night"; "at night yes" / "nights are the worst" as answers (v25 review)
+            "wakes|woke|waking|wake|wakening|keeps|kept ~1 me|us ~1 up|awake|at",  # "keeps us up at night"
+            # "he wakes up crying with it at night"; "at night yes" / "nights are the worst" as answers
             "wakes|woke|waking|wake up ~2 crying|screaming|sobbing|in_pain|hurting",
             "at|during ~1 night|nights|nighttime ~1 yes|yeah|yep|too|also",
             "yes|yeah|yep ~2 at|during ~1 night|nights",
@@ -2004,14 +2003,14 @@ CONCEPTS: Tuple[Concept, ...] = (
             "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",
             "day ~1 and ~1 night",
             "even ~5 rest|resting|sitting|lying|still|sleeping|sat",
-            # "waking at 3am with throbbing heel pain" (v18 review): the small hours are night
+            # "waking at 3am with throbbing heel pain": the small hours are night
             "1|2|3|4|5 ~1 am ~5 pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony",
             "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony ~6 1|2|3|4|5 ~1 am",
             "worst|worse ~3 lying|rest|resting|night|nights|bed",
             "worst|worse|wakes|woke|waking|throbs|throbbing|hurts|aches|pain ~4 1am|2am|3am|4am|5am|midnight",
             "worst|worse|wakes|woke|waking|throbs|throbbing|hurts|aches|pain ~4 1|2|3|4|5 am",  # "worst at 3am in bed"
             "disturbs|disturbing|disturbed|disrupts|disrupting|disrupted|interrupts|interrupting|ruins|ruining|wrecks|"
-            "wrecking|breaks|breaking ~2 sleep|night|nights",  # "frequently disturbs my sleep" (v21)
+            "wrecking|breaks|breaking ~2 sleep|night|nights",  # "frequently disturbs my sleep"
             "present|there|pain|painful|hurts|aches|aching|ache|sore|throbs|throbbing ~3 at ~1 rest",
         ),
         veto_prev=_fs("after from"),
@@ -2070,7 +2069,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "weightloss",
             "weight ~2 dropped|dropping|falling|fallen|gone",
             "weight ~2 going|gone|went|coming|come ~1 down|off",
-            "weight ~2 reduced|decreased|reducing|decreasing|dropped",  # "my weight has reduced by 5 kg" (v24 review)
+            "weight ~2 reduced|decreased|reducing|decreasing|dropped",  # "my weight has reduced by 5 kg"
             "clothes|trousers|jeans|belt ~3 loose|looser|hanging|baggy|falling|big|bigger",
             "lose|loses ~2 kilo|kilos|kg|kgs|pounds|lbs|stone|weight",
             "belt ~4 notch|notches|tighter|tighten|tightened",
@@ -2137,7 +2136,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "not sure why",
             "don't know why",
             "dont know why",
-            # "I lose weight, 6 kg, but I did not make any diet" (v21 review)
+            # "I lose weight, 6 kg, but I did not make any diet"
             "any diet",
             "any dieting",
             "didn't diet",
@@ -2350,7 +2349,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "after football",
         ),
     ),
-    # Answers to the assessment's questions, one per message (v25 review): "both" (which heel?), "mornings" (when is
+    # Answers to the assessment's questions, one per message: "both" (which heel?), "mornings" (when is
     # it worst?), "about 2 hours stiff" (how long?). Remembered across turns; the inflammatory rule combines them.
     Concept("both_answer", ("both",), acute=False, fragment_only=True),
     Concept("morning_word", (MORNING,), acute=False, veto_sentence=("good morning", "morning all", "morning everyone")),
@@ -2380,7 +2379,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "second hand",
             "hand wash",
             "by hand",
-            # "hot when I put my hand on it": the hand feels (v25 review)
+            # "hot when I put my hand on it": the hand feels
             "hand on it",
             "hand on her",
             "hand on his",
@@ -2423,7 +2422,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "ulcerative ~1 colitis",
             "crohn|crohns|chron ~1 disease|'s",
             # lay uveitis and dactylitis, both typical of spondyloarthritis (AFP): "inflammation inside the eye",
-            # "my toe swelled up like a sausage" (v21)
+            # "my toe swelled up like a sausage"
             "inflammation|inflamed ~3 eye|eyes",
             "eye|eyes ~4 inflammation|inflamed",
             "sausage ~1 toe|toes|finger|fingers|digit|digits",
@@ -2437,7 +2436,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "irritable bowel",
             "cleared up",
             "thought i had",
-            "i thought it was",  # "...but the dermatologist said eczema" (v25)
+            "i thought it was",  # "...but the dermatologist said eczema"
             "no other joints",
             "no other joint",
             "only in one foot",
@@ -2450,7 +2449,7 @@ CONCEPTS: Tuple[Concept, ...] = (
             "no longer have",
             "used to have",
             "used to get",
-            # "my friend has psoriasis but her heels are totally fine" (v18 review)
+            # "my friend has psoriasis but her heels are totally fine"
             "heels are fine",
             "heels are totally fine",
             "heels are perfectly fine",
@@ -2531,7 +2530,7 @@ FLAG_RULES: Tuple[FlagRule, ...] = (
             ("both_heels", "morning_stiffness", "other_joints"),
             ("both_heels", "morning_ache_long", "other_joints"),
             # the same told as answers: "both" / "mornings" / "about 2 hours stiff" /
-            # "knuckles and wrists" (v25 review; single messages keep the rows above)
+            # "knuckles and wrists" (single messages keep the rows above)
             ("both_heels", "morning_word", "stiff_long", "other_joints"),
             ("inflammatory_disease",),
         ),
@@ -2549,7 +2548,7 @@ OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_spli
 # Another adult's danger sign is told to the visitor only when nobody is on it yet and it is not a story. These set
 # it aside (whole message): already under care, a known cause, a cautionary tale, the visitor turning to themself.
 # From the held-out look-alikes of sessions 1-5: 22 of 29 another-adult mentions there are set aside by these.
-# Kept narrow on purpose (review, session 6): a carer "looking after" someone, a foot gone cold "after surgery" or
+# Kept narrow on purpose: a carer "looking after" someone, a foot gone cold "after surgery" or
 # "in a cast", or a visitor "worried" about what they saw, still alerts; those are when the sign matters most.
 OTHERS_UNDER_CARE = (
     "nurse is",
@@ -2650,7 +2649,7 @@ class _Message:
         self.owners = self._owners()
         self.consumed: Set[int] = set()
         self._span_cache: Dict[str, List[Tuple[int, int]]] = {}
-        self._finding_starts: Set[int] = set()  # where any concept matched (occurrences() fills it)
+        self._finding_starts: Set[int] = set()  # where any concept matched (occurrences fills it)
         self.index = _form_index(self.toks)
 
     # sentences ---------------------------------------------------------------------------------------------
@@ -2688,7 +2687,7 @@ class _Message:
         if not words:
             return False
         if " ".join(w for w in words if w not in ("?", ".", "!")) in ECHO_QUESTIONS:
-            return False  # "anything else? yeah, ..." repeats the bot's question before answering it (v25 review)
+            return False  # "anything else? yeah, ..." repeats the bot's question before answering it
         if "?" in words[-1]:
             return True
         if "," in words:  # a trailing tag question typed without "?": "reactive arthritis, is that a thing"
@@ -2718,11 +2717,11 @@ class _Message:
                 and toks[idx - 1].lower in OBJECT_PREPS
                 and current in ("other", "dependent")
             ):
-                pass  # "my partner (sitting next to me) is on insulin" is still about the partner (v18 review)
+                pass  # "my partner (sitting next to me) is on insulin" is still about the partner
             elif word in SELF_WORDS or tok.forms & {"i"}:
                 current = "self"
             elif word in ("bro", "sis") and [t.lower for t in toks[idx + 1 : idx + 3]] == ["in", "law"]:
-                current = last_person = "other"  # "bro in law, both heels sore ..." (v18 review)
+                current = last_person = "other"  # "bro in law, both heels sore ..."
             elif word in CLINICIANS or word.rstrip("s'") in CLINICIANS:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif self._self_description(idx):
@@ -2733,13 +2732,13 @@ class _Message:
                 idx and toks[idx - 1].lower in ("like", "than", "as", "of", "with", "from", "for", "to", "if")
             ):
                 if word in NOBODY_IN_PARTICULAR:
-                    current = "generic"  # "people talk about a pop", "someone dropped weights" (session 6)
+                    current = "generic"  # "people talk about a pop", "someone dropped weights"
                 else:
                     current = last_person = "other"
             elif word in THIRD_PRONOUNS:
                 current = last_person or "third"
             elif word in GENERIC_WORDS and not (idx + 1 < len(toks) and toks[idx + 1].lower in ADDRESSED_VERBS):
-                current = "generic"  # but "like you asked, 38.5" speaks to the bot about the writer (v21 review)
+                current = "generic"  # but "like you asked, 38.5" speaks to the bot about the writer
             elif (
                 word in ("heard", "read", "told", "learned", "learnt", "saw", "says", "said")
                 and idx + 1 < len(toks)
@@ -2753,12 +2752,12 @@ class _Message:
                 and toks[idx + 1].lower not in POINTERS
                 and toks[idx + 1].lower not in PERSONS
             ):
-                current = "generic"  # "my neighbour reckons numbness in the foot means ..." (v18 review)
+                current = "generic"  # "my neighbour reckons numbness in the foot means ..."
             owners.append(current)
         return owners
 
     def _year_old(self, idx: int) -> bool:
-        """'my 12 year old', 'our 8yo': a child named by age (v15 review)."""
+        """'my 12 year old', 'our 8yo': a child named by age."""
         word = self.toks[idx].lower
         prev = self.toks[idx - 1].lower if idx else ""
         return (word == "old" and prev in ("year", "yr", "years", "yrs", "month", "months", "-")) or word in (
@@ -2767,7 +2766,7 @@ class _Message:
         )
 
     def _self_description(self, idx: int) -> bool:
-        """A person word that describes the writer, not someone else (v11 review): "since I was a kid", "as kids",
+        """A person word that describes the writer, not someone else: "since I was a kid", "as kids",
         or a bare descriptor opening the message ("long time runner, diabetes for 10 years", "runner here")."""
         toks = self.toks
         word = toks[idx].lower
@@ -2789,7 +2788,7 @@ class _Message:
         )
         after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
         if opening and after == "of" and idx + 3 < len(toks) and toks[idx + 3].lower in ("here", ",", "-", ":", "."):
-            return True  # "Hi, mother of two here.", "mum of a toddler, ..." (v21 review)
+            return True  # "Hi, mother of two here.", "mum of a toddler, ..."
         return opening and after in (",", "here", "-", ":", "(")
 
     def _person_after(self, idx: int) -> Optional[str]:
@@ -2839,8 +2838,8 @@ class _Message:
             return True
         lo, hi = self.clause(start)
         if {"ruled", "excluded"} & {t.lower for t in toks[lo:hi]}:
-            return True  # "a rupture was ruled out", "they ruled out a tear" (v13 review)
-        if self.is_question(sent):  # "A pop in my Achilles? No, nothing like that" (v14 review)
+            return True  # "a rupture was ruled out", "they ruled out a tear"
+        if self.is_question(sent):  # "A pop in my Achilles? No, nothing like that"
             nxt = [t.lower for t in toks if t.sent == sent + 1][:2]
             if nxt and (nxt[0] in POST_NEG or nxt[0] == "nothing" or nxt[:2] == ["not", "at"]):
                 return True
@@ -2874,7 +2873,7 @@ class _Message:
 
     def _pseudo(self, j: int) -> bool:
         """Pseudo-negations ('not only', 'no idea', "don't know") are not negation cues; nor is a visitor playing it
-        down: "probably nothing, heel aches all night" (v24 review)."""
+        down: "probably nothing, heel aches all night"."""
         if (
             self.toks[j].lower == "nothing"
             and j
@@ -2899,7 +2898,7 @@ class _Message:
                 after_if = words[words.index("if") + 1 :]
                 if set(after_if[:6]) & HYPO_IF_VERBS:
                     return "hypothetical"
-                # a counterfactual: "if I had an achilles rupture would I still be able to walk?" (v24 review)
+                # a counterfactual: "if I had an achilles rupture would I still be able to walk?"
                 if (
                     after_if[1:2] == ["had"]
                     and after_if[0] in ("i", "you", "someone", "one")
@@ -2945,14 +2944,14 @@ class _Message:
                 if tok.lower == "back" and tok.i + 1 < len(self.toks) and self.toks[tok.i + 1].lower == "of":
                     continue
                 if tok.lower == "back" and tok.i and self.toks[tok.i - 1].lower == "the":
-                    continue  # "red and puffy round the back": a place on the heel, not the back (v25 review)
+                    continue  # "red and puffy round the back": a place on the heel, not the back
                 if tok.lower in ("hand", "hands") and [t.lower for t in self.toks[tok.i + 1 : tok.i + 3]] in (
                     ["on", "it"],
                     ["on", "them"],
                     ["on", "her"],
                     ["on", "his"],
                 ):
-                    continue  # "hot when I put my hand on it": the hand feels, it is not the site (v25 review)
+                    continue  # "hot when I put my hand on it": the hand feels, it is not the site
                 best_other = min(best_other, dist)
         if best_other < best_foot:
             return False
@@ -2961,7 +2960,7 @@ class _Message:
         if concept.anchor == "foot":
             return True
         if concept.anchor == "foot_or_pronoun" and self.foot_in_focus and best_other == 99:
-            return True  # "swollen red hot" after "my heel ..." in an earlier message (v25 review)
+            return True  # "swollen red hot" after "my heel ..." in an earlier message
         if concept.anchor == "foot_or_pronoun":
             lo = max(self.sents[sent][0].i, start - 5)
             return any(
@@ -2980,7 +2979,7 @@ class _Message:
                     "patch",
                     "skin",
                     "side",
-                )  # "the area is swollen, red" (v21 review)
+                )  # "the area is swollen, red"
                 for t in self.toks[lo:start]
             )
         return False
@@ -3102,7 +3101,7 @@ class _Message:
             tok = toks[j]
             if tok.is_break or tok.lower in TERMINATORS:
                 return True
-            # "keeps me up at night, plus I had lymphoma years back": 'plus' starts a clause too (v24 review)
+            # "keeps me up at night, plus I had lymphoma years back": 'plus' starts a clause too
             return tok.lower in (",", "and", "&", "plus") and j + 1 < len(toks) and toks[j + 1].lower in SUBJECT_STARTS
 
         lo = idx
@@ -3140,7 +3139,7 @@ class _Message:
 
     def _other_finding_in_clause(self, idx: int, start: int) -> bool:
         """'it wakes me at night, and I had bowel cancer surgery last year': the surgery is the cancer's, not
-        the night pain's recovery (v14 review)."""
+        the night pain's recovery."""
         lo, hi = self.clause(idx)
         return any(lo <= s < hi and s != start for s in self._finding_starts)
 
@@ -3178,7 +3177,7 @@ class _Message:
         breaks = [tok.is_break for tok in self.toks] + [True]
         for i, word in enumerate(words):
             # a question run on without punctuation opens its own clause: "i have psoriasis on my elbows could that be
-            # linked to heel pain" asks about the heel pain (v26a review)
+            # linked to heel pain" asks about the heel pain
             run_on = bool(clause) and word in RUN_ON_AUX and i + 1 < len(words) and words[i + 1] in RUN_ON_SUBJECTS
             if run_on or word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or breaks[i]:
                 if clause:
@@ -3200,7 +3199,7 @@ class _Message:
 
     def _possessed_part(self, end: int, owner: str) -> str:
         """The owner of "his"/"her" when the finding is placed on their foot: "I found an ulcer under her heel" is
-        hers (v18 review)."""
+        hers."""
         toks = self.toks
         for k in range(end, min(end + 3, len(toks) - 1)):
             if toks[k].is_break:
@@ -3214,7 +3213,7 @@ class _Message:
     @cached_property
     def telegraphic(self) -> bool:
         """A message that opens with a bare self-description: "diabetic, heel fissure bleeding, is that ok",
-        "T2 here - ...", "long time runner, ..." (the writer, without I or my; v11 review)."""
+        "T2 here - ...", "long time runner, ..." (the writer, without I or my)."""
         words = [t.lower for t in self.toks[:5]]
         for i, word in enumerate(words[:4]):
             if word in (",", "here", "-", ":", "(", ".", "diagnosed", "since"):
@@ -3231,7 +3230,7 @@ class _Message:
             (w in WH_WORDS or w in ("whats", "what's")) and not (i and words[i - 1] in NOT_ASKING)
             for i, w in enumerate(words)
         )
-        # "i have psoriasis can that affect ur heels": a question run on without punctuation (v20 review)
+        # "i have psoriasis can that affect ur heels": a question run on without punctuation
         run_on = any(words[i] in RUN_ON_AUX and words[i + 1] in RUN_ON_SUBJECTS for i in range(1, len(words) - 1))
         return bool(words) and (
             words[0] in AUX_WORDS
@@ -3264,7 +3263,7 @@ class _Message:
             sent = self.toks[start].sent
             owner = self.owners[start]
             if any(t.lower in ("me", "myself") for t in self.toks[start:end]):
-                owner = "self"  # "my colleagues had to carry me to the car" (v14 review)
+                owner = "self"  # "my colleagues had to carry me to the car"
             if sent in also_me and owner not in PATIENT_OWNERS:
                 owner = "self"
             owner = self._possessed_part(end, owner)
@@ -3287,7 +3286,7 @@ class _Message:
             elif (
                 not concept.acute and self.has_phrase(sent, READING_ABOUT) and not self.has_phrase(sent, OWN_DIAGNOSIS)
             ):
-                why = "reading"  # "i was googling and came across reactive arthritis" (v20 review)
+                why = "reading"  # "i was googling and came across reactive arthritis"
             elif (
                 not concept.acute and not self.personal and self.asks and not (owner == "other" and self.relation_named)
             ):
@@ -3297,7 +3296,7 @@ class _Message:
             else:
                 why = self.suppressed_as_question(sent, start) or ""
                 if why == "question" and not concept.acute and self._own_diagnosis_after(sent):
-                    why = ""  # "Can diabetes cause heel pain? I was diagnosed last year." (v21 review)
+                    why = ""  # "Can diabetes cause heel pain? I was diagnosed last year."
             result.append(Occurrence(concept.cid, start, end, sent, owner, why == "", why))
         return result
 
@@ -3312,7 +3311,7 @@ def _patient_facts(
 ) -> Dict[str, List[Occurrence]]:
     occurrences = list(occurrences)
     # "the psoriasis question is for my brother, I don't have psoriasis": a background condition the writer denies
-    # having is not theirs, wherever else it is named in the message (v12 review). It stays the brother's.
+    # having is not theirs, wherever else it is named in the message. It stays the brother's.
     denied = (
         {
             occ.concept
@@ -3441,7 +3440,7 @@ def _rule_evidence(
             and not CONCEPT_BY_ID[conjunction[0]].acute
             and message.reports_heel_symptom
         ):
-            # "I have psoriasis, can it affect my heels?" then "my heels are sore every morning" (session 7): the
+            # "I have psoriasis, can it affect my heels?" then "my heels are sore every morning": the
             # background condition said before, the heel symptom reported now
             return message.sent_text(min(message.sents))[:240]
         if not current:
@@ -3457,7 +3456,7 @@ def _rule_evidence(
             )
         ):
             # "my sister has psoriasis": nothing to send her anywhere for. "I have Crohn's, can it affect my
-            # heels?": an education question; the inflammatory topic says when to see a GP (session 6).
+            # heels?": an education question; the inflammatory topic says when to see a GP.
             continue
         if any(c not in facts and c not in remembered for c in conjunction):
             continue
@@ -3494,6 +3493,6 @@ def context_from_text(doc: Any, previous: Optional[RedFlagContext] = None) -> Re
 def _remembered(message: _Message, occurrences: List[Occurrence], previous: Optional[RedFlagContext]) -> RedFlagContext:
     facts = set(_patient_facts(occurrences))
     if message.reports_heel_symptom and "other" not in message.owners:
-        facts.add("heel_symptom")  # "bilat heel pain" ... later "my GP diagnosed ankylosing spondylitis" (v25)
+        facts.add("heel_symptom")  # "bilat heel pain" ... later "my GP diagnosed ankylosing spondylitis"
     focus = any(t.forms & FOOT_PARTS for t in message.toks)
     return replace(RedFlagContext.from_facts(facts), foot_in_focus=focus).merge(previous)
