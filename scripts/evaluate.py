@@ -20,8 +20,9 @@ import re
 import sys
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -45,6 +46,12 @@ def training_examples() -> Iterator[Tuple[str, str]]:
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     yield path.name, line.strip()[2:]
+
+
+@lru_cache(maxsize=1)
+def seen_texts() -> FrozenSet[str]:
+    """Every training example, normalised: read once per process, whatever the number of sets."""
+    return frozenset(normalise(text) for _, text in training_examples())
 
 
 def macro_f1(pairs: List[Tuple[str, str]]) -> Tuple[float, Dict[str, float]]:
@@ -94,7 +101,7 @@ class Parser:
 
 def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> Dict[str, Any]:
     pairs = [(item["intent"], result["intent"]["name"]) for item, result in zip(items, parsed)]
-    seen = {normalise(text) for _, text in training_examples()}
+    seen = seen_texts()
     unseen = [(g, p) for (g, p), item in zip(pairs, items) if normalise(item["text"]) not in seen]
     education = sum(gold.startswith("ask_") for gold, _ in pairs)
     wrong = sum(is_wrong_topic(g, p) for g, p in pairs)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from serving.workers import plan as worker_plan
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "heel.tar.gz"
@@ -141,15 +143,9 @@ class Stack:
             + tracker_store
             + (lock_store or "")
         )
-        if workers > 1 and not lock_store:
-            written.write_text(
-                written.read_text() + 'lock_store:\n  type: "redis"\n  url: "127.0.0.1"\n  port: 6379\n'
-                '  db: 1\n  key_prefix: "heeltest"\n'
-            )
-        worker_env = (
-            {"SANIC_WORKERS": str(workers), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if workers > 1 else {}
-        )
-        endpoints = endpoints or written
+        # the same choice as `make run`: several workers only with a shared (Redis) lock store
+        serving = worker_plan(endpoints or written, var_dir, workers=workers)
+        endpoints, worker_env = serving.endpoints, serving.env
         stack.env = dict(
             os.environ,
             PYTHONPATH=str(ROOT),
