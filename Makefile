@@ -18,7 +18,7 @@ WIDGET := web/static/widget.js
 WIDGET_DEPS := web/node_modules/.package-lock.json
 
 FORCE:
-.PHONY: FORCE help install spacy content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint bench clean
+.PHONY: FORCE help install spacy content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint bench purge clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -99,6 +99,9 @@ test: $(MODEL) $(WIDGET) validate lint ## everything CI runs
 
 bench: $(MODEL) ## REST load, ours vs stock `rasa init`, 1/5/10/20 visitors: reports/bench.md, .json, .png
 	$(PY) scripts/bench.py
+
+purge: $(VENV)/.installed ## delete conversations and requests older than RETENTION_DAYS (default 365); run daily
+	$(PY) -m serving purge
 
 clean:
 	rm -rf build models reports .pytest_cache web/node_modules $(WIDGET)

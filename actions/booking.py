@@ -30,6 +30,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from heel import privacy
 from heel.booking import hours as opening_hours
 from heel.booking import logic
 from heel.content.answers import fill
@@ -56,6 +57,9 @@ FORM_SLOTS = [
     "booking_attempts",
 ]
 RESTART_KEEPS = ("booking_consent", "booking_submission_id")
+# The id of the conversation's latest stored request: a later "talk to a person" reads the contact details from it,
+# because once a request is stored the conversation keeps none (heel/privacy.py).
+CONTACT_REQUEST_SLOT = "contact_request_id"
 FIELD_SLOTS = {
     "name": "booking_name",
     "contact": "booking_contact",
@@ -161,6 +165,43 @@ def _booking_fields(tracker: Tracker) -> Dict[str, Any]:
 
 def _reset(slots: List[str]) -> List[EventType]:
     return [SlotSet(slot, None) for slot in slots]
+
+
+def _committed(request: requests_repo.RequestView, slots: List[str], region: str) -> List[EventType]:
+    """After a request is stored: its id stays, the contact details leave the conversation. The stored details are
+    named once more so that the tracker store can find every copy (a reply that repeated them) and remove it."""
+    named = [
+        SlotSet("booking_name", request.name),
+        SlotSet("booking_contact", logic.contact_text(request.phone, request.email, region)),
+        SlotSet("booking_phone", request.phone),
+        SlotSet("booking_email", request.email),
+    ]
+    return (
+        named
+        + _reset(CONTACT_SLOTS + slots)
+        + [SlotSet(CONTACT_REQUEST_SLOT, request.id), SlotSet(privacy.PRIVACY_SLOT, privacy.REDACT)]
+    )
+
+
+def _forget(slots: List[str]) -> List[EventType]:
+    """Cancelled or declined: nothing goes to the front desk, and what was typed into the form leaves the stored
+    conversation too ("your details are not stored")."""
+    return _reset(slots) + [SlotSet(privacy.PRIVACY_SLOT, privacy.REDACT)]
+
+
+def _known_contact(tracker: Tracker) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+    """Name, phone and e-mail: from this form, else from the request this conversation stored last."""
+    phone, email = tracker.get_slot("booking_phone"), tracker.get_slot("booking_email")
+    if phone or email:
+        return tracker.get_slot("booking_name"), phone, email
+    request_id = tracker.get_slot(CONTACT_REQUEST_SLOT)
+    if request_id is None:
+        return None, None, None
+    try:
+        stored = requests_repo.contact_for(int(request_id), tracker.sender_id)
+    except (requests_repo.StoreUnavailable, ValueError):
+        stored = None
+    return (stored.name, stored.phone, stored.email) if stored else (None, None, None)
 
 
 def _user_events(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -472,7 +513,8 @@ class ValidateHandoffForm(RequestFormValidation):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if tracker.get_slot("booking_phone") or tracker.get_slot("booking_email"):
+        _name, phone, email = await asyncio.to_thread(_known_contact, tracker)
+        if phone or email:
             return []
         if tracker.get_slot("handoff_consent") is False:
             return ["handoff_consent"]
@@ -584,10 +626,10 @@ class ActionSubmitBooking(Action):
         clinic = _clinic()
         if tracker.get_slot("booking_consent") is not True:
             _say(dispatcher, "declined", clinic)
-            return _reset(CONTACT_SLOTS + FORM_SLOTS)
+            return _forget(CONTACT_SLOTS + FORM_SLOTS)
         if tracker.get_slot("booking_confirmed") is not True:
             _say(dispatcher, "cancelled", clinic)
-            return _reset(CONTACT_SLOTS + FORM_SLOTS)
+            return _forget(CONTACT_SLOTS + FORM_SLOTS)
 
         fields = _booking_fields(tracker)
         summary = tracker.get_slot("assessment_summary") or None
@@ -628,8 +670,7 @@ class ActionSubmitBooking(Action):
             contact_how=_contact_how(request.phone, request.email, region),
             when_open=_when_open(clinic),
         )
-        # Name and contact stay for this conversation, so "talk to a person" later can use them.
-        return _reset(FORM_SLOTS)
+        return _committed(request, FORM_SLOTS, region)
 
 
 class ActionCancelRequest(Action):
@@ -648,7 +689,7 @@ class ActionCancelRequest(Action):
                 FollowupAction("booking_form"),
             ]
         _say(dispatcher, "handoff_cancelled" if active == "handoff_form" else "cancelled", clinic)
-        return _reset(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
+        return _forget(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
             SlotSet(REQUESTED_SLOT, None),
             ActiveLoop(None),
         ]
@@ -662,7 +703,7 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         clinic = _clinic()
-        contact_phone, contact_email = tracker.get_slot("booking_phone"), tracker.get_slot("booking_email")
+        contact_name, contact_phone, contact_email = await asyncio.to_thread(_known_contact, tracker)
         if not (contact_phone or contact_email):
             _say(dispatcher, "handoff_declined", clinic, when_open=_when_open(clinic))
             return [SlotSet("handoff_consent", None), SlotSet("booking_attempts", None)]
@@ -680,7 +721,7 @@ class ActionRequestHuman(Action):
             consent_version=(
                 logic.HANDOFF_CONSENT_VERSION if tracker.get_slot("handoff_consent") is True else logic.CONSENT_VERSION
             ),
-            name=tracker.get_slot("booking_name"),
+            name=contact_name,
             phone=contact_phone,
             email=contact_email,
             reason=summary,
@@ -702,7 +743,7 @@ class ActionRequestHuman(Action):
             when_open=_when_open(clinic),
             contact_how=_contact_how(contact_phone, contact_email, logic.region_from(clinic)),
         )
-        events = _reset(FORM_SLOTS + ["handoff_consent"])
+        events = _committed(request, FORM_SLOTS + ["handoff_consent"], logic.region_from(clinic))
         if (tracker.active_loop or {}).get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         # Staff resume the bot from the front-desk page (Rasa's tracker events API, {"event": "resume"}). The pause
@@ -737,3 +778,52 @@ class ActionRequestHuman(Action):
         return logic.handoff_summary(
             [t for t in topics if t], tracker.get_slot("assessment_summary"), recent, _booking_fields(tracker)
         )
+
+
+# ------------------------------------------------------------------------------------------ delete my data
+class ActionAskDeleteMyData(Action):
+    """ "Delete my data", from anywhere: an open form stops (nothing more is stored), then one explicit question."""
+
+    def name(self) -> Text:
+        return "action_ask_delete_my_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        clinic = _clinic()
+        active = (tracker.active_loop or {}).get("name")
+        stopped = texts()["messages"]["delete_form_stopped"]["text"] if active else ""
+        _say(dispatcher, "delete_confirm", clinic, stopped=stopped)
+        if not active:
+            return []
+        return _forget(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
+            SlotSet(REQUESTED_SLOT, None),
+            ActiveLoop(None),
+        ]
+
+
+class ActionDeleteMyData(Action):
+    """The answer to the deletion question. Only an explicit yes deletes: the visitor's requests leave the clinic
+    database, then the tracker store erases the conversation (privacy_request = erase). The reply says what was
+    deleted; if the database fails, nothing is erased and the visitor is told so."""
+
+    def name(self) -> Text:
+        return "action_delete_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        clinic = _clinic()
+        if _latest_intent(tracker)[0] != "affirm":
+            _say(dispatcher, "delete_kept", clinic)
+            return []
+        try:
+            count = await asyncio.to_thread(requests_repo.delete_for_conversation, tracker.sender_id)
+        except requests_repo.StoreUnavailable:
+            _say(dispatcher, "delete_failed", clinic)
+            return []
+        messages = texts()["messages"]
+        requests = (
+            fill(messages["deleted_requests"]["text"], {"count": str(count)})
+            if count
+            else messages["deleted_no_requests"]["text"]
+        )
+        _say(dispatcher, "deleted", clinic, requests=requests)
+        logger.info("visitor data deleted on request: %d request(s)", count)
+        return [SlotSet(privacy.PRIVACY_SLOT, privacy.ERASE)]

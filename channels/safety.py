@@ -1,4 +1,11 @@
-"""A red flag in a paused conversation still gets the urgent-care message.
+"""What every channel does before and after Rasa handles a message: the length limit, the rate limits, and the
+red-flag alert in a paused conversation.
+
+Limits: a message over MAX_MESSAGE_CHARS, or beyond RATE_LIMIT_SENDER for its visitor, or (website channels: REST
+and socket.io, see `address_refusal`) beyond RATE_LIMIT_ADDRESS for its network address, gets a polite reply and
+never reaches the NLU. A flooding client is told once per window, not once per message.
+
+A red flag in a paused conversation still gets the urgent-care message.
 
 After "talk to a person" the conversation is paused (Rasa's ConversationPaused) so the bot does not talk over
 staff. Rasa then records the visitor's messages, red-flag intent included, but predicts nothing. Safety comes
@@ -10,7 +17,8 @@ stays paused for everything else.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
@@ -18,6 +26,7 @@ from sanic import Blueprint
 from core_components.red_flag_policy import cross_turn_update, spacy_pipeline
 from heel.content import messages
 from heel.names import ALERT_ACTION, RED_FLAG_INTENT
+from heel.ratelimit import Limit, SlidingWindow, client_address
 from heel.settings import get_clinic, get_settings
 
 logger = logging.getLogger(__name__)
@@ -60,6 +69,63 @@ async def refuse_if_too_long(message: UserMessage) -> bool:
     return True
 
 
+class _Limiter:
+    """A sliding window per key kind, and when each key was last told it is over the limit."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.window = SlidingWindow(limit)
+        self.told = SlidingWindow(Limit(1, limit.seconds or 1))
+
+    def check(self, key: str, now: float) -> Tuple[bool, bool]:
+        """(allowed, tell): tell is True for the first refusal of a window."""
+        if self.window.allow(key, now):
+            return True, False
+        return False, self.told.allow(key, now)
+
+
+_limiters: Dict[str, _Limiter] = {}
+
+
+def limiter(kind: str) -> _Limiter:
+    """The process's limiter for "sender" or "address", built from the settings on first use."""
+    if kind not in _limiters:
+        settings = get_settings()
+        text = settings.rate_limit_sender if kind == "sender" else settings.rate_limit_address
+        _limiters[kind] = _Limiter(Limit.parse(text))
+    return _limiters[kind]
+
+
+def rate_limited_text(kind: str) -> str:
+    limit = limiter(kind).window.limit
+    values = {**get_clinic().placeholders(), "limit": str(limit.count), "seconds": str(int(limit.seconds))}
+    return messages.message("message_rate_limited", values)["text"]
+
+
+async def refuse_if_flooding(message: UserMessage) -> bool:
+    """Beyond the visitor's rate limit: not read; told once per window. True when refused."""
+    allowed, tell = limiter("sender").check(str(message.sender_id), time.monotonic())
+    if allowed:
+        return False
+    if tell:
+        logger.info("rate limit reached for a visitor; further messages in this window are not read")
+        await message.output_channel.send_text_message(message.sender_id, rate_limited_text("sender"))
+    return True
+
+
+def address_refusal(peer: str, forwarded_for: Optional[str]) -> Optional[Tuple[bool, str]]:
+    """For the website channels: None when the address may send; else (tell, text). The machine itself (a loopback
+    peer without a proxy header) is not limited."""
+    address, local = client_address(peer, forwarded_for, get_settings().trusted_proxies)
+    if local:
+        return None
+    allowed, tell = limiter("address").check(address, time.monotonic())
+    if allowed:
+        return None
+    if tell:
+        logger.info("rate limit reached for a network address")
+    return tell, rate_limited_text("address")
+
+
 class _ReplyCounter(OutputChannel):
     """One request's view of its channel's output: passes every reply on and counts them. A new one per message, so
     a channel object shared by several requests (Telegram's) never mixes their counts."""
@@ -80,14 +146,14 @@ class _ReplyCounter(OutputChannel):
 
 
 class PausedSafetyNet:
-    """Input-channel mixin (put it first in the bases) every channel shares: the message length limit, and the
-    paused-conversation red-flag alert."""
+    """Input-channel mixin (put it first in the bases) every channel shares: the message length and rate limits,
+    and the paused-conversation red-flag alert."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         registered: List[Blueprint] = []
 
         async def handle(message: UserMessage) -> Any:
-            if await refuse_if_too_long(message):
+            if await refuse_if_flooding(message) or await refuse_if_too_long(message):
                 return None
             channel, counter = message.output_channel, _ReplyCounter(message.output_channel)
             message.output_channel = counter

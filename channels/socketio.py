@@ -14,7 +14,8 @@ keys as the built-in channel::
       session_persistence: true
 
 The channel keeps the name ``socketio``, so trackers and the ``/webhooks/socketio/`` health route are
-unchanged. Two hardening changes, because the session id is the Rasa conversation id (sender id):
+unchanged. The socket accepts browsers from the site's own origins only (ALLOWED_ORIGINS). Two hardening changes,
+because the session id is the Rasa conversation id (sender id):
 - session ids must be short opaque tokens (the widget makes 128-bit random ones), not free-form strings;
 - a socket may only speak for the session it joined with ``session_request``: the built-in channel takes
   whatever ``session_id`` each ``user_uttered`` carries, so one socket could write into (and have replies
@@ -28,14 +29,15 @@ import json
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
-from channels.safety import PausedSafetyNet
+from channels.safety import PausedSafetyNet, address_refusal
+from heel.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,14 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 def valid_session_id(value: Any) -> Optional[str]:
     """The session id if it is an opaque token the widget could have made, else None."""
     return value if isinstance(value, str) and SESSION_ID.match(value) else None
+
+
+def _peer(environ: Dict[str, Any]) -> Tuple[str, Optional[str]]:
+    """The socket's peer address and X-Forwarded-For (engine.io's Sanic driver keeps the request in the environ; its
+    REMOTE_ADDR is a fixed placeholder)."""
+    request = environ.get("sanic.request")
+    peer = getattr(request, "ip", None) or environ.get("REMOTE_ADDR", "")
+    return str(peer), environ.get("HTTP_X_FORWARDED_FOR")
 
 
 async def _maybe_await(result: Any) -> None:
@@ -59,6 +69,9 @@ class _AwaitedRoomSocketIOInput(RasaSocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
+        # Rasa accepts a socket from any page; only the clinic's own site may open one from a browser (clients that
+        # send no Origin, such as servers and tests, are not browsers and are let through by engine.io).
+        sio.eio.cors_allowed_origins = list(get_settings().allowed_origins)
 
         async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
@@ -75,6 +88,12 @@ class _AwaitedRoomSocketIOInput(RasaSocketIOInput):
 
         async def handle_message(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict):
+                return
+            refused = address_refusal(*_peer(sio.get_environ(sid, namespace=self.namespace) or {}))
+            if refused is not None:
+                tell, text = refused
+                if tell:
+                    await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
                 return
             if self.session_persistence:
                 joined = (await sio.get_session(sid, namespace=self.namespace)).get("session_id")

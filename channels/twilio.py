@@ -8,7 +8,8 @@ credentials: ``channels.twilio.TwilioWhatsAppInput`` with ``account_sid``, ``aut
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
@@ -28,6 +29,21 @@ logger = logging.getLogger(__name__)
 
 TWILIO_API = "https://api.twilio.com"
 WHATSAPP_PREFIX = "whatsapp:"
+
+
+class _Fields(dict):
+    """Form fields as Twilio's validator reads a multi-dict: every value of a name, blank ones included."""
+
+    def getall(self, name: str) -> List[str]:
+        return self[name]
+
+
+def signed_fields(body: bytes) -> _Fields:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Fields()
+    return _Fields(parse_qs(text, keep_blank_values=True))
 
 
 def profile_for_address(address: Text) -> Profile:
@@ -105,11 +121,13 @@ class TwilioWhatsAppInput(PausedSafetyNet, ChoiceInput, TwilioInput):
         return profile_for_address(sender_id)
 
     def is_signed_by_twilio(self, request: Request) -> bool:
+        """Twilio signs every posted field, blank ones too (an SMS carries `FromCity=`, a media-only WhatsApp
+        message `Body=`); Sanic's parsed form drops blank values, so the signature is checked on the raw body."""
         signature = request.headers.get("X-Twilio-Signature", "")
         if not signature or not self.auth_token:
             return False
         url = self.webhook_url or request.url
-        return RequestValidator(self.auth_token).validate(url, request.form, signature)
+        return RequestValidator(self.auth_token).validate(url, signed_fields(request.body), signature)
 
     def channel_blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().channel_blueprint(on_new_message)

@@ -306,6 +306,34 @@ async def staff_resume(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/?msg={outcome}")
 
 
+async def api_delete(request: web.Request) -> web.Response:
+    if not bearer_ok(request):
+        return _unauthorized()
+    request_id = _request_id(request)
+    try:
+        deleted = await _db(request, requests_repo.delete_request, request_id) if request_id else False
+    except StoreUnavailable:
+        return web.json_response({"error": "database unavailable"}, status=503)
+    if not deleted:
+        return web.json_response({"error": "not found"}, status=404)
+    logger.info("request %s deleted by staff (API)", request_id)
+    return web.json_response({"deleted": request_id})
+
+
+async def staff_delete(request: web.Request) -> web.Response:
+    session, _ = await _staff_form(request)
+    if session is None:
+        raise web.HTTPForbidden(text="Forbidden")
+    request_id = _request_id(request)
+    try:
+        deleted = await _db(request, requests_repo.delete_request, request_id) if request_id else False
+    except StoreUnavailable:
+        raise web.HTTPSeeOther("/?msg=db_unavailable")
+    if deleted:
+        logger.info("request %s deleted by staff", request_id)
+    raise web.HTTPSeeOther("/?msg=deleted" if deleted else "/?msg=not_found")
+
+
 async def health(request: web.Request) -> web.Response:
     """Liveness for run_all and the test stack; the database state is reported, never a reason to fail."""
     try:
@@ -346,12 +374,14 @@ def create_app(
             web.get("/api/requests/{request_id}", api_get),
             web.post("/api/requests/{request_id}/status", api_status),
             web.post("/api/requests/{request_id}/resume", api_resume),
+            web.delete("/api/requests/{request_id}", api_delete),
             web.get("/login", login_form),
             web.post("/login", login),
             web.post("/logout", logout),
             web.get("/", staff_page),
             web.post("/requests/{request_id}/status", staff_status),
             web.post("/requests/{request_id}/resume", staff_resume),
+            web.post("/requests/{request_id}/delete", staff_delete),
         ]
     )
     if start_worker:

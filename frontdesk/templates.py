@@ -101,6 +101,12 @@ def render_request(request: RequestView, csrf: str, tz: tzinfo, region: str) -> 
         buttons.append(_button(request.id, "status", "Reopen", csrf, "new"))
     if request.kind == "handoff" and request.bot_paused:
         buttons.append(_button(request.id, "resume", "Resume bot", csrf))
+    # Deleting cannot be undone: the button sits behind a second click, without JavaScript (the CSP allows none).
+    buttons.append(
+        "<details><summary>Delete&hellip;</summary>"
+        + _button(request.id, "delete", "Delete this request permanently", csrf)
+        + "</details>"
+    )
     paused = '<span class="badge paused">bot paused</span>' if request.bot_paused else ""
     return REQUEST.substitute(
         id=request.id,
@@ -131,6 +137,7 @@ def login_page(error: bool = False) -> str:
 FLASHES = {
     "resumed": ("The assistant answers this visitor again.", False),
     "updated": ("Request updated.", False),
+    "deleted": ("Request deleted, with its notifications.", False),
     "rasa_unavailable": ("Could not reach the assistant to resume it; try again in a moment.", True),
     "not_found": ("That request no longer exists.", True),
     "db_unavailable": ("The clinic database is unavailable; nothing was changed.", True),

@@ -51,6 +51,9 @@ class Settings:
     frontdesk_host: str = "127.0.0.1"  # staff only: FRONTDESK_HOST=0.0.0.0 to reach it from the clinic network
     actions_host: str = "127.0.0.1"  # only the Rasa server calls the action server
     rasa_token: Optional[str] = None
+    actions_token_value: Optional[str] = None  # ACTIONS_TOKEN: the secret Rasa sends the action server
+    # Origins whose pages may call Rasa from a browser (the website with the chat widget); comma-separated.
+    allowed_origins: tuple = ("http://localhost:8080", "http://127.0.0.1:8080")
     smtp_username: Optional[str] = None
     smtp_password: Optional[str] = None
     smtp_starttls: bool = False
@@ -59,12 +62,19 @@ class Settings:
     # A message longer than this is answered with a polite refusal before any model reads it: analysis cost grows
     # with length, and one huge message must not stall every other conversation.
     max_message_chars: int = 2000
+    # Per visitor (all channels) and per network address (website channels), "<messages>/<seconds>", "0" = none.
+    rate_limit_sender: str = "30/60"
+    rate_limit_address: str = "120/60"
+    # Reverse proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated).
+    trusted_proxies: tuple = ("127.0.0.1/32", "::1/128")
     # Rasa processes on one machine: 0 = one per core when Redis (the shared lock store) answers, else one.
     rasa_workers: int = 0
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     rasa_endpoints: Path = PROJECT_ROOT / "endpoints.yml"
     rasa_credentials: Path = PROJECT_ROOT / "credentials.yml"
+    # `make purge` deletes conversations and requests older than this (keep clinic.yml's `retention` text in step).
+    retention_days: int = 365
 
 
 def load_settings() -> Settings:
@@ -90,18 +100,32 @@ def load_settings() -> Settings:
         frontdesk_host=_env("FRONTDESK_HOST", "127.0.0.1"),
         actions_host=_env("ACTIONS_HOST", "127.0.0.1"),
         rasa_token=_env("RASA_TOKEN"),
+        actions_token_value=_env("ACTIONS_TOKEN"),
+        allowed_origins=_origins(_env("ALLOWED_ORIGINS"), int(_env("WEB_PORT", "8080"))),
         max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
         rasa_workers=int(_env("RASA_WORKERS", "0")),
+        rate_limit_sender=_env("RATE_LIMIT_SENDER", "30/60"),
+        rate_limit_address=_env("RATE_LIMIT_ADDRESS", "120/60"),
+        trusted_proxies=tuple(
+            p.strip() for p in _env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128").split(",") if p.strip()
+        ),
         redis_host=_env("REDIS_HOST", "127.0.0.1"),
         redis_port=int(_env("REDIS_PORT", "6379")),
         rasa_endpoints=_path("RASA_ENDPOINTS", PROJECT_ROOT / "endpoints.yml"),
         rasa_credentials=_path("RASA_CREDENTIALS", PROJECT_ROOT / "credentials.yml"),
+        retention_days=int(_env("RETENTION_DAYS", "365")),
         smtp_username=_env("SMTP_USERNAME"),
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_env("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
         notify_webhook_secret=_env("NOTIFY_WEBHOOK_SECRET"),
         outbox_poll_seconds=float(_env("OUTBOX_POLL_SECONDS", "2")),
     )
+
+
+def _origins(raw: Optional[str], web_port: int) -> tuple:
+    if raw:
+        return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +145,13 @@ def rasa_api_token(settings: Optional[Settings] = None) -> str:
     need none."""
     settings = settings or get_settings()
     return _secret(settings, settings.rasa_token, "rasa_token")
+
+
+def actions_token(settings: Optional[Settings] = None) -> str:
+    """The shared secret between Rasa and the action server: ACTIONS_TOKEN from the environment wins; otherwise one
+    generated once and kept in var/actions_token."""
+    settings = settings or get_settings()
+    return _secret(settings, settings.actions_token_value, "actions_token")
 
 
 def _secret(settings: Settings, configured: Optional[str], name: str) -> str:

@@ -269,7 +269,7 @@ class IntentEnsemble(_RuleComponent):
         return messages
 
 
-CONTROL_INTENTS = frozenset({"stop", "skip", "continue_form", "request_human"})
+CONTROL_INTENTS = frozenset({"stop", "skip", "continue_form", "request_human", "delete_my_data"})
 FIRST_PERSON = frozenset("i my me i'm im i've ive mine myself".split())
 
 

@@ -19,35 +19,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from heel.settings import get_settings, rasa_api_token  # noqa: E402
-from serving import workers  # noqa: E402
+from serving import launch, workers  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
 def commands(model: str, endpoints: Path) -> Dict[str, List[str]]:
     settings = get_settings()
-    rasa_port = settings.rasa_url.rsplit(":", 1)[-1].split("/")[0]
+    rasa_port = int(settings.rasa_url.rsplit(":", 1)[-1].split("/")[0])
+    python = str(BIN / "python")
     services = {
-        "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
-        "rasa": [
-            str(BIN / "python"),
-            "-m",
-            "serving",
-            "run",
-            "--model",
+        "actions": launch.actions_command(python, 5055),
+        "rasa": launch.rasa_command(
+            python,
             model,
-            "--enable-api",
-            "--auth-token",
-            rasa_api_token(settings),
-            "--cors",
-            "*",
-            "--port",
             rasa_port,
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(settings.rasa_credentials),
-        ],
+            endpoints,
+            settings.rasa_credentials,
+            rasa_api_token(settings),
+            settings.allowed_origins,
+        ),
     }
     if (ROOT / "frontdesk" / "__main__.py").exists():
         services["frontdesk"] = [str(BIN / "python"), "-m", "frontdesk"]
@@ -67,13 +58,13 @@ def main() -> int:
         settings.rasa_endpoints, settings.var_dir, settings.rasa_workers, settings.redis_host, settings.redis_port
     )
     print(f"[run] Rasa: {serving.workers} worker(s), endpoints {serving.endpoints}", flush=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **launch.shared_env(settings))
     procs: Dict[str, subprocess.Popen] = {}
     for name, cmd in commands(args.model, serving.endpoints).items():
         if args.only and name not in args.only:
             continue
         # Own process group per service: Ctrl-C reaches us once and we stop each child in order.
-        extra = {"rasa": serving.env, "actions": {"SANIC_HOST": settings.actions_host}}.get(name, {})
+        extra = {"rasa": serving.env}.get(name, {})
         procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**env, **extra}, start_new_session=True)
         print(f"[run] {name}: pid {procs[name].pid}", flush=True)
 

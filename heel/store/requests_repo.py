@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from heel.settings import Settings, get_settings
@@ -300,6 +300,41 @@ def mark_bot_resumed(
         return view
     except SQLAlchemyError as exc:
         raise _unavailable("updating a request", exc) from exc
+
+
+# ---------------------------------------------------------------------------------------------------- deletion
+def _delete_where(condition: Any, url: Optional[str], action: str) -> int:
+    """Deletes the matching requests and their notifications (outbox payloads carry the same contact details)."""
+    try:
+        with session_scope(url) as session:
+            ids = list(session.scalars(select(Request.id).where(condition)))
+            if ids:
+                session.execute(delete(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
+                session.execute(delete(Request).where(Request.id.in_(ids)))
+        return len(ids)
+    except SQLAlchemyError as exc:
+        raise _unavailable(action, exc) from exc
+
+
+def delete_request(request_id: int, url: Optional[str] = None) -> bool:
+    """The front desk deletes one request; False when there was none with that id."""
+    return _delete_where(Request.id == request_id, url, "deleting a request") == 1
+
+
+def delete_for_conversation(conversation_id: str, url: Optional[str] = None) -> int:
+    """Everything the visitor of this conversation sent to the front desk ("delete my data"); how many requests."""
+    return _delete_where(Request.conversation_id == conversation_id, url, "deleting a visitor's requests")
+
+
+def delete_older_than(cutoff: datetime, url: Optional[str] = None) -> int:
+    """Retention: requests last updated before `cutoff` (naive UTC); how many."""
+    return _delete_where(Request.updated_at < cutoff, url, "deleting old requests")
+
+
+def contact_for(request_id: int, conversation_id: str, url: Optional[str] = None) -> Optional[RequestView]:
+    """A stored request of this conversation (its contact details for a later call-back), or None."""
+    view = get_request(request_id, url)
+    return view if view is not None and view.conversation_id == conversation_id else None
 
 
 # ------------------------------------------------------------------------------------------------------ outbox

@@ -65,9 +65,11 @@ async def test_happy_path_stores_then_confirms(booking_env_any, caplog):
     assert turn.responses == ["submitted"] and turn.reference == row.id
     assert "Thank you, Sam Runner." in turn.text
     assert "contact you by phone on 07911 123456" in turn.text and "The front desk is" in turn.text
-    # The form's own answers are cleared; name and contact stay for a later "talk to a person".
+    # The answers and the contact details leave the conversation; the request's id stays for a later call-back,
+    # and the tracker store is asked to remove every stored copy (heel/privacy.py).
     assert driver.slots["booking_preferred_time"] is None and driver.slots["booking_submission_id"] is None
-    assert driver.slots["booking_phone"] == "+447911123456"
+    assert driver.slots["booking_phone"] is None and driver.slots["booking_name"] is None
+    assert driver.slots["contact_request_id"] == row.id and driver.slots["privacy_request"] == "redact"
     for record in caplog.records:
         if record.levelno >= logging.INFO:
             assert not any(secret in record.getMessage() for secret in PERSONAL), record.getMessage()
@@ -273,7 +275,11 @@ async def test_a_second_booking_in_the_same_conversation_is_a_new_request(bookin
     await driver.say("yes", "affirm")
     await driver.run_action(booking.ActionSubmitBooking)
     await driver.activate("booking_form")
-    await driver.say("yes", "affirm")  # name and contact are known: straight to the time
+    turn = await driver.say("yes", "affirm")
+    # the first request took the contact details out of the conversation: they are asked again
+    assert turn.responses == ["ask_booking_name"]
+    await driver.say("Sam Runner")
+    await driver.say("07911 123456")
     await driver.say("friday afternoon")
     await driver.say("a check-up")
     await driver.say("I've been before")
@@ -464,6 +470,57 @@ def test_every_message_placeholder_is_filled():
     import re
 
     known = {"summary", "when_open", "phone", "example_phone", "closed_days", "visitor", "request_id", "contact_how"}
+    known |= {"stopped", "requests", "count"}  # "delete my data"
     for section in ("questions", "messages"):
         for key, entry in booking.texts()[section].items():
             assert set(re.findall(r"\{([a-z_]+)\}", entry["text"])) <= known, key
+
+
+# ------------------------------------------------------------------------------------------ delete my data
+async def test_delete_my_data_mid_form_is_not_an_answer_and_stops_the_form(booking_env):
+    driver = FormDriver("conv-delete")
+    await driver.activate("booking_form")
+    await driver.say("yes", "affirm")
+    await driver.say("Sam Runner")
+    turn = await driver.say("please delete my data", "delete_my_data")
+    assert turn.rejected and driver.slots["booking_contact"] is None  # the rule takes over, nothing is filled
+    turn = await driver.run_action(booking.ActionAskDeleteMyData)
+    assert turn.responses == ["delete_confirm"] and "stopped there" in turn.text
+    assert driver.active is None and driver.slots["booking_name"] is None
+    assert driver.slots["privacy_request"] == "redact"  # what was typed into the form is forgotten either way
+
+
+async def test_delete_my_data_deletes_the_requests_then_asks_the_store_to_erase(booking_env):
+    driver = FormDriver("conv-erase")
+    await fill_booking(driver)
+    await driver.say("yes", "affirm")
+    await driver.run_action(booking.ActionSubmitBooking)
+    assert len(stored()) == 1
+    driver._user("/affirm", "affirm", 1.0)
+    turn = await driver.run_action(booking.ActionDeleteMyData)
+    assert turn.responses == ["deleted"] and "1 request(s)" in turn.text
+    assert stored() == [] and driver.slots["privacy_request"] == "erase"
+
+
+async def test_a_no_deletes_nothing(booking_env):
+    driver = FormDriver("conv-keep")
+    await fill_booking(driver)
+    await driver.say("yes", "affirm")
+    await driver.run_action(booking.ActionSubmitBooking)
+    driver._user("/deny", "deny", 1.0)
+    turn = await driver.run_action(booking.ActionDeleteMyData)
+    assert turn.responses == ["delete_kept"] and len(stored()) == 1
+    assert driver.slots["privacy_request"] == "redact"  # unchanged since the booking
+
+
+async def test_deletion_with_the_database_down_erases_nothing_and_says_so(booking_env, monkeypatch):
+    from heel.store import requests_repo
+
+    def down(*_args, **_kwargs):
+        raise requests_repo.StoreUnavailable("down")
+
+    monkeypatch.setattr(requests_repo, "delete_for_conversation", down)
+    driver = FormDriver("conv-erase-down")
+    driver._user("/affirm", "affirm", 1.0)
+    turn = await driver.run_action(booking.ActionDeleteMyData)
+    assert turn.responses == ["delete_failed"] and driver.slots["privacy_request"] is None

@@ -112,6 +112,8 @@ async def test_api_refuses_missing_or_wrong_tokens(client, headers):
         assert (await client.get(path, headers=headers)).status == 401
     assert (await client.post("/api/requests/1/status", json={"status": "done"}, headers=headers)).status == 401
     assert (await client.post("/api/requests/1/resume", headers=headers)).status == 401
+    assert (await client.delete("/api/requests/1", headers=headers)).status == 401
+    assert repo.get_request(1) is not None
 
 
 async def test_api_lists_requests_with_all_fields(client):
@@ -221,6 +223,23 @@ async def test_status_buttons_need_the_csrf_token(client):
     assert done.status == 303 and repo.get_request(view.id).status == "done"
     assert "Sam Runner" not in await (await client.get("/")).text()  # done requests leave the open list
     assert "Sam Runner" in await (await client.get("/?show=all")).text()
+
+
+async def test_staff_delete_a_request_with_csrf_and_the_api_with_the_token(client):
+    first, second = add_request(), add_request("k2", conversation_id="conv-2")
+    await login(client)
+    refused = await client.post(f"/requests/{first.id}/delete", data={}, allow_redirects=False)
+    assert refused.status == 403 and repo.get_request(first.id) is not None
+    page = await (await client.get("/")).text()
+    assert f'action="/requests/{first.id}/delete"' in page
+    csrf = await csrf_from_page(client)
+    deleted = await client.post(f"/requests/{first.id}/delete", data={"csrf": csrf}, allow_redirects=False)
+    assert deleted.status == 303 and deleted.headers["Location"].endswith("msg=deleted")
+    assert repo.get_request(first.id) is None and "Sam Runner" in await (await client.get("/")).text()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert (await client.delete(f"/api/requests/{second.id}", headers=auth)).status == 200
+    assert repo.get_request(second.id) is None
+    assert (await client.delete(f"/api/requests/{second.id}", headers=auth)).status == 404
 
 
 async def test_resume_bot_appends_a_resume_event_in_rasa(client, rasa):

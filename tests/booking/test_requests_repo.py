@@ -186,3 +186,37 @@ def test_outbox_results(db_url):
     assert repo.outbox_counts(url=db_url) == {"sent": 1, "failed": 1}
     view = repo.list_requests(url=db_url)[0]
     assert sorted(view.notifications) == [("email", "sent", 1), ("webhook", "failed", 2)]
+
+
+def test_delete_for_conversation_removes_its_requests_and_their_notifications_only(db_url):
+    mine, _ = repo.create_request(new_request("k-a", conversation_id="visitor-a"), channels=["email"], url=db_url)
+    repo.create_request(new_request("k-b", conversation_id="visitor-a", kind="handoff"), channels=["email"], url=db_url)
+    other, _ = repo.create_request(new_request("k-c", conversation_id="visitor-b"), channels=["email"], url=db_url)
+    assert count(db_url, OutboxMessage) == 3
+    assert repo.delete_for_conversation("visitor-a", url=db_url) == 2
+    assert repo.get_request(mine.id, url=db_url) is None
+    assert repo.get_request(other.id, url=db_url) is not None
+    assert count(db_url, Request) == 1 and count(db_url, OutboxMessage) == 1
+    assert repo.delete_for_conversation("visitor-a", url=db_url) == 0
+
+
+def test_the_front_desk_deletes_one_request(db_url):
+    view, _ = repo.create_request(new_request(), channels=["email"], url=db_url)
+    assert repo.delete_request(view.id, url=db_url) is True
+    assert repo.delete_request(view.id, url=db_url) is False
+    assert count(db_url, Request) == 0 and count(db_url, OutboxMessage) == 0
+
+
+def test_retention_deletes_what_was_last_updated_before_the_cutoff(db_url):
+    old, _ = repo.create_request(new_request("k-old"), channels=[], url=db_url)
+    recent, _ = repo.create_request(new_request("k-new"), channels=[], url=db_url)
+    with session_scope(db_url) as session:
+        session.get(Request, old.id).updated_at = datetime.utcnow() - timedelta(days=400)
+    assert repo.delete_older_than(datetime.utcnow() - timedelta(days=365), url=db_url) == 1
+    assert repo.get_request(old.id, url=db_url) is None and repo.get_request(recent.id, url=db_url) is not None
+
+
+def test_contact_for_reads_a_request_of_the_same_conversation_only(db_url):
+    view, _ = repo.create_request(new_request(conversation_id="visitor-a"), channels=[], url=db_url)
+    assert repo.contact_for(view.id, "visitor-a", url=db_url).phone == "+447911123456"
+    assert repo.contact_for(view.id, "visitor-b", url=db_url) is None

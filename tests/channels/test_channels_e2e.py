@@ -235,6 +235,35 @@ def test_whatsapp_refuses_a_forged_signature(channel_stack, capture):
     assert not capture.find(to_whatsapp(sender))
 
 
+def test_sms_with_blank_fields_as_twilio_really_signs_them_is_answered(channel_stack, capture):
+    """A real SMS webhook carries empty location fields, and Twilio's signature covers them."""
+    sender = "+4477009" + str(uuid.uuid4().int)[:5]
+    form = {**twilio_form(sender, "/greet"), "FromCity": "", "FromState": "", "FromZip": "", "FromCountry": "GB"}
+    status, _ = post_twilio(channel_stack, form)
+    assert status == 204
+    [call] = capture.wait_for(lambda c: c.api == "twilio:Messages" and c.data.get("To") == sender)
+    assert call.data["Body"].startswith("Hi, I'm the heel-pain assistant.")
+
+
+def test_whatsapp_media_only_message_with_an_empty_body_is_accepted_without_an_error(channel_stack, capture):
+    sender = "whatsapp:+4477009" + str(uuid.uuid4().int)[:5]
+    form = {**twilio_form(sender, ""), "NumMedia": "1", "MediaContentType0": "image/jpeg"}
+    form["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0"
+    status, _ = post_twilio(channel_stack, form)
+    assert status < 500 and status != 403
+    # and a blank field that was not signed is still refused
+    tampered = {**twilio_form(sender, "/greet")}
+    signature = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
+        CHANNEL_ENV["TWILIO_WEBHOOK_URL"], tampered
+    )
+    status, _ = post(
+        f"{channel_stack.rasa_url}/webhooks/twilio/webhook",
+        urllib.parse.urlencode({**tampered, "FromCity": ""}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+    )
+    assert status == 403
+
+
 # --- Facebook Messenger ---------------------------------------------------------------------------------
 
 PAGE_ID = "104000000000001"

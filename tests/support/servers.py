@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from serving import launch
 from serving.workers import plan as worker_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +109,7 @@ class Stack:
     database_url: str = ""
     frontdesk_token: str = "test-frontdesk-token"
     rasa_token: str = "test-rasa-token"
+    actions_token: str = "test-actions-token"
     env: Dict[str, str] = field(default_factory=dict)
     services: Dict[str, Service] = field(default_factory=dict)
 
@@ -136,10 +138,12 @@ class Stack:
         stack.database_url = database_url or f"sqlite:///{var_dir / 'clinic.db'}"
         written = var_dir / "endpoints.yml"
         tracker_store = (
-            tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
+            tracker_store
+            or f'tracker_store:\n  type: serving.private_store.PrivateSQLTrackerStore\n  dialect: "sqlite"\n  db: "{var_dir / "tracker.db"}"\n'
         )
         written.write_text(
             f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n  enable_selective_domain: true\n'
+            + "  headers:\n    X-Action-Token: ${ACTIONS_TOKEN}\n"
             + tracker_store
             + (lock_store or "")
         )
@@ -153,6 +157,7 @@ class Stack:
             DATABASE_URL=stack.database_url,
             FRONTDESK_TOKEN=stack.frontdesk_token,
             RASA_TOKEN=stack.rasa_token,
+            ACTIONS_TOKEN=stack.actions_token,
             FRONTDESK_PORT=str(ports["frontdesk"]),
             FRONTDESK_URL=stack.frontdesk_url,
             WEB_PORT=str(ports["web"]),
@@ -162,35 +167,24 @@ class Stack:
         python = str(BIN / "python")
         stack.services["actions"] = Service(
             "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+            launch.actions_command(python, ports["actions"]),
             f"{stack.actions_url}/health",
             var_dir / "actions.log",
-            extra_env={"SANIC_HOST": "127.0.0.1"},
         )
         for index in range(rasa_instances):
             name = "rasa" if index == 0 else f"rasa{index + 1}"
             port = ports["rasa"] if index == 0 else free_port()
             stack.services[name] = Service(
                 name,
-                [
+                launch.rasa_command(
                     python,
-                    "-m",
-                    "serving",
-                    "run",
-                    "--model",
                     str(MODEL),
-                    "--enable-api",
-                    "--auth-token",
+                    port,
+                    endpoints,
+                    credentials or ROOT / "credentials.yml",
                     stack.rasa_token,
-                    "--cors",
-                    "*",
-                    "--port",
-                    str(port),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(credentials or ROOT / "credentials.yml"),
-                ],
+                    [stack.web_url, stack.web_url.replace("127.0.0.1", "localhost")],
+                ),
                 f"http://127.0.0.1:{port}/status?token={stack.rasa_token}",
                 var_dir / f"{name}.log",
                 extra_env=worker_env,

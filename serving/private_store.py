@@ -1,0 +1,89 @@
+"""Rasa's SQL tracker store (SQLite locally, PostgreSQL in production) that forgets what it must not keep.
+
+Rasa appends events and never rewrites them, so contact details typed into the booking form would stay in the
+conversation for as long as the store keeps it. The custom actions ask for privacy by setting one slot
+(heel.privacy.PRIVACY_SLOT) in the turn that needs it; after storing that turn this store
+- on REDACT (a request was committed to the clinic database): rewrites the conversation's stored events with
+  heel.privacy.redact: personal slots emptied, the answers that carried them replaced, other copies masked;
+- on ERASE ("delete my data", confirmed): deletes every stored event of the conversation.
+
+Select it in the endpoints file with `type: serving.private_store.PrivateSQLTrackerStore` and the same keys as
+Rasa's `type: SQL` (dialect, url, port, db, username, password).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from heel import privacy
+
+logger = logging.getLogger(__name__)
+
+
+def _this_turn(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+    """The privacy slot events since the visitor's latest message (what this save adds)."""
+    found: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, SlotSet) and event.key == privacy.PRIVACY_SLOT:
+            found.append(event.as_dict())
+    return found
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        wanted = privacy.requested(_this_turn(tracker))
+        if wanted == privacy.ERASE:
+            removed = self.erase(tracker.sender_id)
+            logger.info("conversation erased on the visitor's request (%d events)", removed)
+        elif wanted == privacy.REDACT:
+            changed = self.redact(tracker.sender_id)
+            logger.info("contact details removed from a conversation (%d events rewritten)", changed)
+
+    def _rows(self, session: Any, sender_id: str) -> Any:
+        return session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
+
+    def erase(self, sender_id: str) -> int:
+        with self.session_scope() as session:
+            removed = self._rows(session, sender_id).delete(synchronize_session=False)
+            session.commit()
+        return int(removed or 0)
+
+    def redact(self, sender_id: str) -> int:
+        with self.session_scope() as session:
+            rows = self._rows(session, sender_id).order_by(self.SQLEvent.id).all()
+            before = [json.loads(row.data) for row in rows]
+            changed = 0
+            for row, old, new in zip(rows, before, privacy.redact(before)):
+                if new != old:
+                    row.data = json.dumps(new)
+                    changed += 1
+            session.commit()
+        return changed
+
+    def delete_idle_before(self, cutoff: float) -> int:
+        """Retention: deletes every conversation whose latest event is older than `cutoff` (a Unix time); how many."""
+        import sqlalchemy as sa
+
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            idle = (
+                session.query(event.sender_id)
+                .group_by(event.sender_id)
+                .having(sa.func.max(event.timestamp) < cutoff)
+                .subquery()
+            )
+            senders = [row[0] for row in session.query(idle.c.sender_id).all()]
+            for start in range(0, len(senders), 500):
+                chunk = senders[start : start + 500]
+                session.query(event).filter(event.sender_id.in_(chunk)).delete(synchronize_session=False)
+            session.commit()
+        return len(senders)

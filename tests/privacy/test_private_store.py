@@ -1,0 +1,124 @@
+"""serving.private_store on the real databases: SQLite (the embedded default) and PostgreSQL (production)."""
+
+import asyncio
+import json
+import uuid
+
+import pytest
+import sqlalchemy
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from heel import privacy
+from serving.private_store import PrivateSQLTrackerStore
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_up() -> bool:
+    try:
+        engine = sqlalchemy.create_engine(ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(scope="module")
+def pg_database():
+    if not pg_up():
+        pytest.skip("PostgreSQL not reachable")
+    name = f"heel_privacy_{uuid.uuid4().hex[:8]}"
+    admin = sqlalchemy.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield name
+    with admin.connect() as connection:
+        connection.execute(
+            sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
+        )
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    domain = Domain.from_yaml(
+        "version: '3.1'\nslots:\n"
+        + "".join(
+            f"  {name}:\n    type: any\n    mappings:\n    - type: custom\n"
+            for name in sorted(privacy.PERSONAL_SLOTS | {privacy.PRIVACY_SLOT, "booking_consent"})
+        )
+    )
+    if request.param == "sqlite":
+        return PrivateSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    name = request.getfixturevalue("pg_database")
+    return PrivateSQLTrackerStore(
+        domain=domain, dialect="postgresql", host="127.0.0.1", port=5432, db=name, username="postgres", password=""
+    )
+
+
+def stored_json(store, sender):
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).all()
+        return [row.data for row in rows]
+
+
+def save_turn(store, tracker, *events):
+    for event in events:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+
+def test_a_committed_request_leaves_no_contact_details_in_the_stored_conversation(store):
+    sender = f"priv-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker(sender, store.domain.slots)
+    save_turn(
+        store, tracker, ActionExecuted("action_listen"), UserUttered("Jo Bloggs"), SlotSet("booking_name", "Jo Bloggs")
+    )
+    save_turn(
+        store,
+        tracker,
+        UserUttered("jo@example.net"),
+        SlotSet("booking_email", "jo@example.net"),
+        BotUttered("Thanks Jo Bloggs, I'll use jo@example.net"),
+    )
+    assert "jo@example.net" in " ".join(stored_json(store, sender))  # before the request is committed it is kept
+    save_turn(
+        store,
+        tracker,
+        UserUttered("/affirm"),
+        BotUttered("Your request is with the front desk."),
+        SlotSet("booking_name", None),
+        SlotSet("booking_email", None),
+        SlotSet(privacy.PRIVACY_SLOT, privacy.REDACT),
+    )
+    stored = " ".join(stored_json(store, sender))
+    assert "Jo" not in stored and "Bloggs" not in stored and "jo@example.net" not in stored
+    assert "Your request is with the front desk." in stored
+    # and Rasa reads the conversation back as before, minus the details
+    again = asyncio.run(store.retrieve(sender))
+    assert again is not None and again.get_slot("booking_name") is None
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == [privacy.PLACEHOLDER] * 2 + ["/affirm"]
+
+
+def test_erase_deletes_the_conversation_and_only_that_one(store):
+    sender, other = f"priv-{uuid.uuid4().hex[:8]}", f"priv-{uuid.uuid4().hex[:8]}"
+    for who in (sender, other):
+        save_turn(store, DialogueStateTracker(who, store.domain.slots), UserUttered("hello"), BotUttered("Hi!"))
+    tracker = asyncio.run(store.retrieve(sender))
+    save_turn(store, tracker, UserUttered("/affirm"), BotUttered("Done."), SlotSet(privacy.PRIVACY_SLOT, privacy.ERASE))
+    assert stored_json(store, sender) == []
+    assert asyncio.run(store.retrieve(sender)) is None
+    assert len(stored_json(store, other)) == 2
+
+
+def test_a_turn_without_a_privacy_request_is_stored_unchanged(store):
+    sender = f"priv-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker(sender, store.domain.slots)
+    save_turn(store, tracker, UserUttered("Jo Bloggs"), SlotSet("booking_name", "Jo Bloggs"))
+    save_turn(store, tracker, UserUttered("what helps heel pain"), BotUttered("Calf stretches."))
+    assert any(json.loads(row).get("value") == "Jo Bloggs" for row in stored_json(store, sender))
