@@ -122,3 +122,59 @@ def test_a_turn_without_a_privacy_request_is_stored_unchanged(store):
     save_turn(store, tracker, UserUttered("Jo Bloggs"), SlotSet("booking_name", "Jo Bloggs"))
     save_turn(store, tracker, UserUttered("what helps heel pain"), BotUttered("Calf stretches."))
     assert any(json.loads(row).get("value") == "Jo Bloggs" for row in stored_json(store, sender))
+
+
+def conversation_with_two_sessions(sender):
+    from rasa.shared.core.events import SessionStarted
+
+    tracker = DialogueStateTracker(sender, [])
+    for event in (
+        ActionExecuted("action_session_start", timestamp=100.0),
+        SessionStarted(timestamp=100.1),
+        ActionExecuted("action_listen", timestamp=100.2),
+        UserUttered("first session", timestamp=101.0),
+        BotUttered("one", timestamp=101.1),
+        ActionExecuted("action_session_start", timestamp=5000.0),
+        SessionStarted(timestamp=5000.1),
+        ActionExecuted("action_listen", timestamp=5000.2),
+        UserUttered("second session", {"name": "greet", "confidence": 1.0}, timestamp=5001.0),
+        BotUttered("two", timestamp=5001.1),
+    ):
+        tracker.update(event)
+    return tracker
+
+
+def test_rasa_store_and_ours_read_each_others_rows_the_same_way(store):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite":
+        rasa_store = SQLTrackerStore(domain=store.domain, dialect="sqlite", db=url.database)
+    else:
+        rasa_store = SQLTrackerStore(
+            domain=store.domain,
+            dialect="postgresql",
+            host=url.host,
+            port=url.port,
+            db=url.database,
+            username=url.username,
+        )
+    for writer, reader in ((store, rasa_store), (rasa_store, store)):
+        sender = f"both-{uuid.uuid4().hex[:8]}"
+        asyncio.run(writer.save(conversation_with_two_sessions(sender)))
+        latest = asyncio.run(reader.retrieve(sender))
+        full = asyncio.run(reader.retrieve_full_tracker(sender))
+        assert [e.as_dict() for e in latest.events] == [
+            e.as_dict() for e in asyncio.run(writer.retrieve(sender)).events
+        ]
+        assert [getattr(e, "text", None) for e in latest.events if isinstance(e, UserUttered)] == ["second session"]
+        assert len(full.events) == 10
+        # a new turn appended by the other store lands after the stored events, once
+        latest.update(UserUttered("third", timestamp=5002.0))
+        asyncio.run(reader.save(latest))
+        again = asyncio.run(writer.retrieve_full_tracker(sender))
+        assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
+            "first session",
+            "second session",
+            "third",
+        ]
