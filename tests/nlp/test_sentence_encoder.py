@@ -112,6 +112,32 @@ def test_classifier_trains_persists_loads_and_ranks(tmp_path):
     assert payload.get(EMBEDDING_RANKING) is None  # button payloads are not text
 
 
+def test_the_encoder_is_skipped_only_when_the_classifier_before_is_sure_enough(tmp_path, monkeypatch):
+    import nlu_components.embedding_classifier as module
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("cascade")
+    context = ExecutionContext(GraphSchema({}), "test")
+    EmbeddingIntentClassifier.create({}, storage, resource, context).train(_training_data())
+    classifier = EmbeddingIntentClassifier.load({"skip_when_first_above": 0.9}, storage, resource, context)
+    encoded = []
+    real = module.shared_encoder()
+
+    class Counting:
+        def encode(self, texts):
+            encoded.extend(texts)
+            return real.encode(texts)
+
+    monkeypatch.setattr(module, "shared_encoder", lambda: Counting())
+    sure = Message(data={TEXT: "hello there", INTENT_RANKING_KEY: [{"name": "greet", "confidence": 0.95}]})
+    unsure = Message(data={TEXT: "what hours are you open", INTENT_RANKING_KEY: [{"name": "greet", "confidence": 0.5}]})
+    classifier.process([sure, unsure])
+    assert encoded == ["what hours are you open"]
+    assert sure.get(EMBEDDING_RANKING) is None and unsure.get(EMBEDDING_RANKING)[0]["name"] == "ask_clinic_info"
+    always = EmbeddingIntentClassifier.load({}, storage, resource, context)  # the default encodes every message
+    always.process([Message(data={TEXT: "hello there", INTENT_RANKING_KEY: [{"name": "greet", "confidence": 0.99}]})])
+    assert encoded[-1] == "hello there"
+
+
 def test_two_intents_give_a_two_way_ranking(tmp_path):
     storage = LocalModelStorage(tmp_path)
     resource = Resource("binary")
