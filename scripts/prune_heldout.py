@@ -89,9 +89,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     data = yaml.safe_load(args.source.read_text(encoding="utf-8")) or {}
     kept, dropped = prune(data, [text for _, text in training_examples()])
-    positives = kept["red_flags"] + [c for c in kept["conversations"] if c.get("flag")]
+    positives = kept["red_flags"] + [c for c in kept["conversations"] if c.get("flag") or c.get("level")]
     rename(positives, "flag", parse_map(args.flag_map))
     rename(positives, "level", parse_map(args.level_map))
+    # Items a writer described by `sign` instead of a detector id are kept as they are: their ids come later.
+    positives = [item for item in positives if "flag" in item]
     if positives:
         from heel.safety.redflags import FLAG_RULES
         from heel.triage.engine import CareLevel
