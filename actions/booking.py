@@ -34,6 +34,7 @@ from heel import privacy
 from heel.booking import hours as opening_hours
 from heel.booking import logic
 from heel.content.answers import fill
+from heel.names import CONTACT_REQUEST_SLOT
 from heel.settings import PROJECT_ROOT, Clinic, get_clinic
 from heel.store import requests_repo
 
@@ -57,9 +58,6 @@ FORM_SLOTS = [
     "booking_attempts",
 ]
 RESTART_KEEPS = ("booking_consent", "booking_submission_id")
-# The id of the conversation's latest stored request: a later "talk to a person" reads the contact details from it,
-# because once a request is stored the conversation keeps none (heel/privacy.py).
-CONTACT_REQUEST_SLOT = "contact_request_id"
 FIELD_SLOTS = {
     "name": "booking_name",
     "contact": "booking_contact",
@@ -187,6 +185,11 @@ def _forget(slots: List[str]) -> List[EventType]:
     """Cancelled or declined: nothing goes to the front desk, and what was typed into the form leaves the stored
     conversation too ("your details are not stored")."""
     return _reset(slots) + [SlotSet(privacy.PRIVACY_SLOT, privacy.REDACT)]
+
+
+def _stop_form() -> List[EventType]:
+    """The open booking or hand-off form ends with nothing sent, and what was typed into it is forgotten."""
+    return _forget(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
 
 
 def _known_contact(tracker: Tracker) -> Tuple[Optional[str], Optional[str], Optional[str]]:
@@ -689,10 +692,7 @@ class ActionCancelRequest(Action):
                 FollowupAction("booking_form"),
             ]
         _say(dispatcher, "handoff_cancelled" if active == "handoff_form" else "cancelled", clinic)
-        return _forget(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
-            SlotSet(REQUESTED_SLOT, None),
-            ActiveLoop(None),
-        ]
+        return _stop_form()
 
 
 class ActionRequestHuman(Action):
@@ -794,10 +794,7 @@ class ActionAskDeleteMyData(Action):
         _say(dispatcher, "delete_confirm", clinic, stopped=stopped)
         if not active:
             return []
-        return _forget(CONTACT_SLOTS + FORM_SLOTS + ["handoff_consent"]) + [
-            SlotSet(REQUESTED_SLOT, None),
-            ActiveLoop(None),
-        ]
+        return _stop_form()
 
 
 class ActionDeleteMyData(Action):

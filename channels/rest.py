@@ -3,11 +3,11 @@ rate limit per network address, and a clear 400 for a body that is not a message
 
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from channels.safety import Handler, PausedSafetyNet, address_refusal
@@ -22,10 +22,11 @@ MAX_SENDER_CHARS = 128  # a conversation id, not a document (the tracker stores 
 
 
 def _bad_body(request: Request) -> bool:
-    """Whether the body is not {"sender": <id>, "message": <text>, "metadata": <object>?}."""
+    """Whether the body is not {"sender": <id>, "message": <text>, "metadata": <object>?}. Sanic parses the body
+    once and keeps it (`request.json`), so Rasa's handler reads the same parse."""
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = request.json
+    except InvalidUsage:
         return True
     if not isinstance(body, dict):
         return True

@@ -14,6 +14,10 @@ ASSESSMENT_FORM = "assessment_form"
 RED_FLAG_CONTEXT_SLOT = "red_flag_context"  # facts said so far that later messages may complete
 RED_FLAGS_THIS_TURN_SLOT = "red_flags_this_turn"  # flags that earlier facts completed at this turn
 RED_FLAGS_SLOT = "red_flags"  # every flag alerted in the conversation
+PRIVACY_SLOT = (
+    "privacy_request"  # set by an action in the turn the tracker store must redact or erase (heel/privacy.py)
+)
+CONTACT_REQUEST_SLOT = "contact_request_id"  # the conversation's latest stored request (its contact details stay there)
 
 # parsed-message attributes written by the NLU pipeline
 RED_FLAG_FACTS = "red_flag_facts"  # the message's own facts for later turns (RedFlagDetector)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 
-PRIVACY_SLOT = "privacy_request"
+from heel.names import PRIVACY_SLOT  # re-exported: the actions and the store use privacy.PRIVACY_SLOT
+
 REDACT = "redact"
 ERASE = "erase"
 PLACEHOLDER = "[removed]"
@@ -133,11 +134,3 @@ def redact(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         masked = _mask(event, mask)
         result.append(event if masked == event else masked)
     return result
-
-
-def holds_personal_data(events: Sequence[Dict[str, Any]]) -> bool:
-    """Whether any personal slot still holds a value in these events (used by tests and `make purge --check`)."""
-    return any(
-        event.get("event") == "slot" and event.get("name") in PERSONAL_SLOTS and event.get("value") not in (None, "")
-        for event in events
-    )

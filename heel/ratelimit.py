@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipaddress
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import Deque, Iterable, Optional, Tuple
+from functools import lru_cache
+from typing import Deque, Iterable, List, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,16 @@ def _address(text: str) -> Optional[ipaddress._BaseAddress]:
         return None
 
 
+@lru_cache(maxsize=8)
+def _networks(trusted: Tuple[str, ...]) -> List[ipaddress._BaseNetwork]:
+    """The trusted proxies, parsed once per setting (not on every message)."""
+    return [ipaddress.ip_network(item.strip(), strict=False) for item in trusted if item.strip()]
+
+
 def client_address(peer: str, forwarded_for: Optional[str], trusted: Iterable[str]) -> Tuple[str, bool]:
     """(address, is_local). Behind trusted proxies the client is the right-most X-Forwarded-For address that is not
     itself a proxy; a loopback peer with no forwarding header is the machine itself (the operator, tests)."""
-    networks = [ipaddress.ip_network(item.strip(), strict=False) for item in trusted if item.strip()]
+    networks = _networks(tuple(trusted))
 
     def is_trusted(address: Optional[ipaddress._BaseAddress]) -> bool:
         return address is not None and any(address in network for network in networks)

@@ -134,21 +134,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     versions = installed(args.python)
     if args.refresh:
         extract = refresh(args.refresh, versions, args.commit)
-        ADVISORIES.write_text(
-            "\n".join(
-                [
-                    '{"source": %s, "commit": %s, "advisories": ['
-                    % (json.dumps(extract["source"]), json.dumps(extract["commit"]))
-                ]
-                + [
-                    json.dumps(a, sort_keys=True) + ("," if i < len(extract["advisories"]) - 1 else "")
-                    for i, a in enumerate(extract["advisories"])
-                ]
-                + ["]}"]
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+        # One advisory per line: a refresh shows in git as the advisories that changed.
+        lines = ",\n".join(json.dumps(advisory, sort_keys=True) for advisory in extract["advisories"])
+        head = {"source": extract["source"], "commit": extract["commit"]}
+        ADVISORIES.write_text(f'{json.dumps(head)[:-1]}, "advisories": [\n{lines}\n]}}\n', encoding="utf-8")
         print(f"{ADVISORIES.relative_to(ROOT)}: {len(extract['advisories'])} advisories ({extract['commit']})")
     extract = json.loads(ADVISORIES.read_text(encoding="utf-8"))
     exceptions = {item["id"]: item for item in (yaml.safe_load(EXCEPTIONS.read_text(encoding="utf-8")) or [])}

@@ -120,8 +120,6 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     def delete_idle_before(self, cutoff: float) -> int:
         """Retention: deletes every conversation whose latest event is older than `cutoff` (a Unix time); how many."""
-        import sqlalchemy as sa
-
         event = self.SQLEvent
         with self.session_scope() as session:
             idle = (

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy
 
 from tests.booking.test_e2e_booking import book_until_summary, requests_of, sender, texts
+from tests.support.postgres import temporary_database
 from tests.support.servers import Stack
 
 pytestmark = pytest.mark.e2e
@@ -127,41 +128,30 @@ def pg_privacy_stack(tmp_path_factory):
 
     if not PG_UP:
         pytest.skip("PostgreSQL not reachable")
-    name = f"heel_privacy_{uuid.uuid4().hex[:8]}"
     schema = f"privacy_{uuid.uuid4().hex[:10]}"
-    admin_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/postgres"
-    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     clinic_admin = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    with clinic_admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    tracker_store = (
-        "tracker_store:\n  type: serving.private_store.PrivateSQLTrackerStore\n  dialect: postgresql\n"
-        f"  url: 127.0.0.1\n  port: 5432\n  db: {name}\n  username: postgres\n"
-    )
-    stack = Stack.create(
-        tmp_path_factory.mktemp("pgprivacy"),
-        database_url=schema_url(PG_ADMIN_URL, schema),
-        tracker_store=tracker_store,
-    )
-    stack.tracker_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
-        stack.load_content()
-        stack.start("actions", "rasa")
-        yield stack
-    finally:
-        stack.stop()
+    with temporary_database("heel_privacy") as name:
         with clinic_admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        with admin.connect() as connection:
-            connection.execute(
-                sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-        clinic_admin.dispose()
+            connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+        tracker_store = (
+            "tracker_store:\n  type: serving.private_store.PrivateSQLTrackerStore\n  dialect: postgresql\n"
+            f"  url: 127.0.0.1\n  port: 5432\n  db: {name}\n  username: postgres\n"
+        )
+        stack = Stack.create(
+            tmp_path_factory.mktemp("pgprivacy"),
+            database_url=schema_url(PG_ADMIN_URL, schema),
+            tracker_store=tracker_store,
+        )
+        stack.tracker_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        try:
+            stack.load_content()
+            stack.start("actions", "rasa")
+            yield stack
+        finally:
+            stack.stop()
+            with clinic_admin.connect() as connection:
+                connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            clinic_admin.dispose()
 
 
 @pytest.mark.postgres

@@ -5,30 +5,18 @@ import concurrent.futures
 import uuid
 
 import pytest
-import sqlalchemy
 
 from heel.settings import PROJECT_ROOT
+from tests.support.postgres import temporary_database
 from tests.support.servers import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
 
 @pytest.fixture(scope="module")
 def tracker_database():
-    name = f"heel_tracker_{uuid.uuid4().hex[:8]}"
-    admin = sqlalchemy.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    yield name
-    with admin.connect() as connection:
-        connection.execute(
-            sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-            {"name": name},
-        )
-        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with temporary_database("heel_tracker") as name:
+        yield name
 
 
 @pytest.fixture(scope="module")

@@ -5,43 +5,23 @@ import json
 import uuid
 
 import pytest
-import sqlalchemy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from heel import privacy
 from serving.private_store import PrivateSQLTrackerStore
-
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def pg_up() -> bool:
-    try:
-        engine = sqlalchemy.create_engine(ADMIN_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+from tests.support.postgres import temporary_database
 
 
 @pytest.fixture(scope="module")
 def pg_database():
-    if not pg_up():
+    from tests.booking.conftest import PG_UP
+
+    if not PG_UP:
         pytest.skip("PostgreSQL not reachable")
-    name = f"heel_privacy_{uuid.uuid4().hex[:8]}"
-    admin = sqlalchemy.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    yield name
-    with admin.connect() as connection:
-        connection.execute(
-            sqlalchemy.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
-        )
-        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with temporary_database("heel_privacy") as name:
+        yield name
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -16,3 +16,4 @@ def test_every_name_is_declared_in_the_domain():
     assert names.ALERT_ACTION in domain["actions"]
     assert names.ASSESSMENT_FORM in domain["forms"]
     assert {names.RED_FLAG_CONTEXT_SLOT, names.RED_FLAGS_THIS_TURN_SLOT, names.RED_FLAGS_SLOT} <= set(domain["slots"])
+    assert {names.PRIVACY_SLOT, names.CONTACT_REQUEST_SLOT} <= set(domain["slots"])
