@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/heel.tar.gz
 SPACY_MODEL := build/spacy_heel
+SCORER := build/redflag_scorer.npz
 NLU_CODE := nlp/aspects.yml $(wildcard nlu_components/*.py) $(wildcard heel/language/*.py)
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json $(NLU_CODE) \
 	$(wildcard core_components/*.py)
@@ -18,7 +19,7 @@ WIDGET := web/static/widget.js
 WIDGET_DEPS := web/node_modules/.package-lock.json
 
 FORCE:
-.PHONY: FORCE help install spacy content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint audit bench purge clean
+.PHONY: FORCE help install spacy scorer content train widget run test test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint audit bench purge clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,6 +39,14 @@ $(SPACY_MODEL)/meta.json: $(VENV)/.installed nlp/terms.yml nlp/build.py
 	@touch $@
 
 spacy: $(SPACY_MODEL)/meta.json ## build the project's spaCy pipeline (no download)
+
+# The learned half of the red-flag net (off in config.yml until it earns its place: docs/evaluation.md).
+$(SCORER): $(VENV)/.installed $(SPACY_MODEL)/meta.json $(wildcard nlp/redflags/*.yml) nlp/redflag_scorer.py \
+		$(wildcard heel/safety/*.py) $(wildcard data/nlu/*.yml)
+	$(PY) -m nlp.redflag_scorer $(SCORER)
+	@touch $@
+
+scorer: $(SCORER) ## train the learned red-flag scorer (nlp/redflags/)
 
 content: $(VENV)/.installed ## load content/topics into the content store (idempotent)
 	$(PY) -m heel.store.loader

@@ -1,4 +1,4 @@
-"""A third intent learner on a different view of the message: sentence embeddings (nlu_components.sentence_encoder)
+"""A third intent learner on a different view of the message: sentence embeddings (heel.language.encoder)
 and a logistic regression on them.
 
 DIET and Rasa's LogisticRegressionClassifier both see only the sparse word and character n-grams of our blank spaCy
@@ -30,21 +30,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from heel.language.encoder import shared_encoder
+
 logger = logging.getLogger(__name__)
 
 EMBEDDING_RANKING = "embedding_intent_ranking"
 _FILE = "embedding_classifier.npz"
-_ENCODER = None
-
-
-def shared_encoder():
-    """One encoder per process (the weights are 90 MB and read-only)."""
-    global _ENCODER
-    if _ENCODER is None:
-        from nlu_components.sentence_encoder import SentenceEncoder
-
-        _ENCODER = SentenceEncoder()
-    return _ENCODER
 
 
 def softmax_ranking(scores: np.ndarray, classes: List[str], length: int) -> List[Dict[str, Any]]:
@@ -59,7 +50,7 @@ def softmax_ranking(scores: np.ndarray, classes: List[str], length: int) -> List
 class EmbeddingIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # C: inverse regularisation. Chosen on held-out v1-v5 (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
+        # C: inverse regularisation. Chosen on the development sets (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
         return {"C": 100.0, "max_iter": 2000, "ranking_length": 10, "skip_when_first_above": None}
 
     def __init__(

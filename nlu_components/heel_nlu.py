@@ -99,7 +99,21 @@ RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class RedFlagDetector(_RuleComponent):
     """Runs the red-flag analysis once per message, early; IntentGuard and RedFlagOverride read its result, and the
-    facts to remember travel with the parsed message to CrossTurnRedFlagPolicy (core_components/)."""
+    facts to remember travel with the parsed message to CrossTurnRedFlagPolicy (core_components/).
+    `scorer`: the learned half (heel/safety/learned.py), built by `make` from nlp/redflags/ (nlp/redflag_scorer.py)
+    and read when the model loads; null runs the rules alone."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"scorer": None}
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        super().__init__(config)
+        self._scorer = None
+        if self._config.get("scorer"):
+            from nlp.redflag_scorer import load
+
+            self._scorer = load(self._config["scorer"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         from heel.safety import redflags  # imported lazily: keeps model loading cheap when unused
@@ -109,7 +123,7 @@ class RedFlagDetector(_RuleComponent):
             text = message.get(TEXT)
             if doc is None or not text or text.startswith("/"):
                 continue  # button payloads are not free text
-            analysis = redflags.analyse_message(doc)
+            analysis = redflags.analyse_message(doc, self._scorer)
             message.set(RED_FLAG_ANALYSIS, analysis)
             facts = sorted(name for name, value in analysis.remembered.to_dict().items() if value)
             if facts:

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def alerts_per_turn(turns: List[str], nlp: Any) -> List[Set[str]]:
+def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None) -> List[Set[str]]:
     """The flags the assistant alerts on at each message, as the live assistant would."""
     from heel.safety.redflags import RedFlagContext, analyse_message, combine_turn, parse
 
@@ -33,8 +33,8 @@ def alerts_per_turn(turns: List[str], nlp: Any) -> List[Set[str]]:
     result: List[Set[str]] = []
     for text in turns:
         doc = parse(text, nlp)
-        analysis = analyse_message(doc)  # RedFlagDetector, in the NLU pipeline
-        single = {hit.flag_id for hit in analysis.own}
+        analysis = analyse_message(doc, scorer)  # RedFlagDetector, in the NLU pipeline
+        single = {hit.flag_id for hit in analysis.own} | {hit.flag_id for hit in analysis.others}
         facts = [name for name, value in analysis.remembered.to_dict().items() if value]
         combined, context = combine_turn(context, single, facts, lambda doc=doc: doc)  # CrossTurnRedFlagPolicy
         fresh = {flag for flag in combined if flag not in alerted}
@@ -44,7 +44,7 @@ def alerts_per_turn(turns: List[str], nlp: Any) -> List[Set[str]]:
     return result
 
 
-def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
+def evaluate(cases: Dict[str, Any], nlp: Any, scorer: Any = None) -> Dict[str, Any]:
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()
     misses: List[Dict[str, Any]] = []
@@ -53,20 +53,21 @@ def evaluate(cases: Dict[str, Any], nlp: Any) -> Dict[str, Any]:
     false_alarms: List[Dict[str, Any]] = []
     lookalikes = 0
     for case in cases.get("conversations") or []:
-        fired = alerts_per_turn(case["turns"], nlp)
+        fired = alerts_per_turn(case["turns"], nlp, scorer)
         first_any = next((i + 1 for i, flags in enumerate(fired) if flags), None)
         if case.get("alert_turn") is None:
             lookalikes += 1
             if first_any is not None:
                 false_alarms.append({**case, "got": [sorted(f) for f in fired]})
             continue
-        flag, due = case["flag"], int(case["alert_turn"])
-        per_flag_total[flag] += 1
-        first_flag = next((i + 1 for i, flags in enumerate(fired) if flag in flags), None)
+        flag, due = case.get("flag"), int(case["alert_turn"])
+        per_flag_total[flag or case["level"]] += 1
+        # a conversation labelled by care level only is caught by any alert
+        first_flag = next((i + 1 for i, flags in enumerate(fired) if (flag in flags if flag else flags)), None)
         if first_any is not None and first_any < due:
             early += 1
         if first_flag is not None and first_flag <= due:
-            per_flag_hit[flag] += 1
+            per_flag_hit[flag or case["level"]] += 1
         elif first_flag is not None:
             late.append({**case, "got": [sorted(f) for f in fired]})
         else:
@@ -110,6 +111,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     import yaml
 
     from nlp.build import DEFAULT_OUT, load_or_build
+    from nlp.redflag_scorer import configured
+    from nlp.redflag_scorer import load_or_build as load_scorer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases")
@@ -117,10 +120,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--min-recall", type=float, default=1.0)
     parser.add_argument("--max-false-alarms", type=float, default=0.05)
     parser.add_argument("--summary-only", action="store_true", help="totals only (final sets stay unread)")
+    parser.add_argument(
+        "--scorer", help="add the learned scorer saved here (heel/safety/learned.py); default: as config.yml says"
+    )
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
-    report = evaluate(cases, load_or_build(Path(args.model)))
+    nlp = load_or_build(Path(args.model))
+    path = args.scorer or configured()
+    scorer = load_scorer(Path(path), nlp=nlp) if path else None
+    report = evaluate(cases, nlp, scorer)
     (print_totals if args.summary_only else print_report)(report)
     ok = report["recall"] >= args.min_recall and report["false_alarm_rate"] <= args.max_false_alarms
     print("PASS" if ok else "FAIL")

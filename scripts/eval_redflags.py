@@ -27,24 +27,44 @@ if str(ROOT) not in sys.path:
 MAX_FALSE_ALARM_RATE = 0.02
 
 
-def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dict[str, Any]:
+def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer: Any = None) -> Dict[str, Any]:
     """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms.
 
     Default: the cases are the visitor's own (or a child's) signs, scored on the visitor's own flags; another adult's
     alerts on negated cases are listed apart (`someone_else_alerts`), since older sets labelled another adult's
     current sign "negated". someone_else=True: the cases are another adult's signs (held-out v18), scored on
     another adult's flags; a negated case is a false alarm when any alert fires."""
-    from heel.safety.redflags import detect_split, parse
+    from heel.safety.redflags import analyse_message, parse
+
+    def detect_split(doc: Any) -> Any:
+        analysis = analyse_message(doc, scorer)
+        return analysis.own, analysis.others
 
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()
     misses: List[Dict[str, Any]] = []
     wrong_level: List[Dict[str, Any]] = []
+    other_level: List[Dict[str, Any]] = []  # level-only sets: reported, not gated (writers' levels differ)
+    anyone = someone_else or not any("flag" in case for case in cases.get("red_flags") or [])
     as_own = 0
     for case in cases.get("red_flags") or []:
+        own, others = detect_split(parse(case["text"], nlp))
+        if "flag" not in case:
+            # a story set labelled by care level only (anyone's sign, the visitor's or the person they write about):
+            # caught when any alert fires; the level is checked against the most severe alert
+            level = case["level"]
+            per_flag_total[level] += 1
+            hits = own + others
+            if hits:
+                per_flag_hit[level] += 1
+                worst = min(hits, key=lambda h: h.level.rank)
+                if worst.level.value != level:
+                    other_level.append({**case, "flag": level, "got": worst.level.value})
+            else:
+                misses.append({**case, "flag": level, "got": []})
+            continue
         flag = case["flag"]
         per_flag_total[flag] += 1
-        own, others = detect_split(parse(case["text"], nlp))
         hits = {hit.flag_id: hit for hit in (others if someone_else else own)}
         if someone_else and flag not in hits and flag in {hit.flag_id for hit in own}:
             as_own += 1  # still an alert, but addressed to the visitor
@@ -60,7 +80,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dic
     negated = cases.get("negated") or []
     for case in negated:
         own, others = detect_split(parse(case["text"], nlp))
-        if own or (someone_else and others):
+        if own or (anyone and others):
             false_alarms.append({**case, "got": [hit.flag_id for hit in own + others]})
         elif others:
             others_alerts.append({**case, "got": [hit.flag_id for hit in others]})
@@ -71,6 +91,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False) -> Dic
         "false_alarm_rate": (len(false_alarms) / len(negated)) if negated else 0.0,
         "misses": misses,
         "wrong_level": wrong_level,
+        "other_level": other_level,
         "false_alarms": false_alarms,
         "someone_else_alerts": others_alerts,
         "addressed_to_visitor": as_own,
@@ -142,6 +163,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     import yaml
 
     from nlp.build import DEFAULT_OUT, load_or_build
+    from nlp.redflag_scorer import configured
+    from nlp.redflag_scorer import load_or_build as load_scorer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", help="YAML file with red_flags and negated lists")
@@ -160,10 +183,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         action="store_true",
         help="the red flags are another adult's (scored on detect_split's second list)",
     )
+    parser.add_argument(
+        "--scorer", help="add the learned scorer saved here (heel/safety/learned.py); default: as config.yml says"
+    )
     args = parser.parse_args(argv)
     with open(args.cases, encoding="utf-8") as handle:
         cases = yaml.safe_load(handle) or {}
-    report = evaluate(cases, load_or_build(Path(args.model)), args.someone_else)
+    nlp = load_or_build(Path(args.model))
+    path = args.scorer or configured()
+    scorer = load_scorer(Path(path), nlp=nlp) if path else None
+    report = evaluate(cases, nlp, args.someone_else, scorer=scorer)
     (print_totals if args.summary_only else print_report)(report)
     if args.assistant:
         print_assistant(assistant_level(cases, Path(args.assistant)))

@@ -40,12 +40,18 @@ def normalise(text: str) -> str:
 
 
 def training_examples() -> Iterator[Tuple[str, str]]:
-    """(file name, example text) for every NLU training example in data/nlu."""
+    """(file name, example text) for every training example: the NLU data (data/nlu) and the red-flag scorer's
+    phrase bank (nlp/redflags)."""
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     yield path.name, line.strip()[2:]
+    for path in sorted((ROOT / "nlp" / "redflags").glob("phrase_bank_*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        items = [i for group in (data.get("flags") or {}).values() for i in group or []] + (data.get("quiet") or [])
+        for item in items:
+            yield path.name, str(item["text"])
 
 
 @lru_cache(maxsize=1)
@@ -226,7 +232,7 @@ def charts(name: str, result: Dict[str, Any], out: Path) -> List[str]:
     ]
 
 
-def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader) -> Dict[str, Any]:
+def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader, scorer_loader=lambda: None) -> Dict[str, Any]:
     data = yaml.safe_load((ROOT / entry["path"]).read_text(encoding="utf-8")) or {}
     task = entry["task"]
     if task == "intents":
@@ -235,11 +241,11 @@ def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader) -> Dict[str, Any]
     if task in ("redflags", "someone_else"):
         from scripts.eval_redflags import evaluate
 
-        return evaluate(data, nlp_loader(), someone_else=task == "someone_else")
+        return evaluate(data, nlp_loader(), someone_else=task == "someone_else", scorer=scorer_loader())
     if task == "crossturn":
         from scripts.eval_crossturn import evaluate
 
-        return evaluate(data, nlp_loader())
+        return evaluate(data, nlp_loader(), scorer_loader())
     raise ValueError(f"unknown task {task!r} in {entry['name']}")
 
 
@@ -292,10 +298,19 @@ def main(argv: Optional[List[str]] = None) -> int:
             nlp_cache["nlp"] = load_or_build(DEFAULT_OUT)
         return nlp_cache["nlp"]
 
+    def scorer_loader():
+        if "scorer" not in nlp_cache:
+            from nlp.redflag_scorer import configured
+            from nlp.redflag_scorer import load_or_build as load_scorer
+
+            path = configured()
+            nlp_cache["scorer"] = load_scorer(ROOT / path, nlp=nlp_loader()) if path else None
+        return nlp_cache["scorer"]
+
     rows, failed = [], []
     for entry in entries:
         started = time.perf_counter()
-        result = run_set(entry, rasa_parser, nlp_loader)
+        result = run_set(entry, rasa_parser, nlp_loader, scorer_loader)
         gate = entry.get("gate") or {}
         passed = (intents_passes if entry["task"] == "intents" else redflag_passes)(result, gate)
         row = {

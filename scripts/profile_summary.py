@@ -13,7 +13,7 @@ from collections import Counter
 AREAS = [
     ("action response schema check (jsonschema)", ("jsonschema",)),
     ("tracker store (SQL)", ("tracker_store.py", "sqlalchemy")),
-    ("sentence encoder", ("sentence_encoder.py",)),
+    ("sentence encoder", ("encoder.py",)),
     ("red-flag detector", ("heel/safety/redflags.py", "actions/redflags.py")),
     ("spaCy", ("spacy/", "thinc/")),
     (

@@ -32,10 +32,12 @@ Sources: shared/PRODUCT.md red-flag table (BRIEF); Ottawa ankle and foot rules (
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from heel.safety.learned import Scorer
 from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -2547,7 +2549,6 @@ OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_spli
 
 # Another adult's danger sign is told to the visitor only when nobody is on it yet and it is not a story. These set
 # it aside (whole message): already under care, a known cause, a cautionary tale, the visitor turning to themself.
-# From the held-out look-alikes of sessions 1-5: 22 of 29 another-adult mentions there are set aside by these.
 # Kept narrow on purpose: a carer "looking after" someone, a foot gone cold "after surgery" or
 # "in a cast", or a visitor "worried" about what they saw, still alerts; those are when the sign matters most.
 OTHERS_UNDER_CARE = (
@@ -3301,6 +3302,12 @@ class _Message:
         return result
 
 
+def sentences(doc: Any) -> List[str]:
+    """The message's sentences as the detector splits them (the learned scorer reads the same ones)."""
+    message = _Message(doc)
+    return [message.sent_text(s) for s in sorted(message.sents)]
+
+
 def analyse(doc: Any) -> List[Occurrence]:
     """All concept occurrences in a message with their status (for debugging and the eval script)."""
     return _Message(doc).occurrences()
@@ -3369,14 +3376,56 @@ class MessageAnalysis:
     remembered: RedFlagContext
 
 
-def analyse_message(doc: Any) -> MessageAnalysis:
-    """The single-message analysis, run once per message in the NLU pipeline (no earlier turns)."""
+def analyse_message(doc: Any, scorer: Optional[Scorer] = None) -> MessageAnalysis:
+    """The single-message analysis, run once per message in the NLU pipeline (no earlier turns). With a `scorer`
+    (heel/safety/learned.py) a flag its windows reach joins the rules' flags, unless the rules read that flag's sign
+    in the same sentences as denied, past, passing or asked about in general."""
     message = _Message(doc)
     occurrences = message.occurrences()
     own = _hits(message, occurrences, None)
     others = [] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS)
+    if scorer is not None:
+        learned_own, learned_others = _learned(message, occurrences, scorer, {h.flag_id for h in own + others})
+        own = _ordered(own + learned_own)
+        others = [] if own or message.others_set_aside else _ordered(others + learned_others)
     set_aside = not own and not others and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)
     return MessageAnalysis(own, others, set_aside, _remembered(message, occurrences, None))
+
+
+FLAG_CONCEPTS: Dict[str, FrozenSet[str]] = {
+    rule.flag_id: frozenset(c for conjunction in rule.any_of for c in conjunction) for rule in FLAG_RULES
+}
+
+
+def _ordered(hits: List[RedFlagHit]) -> List[RedFlagHit]:
+    order = [r.flag_id for r in FLAG_RULES]
+    return sorted(hits, key=lambda h: (h.level.rank, order.index(h.flag_id)))
+
+
+def _learned(
+    message: _Message, occurrences: List[Occurrence], scorer: Scorer, fired: Set[str]
+) -> Tuple[List[RedFlagHit], List[RedFlagHit]]:
+    """The scorer's flags the rules did not give, split into the visitor's (or a child's) and another adult's.
+    Who a window is about is the owner most of its words have (heel/safety/redflags.py `_owners`); a window about
+    people in general ("you") is not anyone's report."""
+    sent_ids = sorted(message.sents)
+    own: List[RedFlagHit] = []
+    others: List[RedFlagHit] = []
+    for hit in scorer.hits([message.sent_text(s) for s in sent_ids]):
+        if hit.flag_id in fired or hit.flag_id not in FLAG_CONCEPTS:
+            continue
+        sents = {sent_ids[i] for i in hit.window.sentences}
+        here = [o for o in occurrences if o.sent in sents and o.concept in FLAG_CONCEPTS[hit.flag_id]]
+        if here and not any(o.affirmed for o in here):
+            continue  # the rules read this sign here as denied, past, passing or a general question
+        owners = Counter(message.owners[t.i] for s in sents for t in message.sents[s] if not t.is_break)
+        owner = owners.most_common(1)[0][0] if owners else "self"
+        if owner == "generic":
+            continue
+        found = RedFlagHit(hit.flag_id, RED_FLAG_LEVELS[hit.flag_id], hit.window.text[:240])
+        (others if owner == "other" else own).append(found)
+        fired.add(hit.flag_id)
+    return own, others
 
 
 def combine_turn(

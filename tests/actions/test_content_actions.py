@@ -94,3 +94,53 @@ def test_clarify_offers_the_likeliest_topics_as_buttons(content_db):
     messages, _ = run(ActionClarify(), make_tracker("nlu_fallback", intent_ranking=ranking))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/ask_shockwave", "/ask_ultrasound", "/out_of_scope"]
+
+
+def test_a_question_after_a_description_opens_with_the_likely_cause_and_offers_the_check(content_db):
+    said = (
+        "For three months I've had a stabbing pain under my heel with the first steps every morning. "
+        "Will a cortisone injection help?"
+    )
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_injections", text=said))
+    text = messages[0]["text"]
+    assert text.startswith("From what you describe (pain under the heel and worst with the first steps")
+    assert "plantar fasciitis is a likely cause" in text
+    assert content_repo.get_topic("injections").summary.strip()[:60] in text
+    assert "/request_assessment" in [b["payload"] for b in messages[0]["buttons"]]
+
+
+def test_a_visitor_who_names_their_diagnosis_gets_the_answer_without_a_guess(content_db):
+    said = "I was diagnosed with plantar fasciitis, pain under my heel every morning. Will an injection help?"
+    tracker = make_tracker(
+        "ask_injections", text=said, entities=[{"entity": "condition", "value": "plantar_fasciitis"}]
+    )
+    messages, _ = run(ActionAnswerTopic(), tracker)
+    assert messages[0]["text"].startswith(content_repo.get_topic("injections").summary.strip()[:60])
+
+
+def test_a_parent_asking_about_a_child_gets_the_answer_for_the_child(content_db):
+    messages, _ = run(
+        ActionAnswerTopic(),
+        make_tracker("ask_severs", text="My 10 year old son's heels ache after football, what is Sever's?"),
+    )
+    assert messages[0]["text"].startswith("About your son's heel:")
+
+
+def test_a_second_question_is_offered_as_a_button(content_db):
+    said = "Is ice or heat better for my heel? And how do I get back to running after this?"
+    ranking = [{"name": "ask_pain_relief", "confidence": 0.6}, {"name": "ask_return_to_running", "confidence": 0.3}]
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_pain_relief", text=said, intent_ranking=ranking))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[:2] == ["/more_info", "/ask_return_to_running"]
+    one = run(
+        ActionAnswerTopic(), make_tracker("ask_pain_relief", text="Is ice or heat better?", intent_ranking=ranking)
+    )
+    assert "/ask_return_to_running" not in [b["payload"] for b in one[0][0]["buttons"]]
+
+
+def test_an_answer_about_an_older_person_adds_the_later_life_note(content_db):
+    said = "my mum is 81, would insoles help her sore heels?"
+    messages, _ = run(ActionAnswerTopic(), make_tracker("ask_orthoses", text=said))
+    assert "For someone in later life" in messages[0]["text"]
+    plain, _ = run(ActionAnswerTopic(), make_tracker("ask_orthoses", text="would insoles help my sore heels?"))
+    assert "later life" not in plain[0]["text"]

@@ -1,4 +1,4 @@
-"""The numpy sentence encoder (nlu_components.sentence_encoder) and the classifier on its embeddings."""
+"""The numpy sentence encoder (heel.language.encoder) and the classifier on its embeddings."""
 
 import json
 
@@ -11,9 +11,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from heel.language.encoder import SentenceEncoder, read_safetensors
 from nlu_components.embedding_classifier import EMBEDDING_RANKING, EmbeddingIntentClassifier, softmax_ranking
 from nlu_components.heel_nlu import DIET_RANKING, IntentEnsemble
-from nlu_components.sentence_encoder import SentenceEncoder, read_safetensors
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,125 @@
+"""The learned half of the red-flag safety net: a danger sign told in words no rule lists.
+
+A logistic regression over the flags (and "none") reads every window of a message: each sentence, each pair of
+neighbouring sentences, and overlapping stretches of a long run-on sentence. A window is described by the mean and
+the maximum of its words' vectors (heel.language.encoder.StaticVectors), so "I tried to stand and dropped straight
+back onto the bed" lands near "can't put any weight on it" without sharing a word. It is trained on the phrase bank
+(nlp/redflags/phrase_bank_*.yml: written positives and look-alikes per flag) and the assistant's ordinary training
+questions; the threshold of each flag is data (nlp/redflags/scorer.yml), chosen on the development sets.
+
+This module only scores. Whether a window's score becomes an alert (who it is about, whether the sign was denied or
+is in the past) is decided with the rule engine's reading of the same sentences (heel/safety/redflags.py).
+The trained model is numpy arrays saved with np.savez and read with allow_pickle=False.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Mapping, Sequence, Tuple
+
+import numpy as np
+
+NONE = "none"
+WINDOW_WORDS = 30  # a sentence longer than this is read in overlapping stretches of this many words
+Featurize = Callable[[List[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Window:
+    text: str
+    sentences: Tuple[int, ...]  # indexes into the sentence list the window was cut from
+
+
+@dataclass(frozen=True)
+class LearnedHit:
+    flag_id: str
+    probability: float
+    window: Window
+
+
+def windows(sentences: Sequence[str], width: int = WINDOW_WORDS) -> List[Window]:
+    """Every sentence (long ones as overlapping stretches of `width` words) and every pair of neighbours."""
+    out: List[Window] = []
+    for index, sentence in enumerate(sentences):
+        words = sentence.split()
+        if not words:
+            continue
+        if len(words) <= width:
+            out.append(Window(" ".join(words), (index,)))
+        else:
+            step = width // 2
+            for start in range(0, len(words) - step, step):
+                out.append(Window(" ".join(words[start : start + width]), (index,)))
+    for index in range(len(sentences) - 1):
+        first, second = sentences[index].split(), sentences[index + 1].split()
+        if first and second and len(first) + len(second) <= width:
+            out.append(Window(" ".join(first + second), (index, index + 1)))
+    return out
+
+
+@dataclass(frozen=True)
+class Scorer:
+    classes: Tuple[str, ...]
+    coef: np.ndarray  # (classes, features)
+    intercept: np.ndarray  # (classes,)
+    thresholds: Mapping[str, float]
+    featurize: Featurize
+
+    def probabilities(self, texts: List[str]) -> np.ndarray:
+        """(len(texts), classes) softmax probabilities."""
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        logits = self.featurize(texts) @ self.coef.T + self.intercept
+        logits -= logits.max(1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(1, keepdims=True)
+
+    def hits(self, sentences: Sequence[str]) -> List[LearnedHit]:
+        """The flags some window reaches the threshold for, each with its most probable window, surest first."""
+        cut = windows(sentences)
+        probabilities = self.probabilities([w.text for w in cut])
+        found: List[LearnedHit] = []
+        for column, flag in enumerate(self.classes):
+            if flag == NONE or not len(cut):
+                continue
+            best = int(np.argmax(probabilities[:, column]))
+            probability = float(probabilities[best, column])
+            if probability >= self.thresholds.get(flag, 1.01):
+                found.append(LearnedHit(flag, probability, cut[best]))
+        return sorted(found, key=lambda hit: -hit.probability)
+
+
+def fit(
+    features: np.ndarray, labels: Sequence[str], regularisation: float
+) -> Tuple[Tuple[str, ...], np.ndarray, np.ndarray]:
+    """Multinomial logistic regression, classes balanced (a few hundred positives against thousands of others)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=3000)
+    model.fit(features, list(labels))
+    classes = tuple(str(c) for c in model.classes_)
+    return classes, model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+
+
+def save(
+    path: Path, classes: Sequence[str], coef: np.ndarray, intercept: np.ndarray, thresholds: Mapping[str, float]
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = list(thresholds)
+    np.savez(
+        path,
+        classes=np.array(list(classes)),
+        coef=coef,
+        intercept=intercept,
+        threshold_names=np.array(names),
+        threshold_values=np.array([thresholds[n] for n in names], dtype=np.float32),
+    )
+
+
+def load(path: Path, featurize: Featurize) -> Scorer:
+    with np.load(path, allow_pickle=False) as data:
+        thresholds: Dict[str, float] = {
+            str(name): float(value) for name, value in zip(data["threshold_names"], data["threshold_values"])
+        }
+        return Scorer(tuple(str(c) for c in data["classes"]), data["coef"], data["intercept"], thresholds, featurize)

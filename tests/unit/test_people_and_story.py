@@ -1,0 +1,59 @@
+"""Whose heel a message is about, and the likely cause a description before a question points to."""
+
+import pytest
+
+from heel.content.story import likely_cause, question_count
+from heel.language.people import someone_else
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("My 12 year old son has sore heels after football", "your son"),
+        ("our youngest daughter (9) has heel pain", "your daughter"),
+        ("my mum is 81 and her heels hurt, what can help her?", "your mum"),
+        ("My wife has had heel pain for months; is surgery worth it?", "your wife"),
+        ("Asking for my hubby, he's a chef on his feet all day", "your husband"),
+        ("my husband says my heel pain is plantar fasciitis", None),  # the visitor's own heel
+        ("my friend said I should ice it", None),  # a friend's advice, not a friend's heel
+        ("what is plantar fasciitis", None),
+    ],
+)
+def test_someone_else(text, person):
+    assert someone_else(text) == person
+
+
+def test_a_description_points_to_its_likely_cause():
+    lead = likely_cause("Stabbing pain under my heel with the first steps every morning for three months. What helps?")
+    assert lead is not None and lead.cause_id == "plantar_fasciitis"
+    back = likely_cause("Pain at the back of my heel since I increased my mileage. Can I keep running?")
+    assert back is not None and back.cause_id == "achilles_tendinopathy"
+
+
+@pytest.mark.parametrize("text", ["what is plantar fasciitis?", "my heel hurts", "does ice help heel pain"])
+def test_a_question_without_a_description_names_no_cause(text):
+    assert likely_cause(text) is None
+
+
+def test_question_count():
+    assert question_count("Is ice better? And how do I get back to running?") == 2
+    assert question_count("My heel hurts every morning. What can I do about it") == 1
+    assert question_count("I have heel pain.") == 0
+
+
+@pytest.mark.parametrize(
+    "text, older",
+    [
+        ("my mum is 81 and her heels hurt", True),
+        ("my gran has sore heels", True),
+        ("im 68 and never had sore heels", True),
+        ("elderly heel pain advice", True),
+        ("I am 45 with heel pain", False),
+        ("my 12 year old son", False),
+        ("pain for 70 days now", False),
+    ],
+)
+def test_later_life(text, older):
+    from heel.language.people import later_life
+
+    assert later_life(text) is older
