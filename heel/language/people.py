@@ -31,7 +31,7 @@ def _table(path: Path = TABLE_PATH) -> Tuple["re.Pattern[str]", dict, Tuple["re.
 
 
 def someone_else(text: str) -> Optional[str]:
-    """"your son" when the message is about the visitor's son and not also about their own heel; else None."""
+    """ "your son" when the message is about the visitor's son and not also about their own heel; else None."""
     pattern, relations, own = _table()
     if any(p.search(text or "") for p in own):
         return None

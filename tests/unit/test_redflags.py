@@ -756,6 +756,23 @@ def test_eval_script(heel_nlp, tmp_path):
     assert path.exists()
 
 
+def test_a_set_labelled_by_care_level_only_counts_anyones_alert(heel_nlp):
+    """Story sets name the level, not the flag: any alert catches a case (the visitor's or another adult's), the
+    level is reported apart, and a look-alike that alerts for anyone is a false alarm."""
+    from scripts.eval_redflags import evaluate
+
+    cases = {
+        "red_flags": [
+            {"text": "my husband fell off a ladder and cannot put any weight on his foot", "level": "emergency"},
+            {"text": "my heel aches after runs", "level": "urgent"},
+        ],
+        "negated": [{"text": "my wife's foot went blue and cold this morning", "why_quiet": "written to alert"}],
+    }
+    report = evaluate(cases, heel_nlp)
+    assert report["per_flag"] == {"emergency": (1, 1), "urgent": (0, 1)}
+    assert report["false_alarm_rate"] == 1.0 and not report["wrong_level"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
