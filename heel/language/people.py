@@ -16,6 +16,11 @@ TABLE_PATH = Path(__file__).resolve().parents[2] / "nlp" / "people.yml"
 AGE = r"\d{1,2}\s*(?:-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|yo|y/o|y\.o\.)"
 
 
+AGE_NAMED = re.compile(
+    r"\b(?:my|our)\s+(\d{1,2})\s*(?:-?\s*(?:years?|yrs?)\s*-?\s*old|yo|y/o|y\.o\.)(?!\w)", re.IGNORECASE
+)
+
+
 @lru_cache(maxsize=1)
 def _table(path: Path = TABLE_PATH) -> Tuple["re.Pattern[str]", dict, Tuple["re.Pattern[str]", ...]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -36,7 +41,10 @@ def someone_else(text: str) -> Optional[str]:
     if any(p.search(text or "") for p in own):
         return None
     found = pattern.search(text or "")
-    return f"your {relations[found.group(1).lower()]}" if found else None
+    if found:
+        return f"your {relations[found.group(1).lower()]}"
+    by_age = AGE_NAMED.search(text or "")  # "my 11 year old", "our 9yo": a child named by age
+    return f"your {by_age.group(1)}-year-old" if by_age else None
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,8 @@ from heel.language.people import someone_else
         ("my husband says my heel pain is plantar fasciitis", None),  # the visitor's own heel
         ("my friend said I should ice it", None),  # a friend's advice, not a friend's heel
         ("what is plantar fasciitis", None),
+        ("my 9yo jumped off the climbing frame onto his heels", "your 9-year-old"),  # a child named by age
+        ("My 15 yr old runs cross country", "your 15-year-old"),
     ],
 )
 def test_someone_else(text, person):
