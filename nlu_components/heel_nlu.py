@@ -262,7 +262,15 @@ class IntentEnsemble(_RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"diet_weight": 0.5, "embedding_weight": 0.0}
+        # long_message_words / long_embedding_weight: a message of at least that many words (a story told before
+        # the question) takes the embedding ranking at that weight instead; None keeps one weight for all.
+        return {"diet_weight": 0.5, "embedding_weight": 0.0, "long_message_words": None, "long_embedding_weight": None}
+
+    def _embedding_weight(self, message: Message) -> float:
+        words, weight = self._config.get("long_message_words"), self._config.get("long_embedding_weight")
+        if words is not None and weight is not None and len(str(message.get(TEXT) or "").split()) >= int(words):
+            return float(weight)
+        return float(self._config["embedding_weight"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -276,7 +284,7 @@ class IntentEnsemble(_RuleComponent):
                 second,
                 message.get(EMBEDDING_RANKING),
                 float(self._config["diet_weight"]),
-                float(self._config["embedding_weight"]),
+                self._embedding_weight(message),
             )
             message.set(INTENT, dict(blended[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, blended, add_to_output=True)

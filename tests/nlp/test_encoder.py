@@ -175,3 +175,20 @@ def test_ensemble_mixes_in_the_embedding_ranking_by_its_weight():
     # two-way mean: a 0.7, b 0.3; then half of that and half of the embedding ranking: a 0.4, b 0.6
     assert weighted.get(INTENT)["name"] == "b"
     assert weighted.get(INTENT)["confidence"] == pytest.approx(0.6)
+
+
+def test_a_long_message_leans_on_the_embedding_ranking():
+    def message(text):
+        m = Message(
+            data={TEXT: text, INTENT_RANKING_KEY: [{"name": "a", "confidence": 0.9}, {"name": "b", "confidence": 0.1}]}
+        )
+        m.set(DIET_RANKING, [{"name": "a", "confidence": 0.9}, {"name": "b", "confidence": 0.1}])
+        m.set(EMBEDDING_RANKING, [{"name": "b", "confidence": 0.8}, {"name": "a", "confidence": 0.2}])
+        return m
+
+    config = {"diet_weight": 0.5, "embedding_weight": 0.5, "long_message_words": 5, "long_embedding_weight": 0.75}
+    short, long = message("one two three"), message("one two three four five six")
+    IntentEnsemble(config).process([short, long])
+    assert short.get(INTENT)["name"] == "a"  # n-grams a 0.9, embedding b 0.8: half and half, a 0.55
+    assert long.get(INTENT)["name"] == "b"  # a quarter and three quarters: b 0.625
+    assert long.get(INTENT)["confidence"] == pytest.approx(0.625)
