@@ -51,35 +51,6 @@ class ActionAnswerTopic(Action):
         return answer_topic(dispatcher, tracker, topic)
 
 
-KEEP = ("/more_info", "/request_assessment", "/book_appointment")
-
-
-def _within_limit(buttons: List[Dict[str, str]], second: Optional[Dict[str, str]]) -> List[Dict[str, str]]:
-    """At most MAX_BUTTONS + 1 (a second question adds one): related topics give way first."""
-    buttons = list(buttons)
-    while len(buttons) > answers.MAX_BUTTONS + (1 if second else 0):
-        related = [i for i, b in enumerate(buttons) if b["payload"] not in KEEP and b != second]
-        if not related:
-            break
-        del buttons[related[-1]]
-    return buttons
-
-
-def _second_question(tracker: Tracker, topic: content_repo.TopicView, said: str) -> Optional[Dict[str, str]]:
-    """A message that asks two things gets the second topic offered as a button: the next education topic in the
-    ranking, when it is reasonably likely."""
-    if story.question_count(said) < 2:
-        return None
-    names = {intent: title for title, intent in content_repo.topic_index().values()}
-    for candidate in tracker.latest_message.get("intent_ranking") or []:
-        intent = str(candidate.get("name") or "")
-        if intent in names and intent != topic.intent:
-            if float(candidate.get("confidence") or 0.0) >= SECOND_QUESTION_MIN_CONFIDENCE:
-                return {"title": names[intent], "payload": f"/{intent}"}
-            return None
-    return None
-
-
 def _titles_and_intents() -> tuple[Dict[str, str], Dict[str, str]]:
     index = content_repo.topic_index()
     return (
@@ -95,26 +66,38 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: cont
     titles, intents = _titles_and_intents()
     condition = None if topic.id in answers.CONDITION_TOPICS else _condition(tracker)
     text = answers.summary_reply(topic, get_clinic().placeholders(), condition, titles.get(condition or ""))
-    buttons = answers.topic_buttons(topic, titles, intents)
     said = str((tracker.latest_message or {}).get("text") or "")
-    second = None
+    lead, second = None, None
     if said and not said.startswith("/"):
         lead = story.lead_line(said, people.someone_else(said), _entity(tracker, "condition") is not None)
         if lead:
-            text = f"{lead}\n\n{text}"
-            if story.likely_cause(said) and not any(b["payload"] == "/request_assessment" for b in buttons):
-                buttons[-1:] = [{"title": "Check my symptoms", "payload": "/request_assessment"}, *buttons[-1:]]
+            text = f"{lead.text}\n\n{text}"
         if people.later_life(said) and topic.id != "older_adults":
             text = f"{text}\n\n{message('later_life_note')['text']}"
-        second = _second_question(tracker, topic, said)
-        if second:
-            buttons = [b for b in buttons if b["payload"] != second["payload"]]
-            buttons.insert(1 if buttons and buttons[0]["payload"] == "/more_info" else 0, second)
-    dispatcher.utter_message(text=text, buttons=_within_limit(buttons, second))
+        second = _second_question(tracker, topic, said, titles, intents)
+    buttons = answers.topic_buttons(topic, titles, intents, second=second, offer_check=bool(lead and lead.names_cause))
+    dispatcher.utter_message(text=text, buttons=buttons)
     events: List[Dict] = [SlotSet("last_topic", topic.id)]
     if topic.id in answers.CONDITION_TOPICS:
         events.append(SlotSet("condition", topic.id))
     return events
+
+
+def _second_question(
+    tracker: Tracker, topic: content_repo.TopicView, said: str, titles: Dict[str, str], intents: Dict[str, str]
+) -> Optional[Dict[str, str]]:
+    """A message that asks two things gets the second topic offered as a button: the next education topic in the
+    ranking, when it is reasonably likely."""
+    if story.question_count(said) < 2:
+        return None
+    names = {intent: titles[topic_id] for topic_id, intent in intents.items() if topic_id in titles}
+    for candidate in tracker.latest_message.get("intent_ranking") or []:
+        intent = str(candidate.get("name") or "")
+        if intent in names and intent != topic.intent:
+            if float(candidate.get("confidence") or 0.0) >= SECOND_QUESTION_MIN_CONFIDENCE:
+                return {"title": names[intent], "payload": f"/{intent}"}
+            return None
+    return None
 
 
 class ActionMoreInfo(Action):

@@ -108,8 +108,9 @@ def train(
     for text in quiet_items():
         sents = sentences(text)
         texts.append(" ".join(sents))
-        texts.extend(w.text for w in learned.windows(sents))
-        labels.extend([learned.NONE] * (1 + len(learned.windows(sents))))
+        cut = [w.text for w in learned.windows(sents)]
+        texts.extend(cut)
+        labels.extend([learned.NONE] * (1 + len(cut)))
     for text in nlu_examples(red_flag=False):
         texts.append(text.lower())
         labels.append(learned.NONE)

@@ -36,7 +36,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer
     another adult's flags; a negated case is a false alarm when any alert fires."""
     from heel.safety.redflags import analyse_message, parse
 
-    def detect_split(doc: Any) -> Any:
+    def own_and_others(doc: Any) -> Any:
         analysis = analyse_message(doc, scorer)
         return analysis.own, analysis.others
 
@@ -48,7 +48,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer
     anyone = someone_else or not any("flag" in case for case in cases.get("red_flags") or [])
     as_own = 0
     for case in cases.get("red_flags") or []:
-        own, others = detect_split(parse(case["text"], nlp))
+        own, others = own_and_others(parse(case["text"], nlp))
         if "flag" not in case:
             # a story set labelled by care level only (anyone's sign, the visitor's or the person they write about):
             # caught when any alert fires; the level is checked against the most severe alert
@@ -79,7 +79,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer
     others_alerts: List[Dict[str, Any]] = []
     negated = cases.get("negated") or []
     for case in negated:
-        own, others = detect_split(parse(case["text"], nlp))
+        own, others = own_and_others(parse(case["text"], nlp))
         if own or (anyone and others):
             false_alarms.append({**case, "got": [hit.flag_id for hit in own + others]})
         elif others:

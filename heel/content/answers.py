@@ -42,20 +42,32 @@ def source_line(topic: TopicView, limit: int = 2) -> str:
     return "Sources: " + "; ".join(titles) if titles else ""
 
 
+MORE = {"title": "Tell me more", "payload": "/more_info"}
+CHECK = {"title": "Check my symptoms", "payload": "/request_assessment"}
+BOOK = {"title": "Book an appointment", "payload": "/book_appointment"}
+
+
 def topic_buttons(
-    topic: TopicView, titles: Mapping[str, str], intents: Mapping[str, str], more: bool = True
+    topic: TopicView,
+    titles: Mapping[str, str],
+    intents: Mapping[str, str],
+    more: bool = True,
+    second: Optional[Dict[str, str]] = None,
+    offer_check: bool = False,
 ) -> List[Dict[str, str]]:
-    buttons: List[Dict[str, str]] = []
-    if more:
-        buttons.append({"title": "Tell me more", "payload": "/more_info"})
-    for related in topic.related:
-        if related in titles and related in intents and len(buttons) < MAX_BUTTONS - 1:
-            buttons.append({"title": titles[related], "payload": f"/{intents[related]}"})
-    if topic.id in CONDITION_TOPICS:
-        buttons.append({"title": "Check my symptoms", "payload": "/request_assessment"})
-    else:
-        buttons.append({"title": "Book an appointment", "payload": "/book_appointment"})
-    return buttons
+    """ "Tell me more", related topics, then the next step (the symptom check after a condition, or when the answer
+    named a likely cause; booking otherwise). `second`: the other topic of a message that asked two things, offered
+    right after "Tell me more", one button over the usual MAX_BUTTONS; related topics give way to the rest."""
+    head = ([dict(MORE)] if more else []) + ([second] if second else [])
+    condition = topic.id in CONDITION_TOPICS
+    tail = ([dict(CHECK)] if condition or offer_check else []) + ([] if condition else [dict(BOOK)])
+    room = MAX_BUTTONS + (1 if second else 0) - len(head) - len(tail)
+    related = [
+        {"title": titles[r], "payload": f"/{intents[r]}"}
+        for r in topic.related
+        if r in titles and r in intents and not (second and second["payload"] == f"/{intents[r]}")
+    ]
+    return head + related[: max(room, 0)] + tail
 
 
 def summary_reply(

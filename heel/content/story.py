@@ -7,10 +7,12 @@ the assessment's own parsers and cause table (heel/triage), so the chat and the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Optional
 
-from heel.triage.answers import extract_answers
+from heel.content.messages import message
+from heel.triage.answers import extract_answers, looks_like_question
 from heel.triage.engine import Answers, rank_causes
 
 
@@ -34,47 +36,28 @@ def likely_cause(text: str) -> Optional[StoryLead]:
     return StoryLead(top.cause_id, top.name, top.reasons[:2])
 
 
-def lead_line(text: str, person: Optional[str], condition_named: bool) -> Optional[str]:
+@dataclass(frozen=True)
+class Lead:
+    text: str
+    names_cause: bool  # the line names a likely cause (then the symptom check is offered)
+
+
+def lead_line(text: str, person: Optional[str], condition_named: bool) -> Optional[Lead]:
     """The line before the answer: the likely cause (not when the visitor already named a condition: they know what
     they have), else who the answer is for; None for a plain question about the visitor's own heel."""
-    from heel.content.messages import message
-
-    lead = None if condition_named else likely_cause(text)
-    if lead is not None:
-        values = {"reasons": " and ".join(lead.reasons), "cause": lead.cause_name, "person": person or ""}
-        return message("story_lead_other" if person else "story_lead", values)["text"]
+    cause = None if condition_named else likely_cause(text)
+    if cause is not None:
+        values = {"reasons": " and ".join(cause.reasons), "cause": cause.cause_name, "person": person or ""}
+        return Lead(message("story_lead_other" if person else "story_lead", values)["text"], True)
     if person:
-        return message("someone_else_lead", {"person": person})["text"]
+        return Lead(message("someone_else_lead", {"person": person})["text"], False)
     return None
 
 
-QUESTION_OPENERS = (
-    "what",
-    "how",
-    "why",
-    "when",
-    "where",
-    "which",
-    "who",
-    "is",
-    "are",
-    "can",
-    "could",
-    "should",
-    "would",
-    "will",
-    "do",
-    "does",
-    "did",
-    "has",
-    "have",
-    "any",
-)
-
-
 def question_count(text: str) -> int:
-    """How many questions a message asks: question marks, and sentences opening as a question without one."""
-    import re
-
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text or "") if s.strip()]
-    return sum(1 for s in sentences if s.endswith("?") or s.split()[0].lower().strip(",") in QUESTION_OPENERS)
+    """How many questions a message asks: its sentences that read as a question (the assessment's own test)."""
+    return sum(
+        1
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or "")
+        if sentence.strip() and looks_like_question(sentence)
+    )

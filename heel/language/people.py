@@ -6,64 +6,63 @@ Pure; the word table is data (nlp/people.yml). Used to phrase an answer for the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import yaml
 
+from heel.triage.answers import parse_age_band
+
 TABLE_PATH = Path(__file__).resolve().parents[2] / "nlp" / "people.yml"
-AGE = r"\d{1,2}\s*(?:-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|yo|y/o|y\.o\.)"
+AGE = r"(\d{1,2})\s*(?:-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|yo|y/o|y\.o\.)(?!\w)"
+AGE_NAMED = re.compile(rf"\b(?:my|our)\s+{AGE}", re.IGNORECASE)  # "my 11 year old", "our 9yo": a child by age
 
 
-AGE_NAMED = re.compile(
-    r"\b(?:my|our)\s+(\d{1,2})\s*(?:-?\s*(?:years?|yrs?)\s*-?\s*old|yo|y/o|y\.o\.)(?!\w)", re.IGNORECASE
-)
+@dataclass(frozen=True)
+class _Table:
+    person: "re.Pattern[str]"  # "my|our" + describers or an age + a relation word (group 1)
+    relations: Dict[str, str]  # the word written -> how the assistant names them
+    own_heel: Tuple["re.Pattern[str]", ...]
+    grandparents: "re.Pattern[str]"
 
 
 @lru_cache(maxsize=1)
-def _table(path: Path = TABLE_PATH) -> Tuple["re.Pattern[str]", dict, Tuple["re.Pattern[str]", ...]]:
+def _table(path: Path = TABLE_PATH) -> _Table:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     relations = {str(k).lower(): str(v) for k, v in data["relations"].items()}
     describers = "|".join(re.escape(d) for d in data.get("describers") or [])
     words = "|".join(sorted((re.escape(r) for r in relations), key=len, reverse=True))
-    pattern = re.compile(
-        rf"\b(?:my|our)\s+(?:(?:{describers})\s+|{AGE}\s+|\({AGE}\)\s+)*({words})s?\b(?!\s*(?:said|says|thinks|reckons))",
+    age = AGE.replace("(\\d", "(?:\\d", 1)  # the age here is a describer, not a group
+    person = re.compile(
+        rf"\b(?:my|our)\s+(?:(?:{describers})\s+|{age}\s+|\({age}\)\s+)*({words})s?\b"
+        rf"(?!\s*(?:said|says|thinks|reckons))",
         re.IGNORECASE,
     )
-    own = tuple(re.compile(p, re.IGNORECASE) for p in data.get("own_heel") or [])
-    return pattern, relations, own
+    older = set(data.get("later_life_relations") or [])
+    grandparents = "|".join(sorted(re.escape(k) for k, v in relations.items() if v in older))
+    return _Table(
+        person,
+        relations,
+        tuple(re.compile(p, re.IGNORECASE) for p in data.get("own_heel") or []),
+        re.compile(rf"\b(?:{grandparents})s?\b", re.IGNORECASE),
+    )
 
 
 def someone_else(text: str) -> Optional[str]:
     """ "your son" when the message is about the visitor's son and not also about their own heel; else None."""
-    pattern, relations, own = _table()
-    if any(p.search(text or "") for p in own):
+    table, text = _table(), text or ""
+    if any(p.search(text) for p in table.own_heel):
         return None
-    found = pattern.search(text or "")
+    found = table.person.search(text)
     if found:
-        return f"your {relations[found.group(1).lower()]}"
-    by_age = AGE_NAMED.search(text or "")  # "my 11 year old", "our 9yo": a child named by age
+        return f"your {table.relations[found.group(1).lower()]}"
+    by_age = AGE_NAMED.search(text)
     return f"your {by_age.group(1)}-year-old" if by_age else None
 
 
-@lru_cache(maxsize=1)
-def _later_life(path: Path = TABLE_PATH) -> Tuple["re.Pattern[str]", int]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    relations = {k for k, v in data["relations"].items() if v in set(data.get("later_life_relations") or [])}
-    words = [re.escape(w) for w in [*(data.get("later_life_words") or []), *sorted(relations)]]
-    return re.compile(rf"\b(?:{'|'.join(words)})s?\b", re.IGNORECASE), int(data.get("later_life_age", 65))
-
-
-AGE_STATED = re.compile(
-    r"\b(?:i'?m|i am|is|aged?|age|at)\s+(\d{2})\b|\b(\d{2})\s*(?:-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|yo|y/o)\b",
-    re.IGNORECASE,
-)
-
-
 def later_life(text: str) -> bool:
-    """The message is about someone older: an age of 65 or more, a grandparent, or words such as "elderly"."""
-    pattern, age = _later_life()
-    if pattern.search(text or ""):
-        return True
-    return any(int(a or b) >= age for a, b in AGE_STATED.findall(text or ""))
+    """The message is about someone older: an older age or words for it (the assessment's age parser), or a
+    grandparent."""
+    return parse_age_band(text or "") == "older" or bool(_table().grandparents.search(text or ""))

@@ -3397,9 +3397,12 @@ FLAG_CONCEPTS: Dict[str, FrozenSet[str]] = {
 }
 
 
+FLAG_ORDER: Dict[str, int] = {rule.flag_id: i for i, rule in enumerate(FLAG_RULES)}
+
+
 def _ordered(hits: List[RedFlagHit]) -> List[RedFlagHit]:
-    order = [r.flag_id for r in FLAG_RULES]
-    return sorted(hits, key=lambda h: (h.level.rank, order.index(h.flag_id)))
+    """Most severe first; within a level, in FLAG_RULES order."""
+    return sorted(hits, key=lambda h: (h.level.rank, FLAG_ORDER[h.flag_id]))
 
 
 def _learned(
@@ -3424,7 +3427,6 @@ def _learned(
             continue
         found = RedFlagHit(hit.flag_id, RED_FLAG_LEVELS[hit.flag_id], hit.window.text[:240])
         (others if owner == "other" else own).append(found)
-        fired.add(hit.flag_id)
     return own, others
 
 
@@ -3467,8 +3469,7 @@ def _hits(
         evidence = _rule_evidence(rule, facts, remembered, message, owners)
         if evidence is not None:
             hits.append(RedFlagHit(rule.flag_id, rule.level, evidence))
-    hits.sort(key=lambda h: (h.level.rank, [r.flag_id for r in FLAG_RULES].index(h.flag_id)))
-    return hits
+    return _ordered(hits)
 
 
 def _rule_evidence(
