@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions import booking
+from actions import privacy as privacy_actions
 from heel.store.db import session_scope
 from heel.store.requests import OutboxMessage, Request
 from tests.booking.form_driver import FormDriver
@@ -484,7 +485,7 @@ async def test_delete_my_data_mid_form_is_not_an_answer_and_stops_the_form(booki
     await driver.say("Sam Runner")
     turn = await driver.say("please delete my data", "delete_my_data")
     assert turn.rejected and driver.slots["booking_contact"] is None  # the rule takes over, nothing is filled
-    turn = await driver.run_action(booking.ActionAskDeleteMyData)
+    turn = await driver.run_action(privacy_actions.ActionAskDeleteMyData)
     assert turn.responses == ["delete_confirm"] and "stopped there" in turn.text
     assert driver.active is None and driver.slots["booking_name"] is None
     assert driver.slots["privacy_request"] == "redact"  # what was typed into the form is forgotten either way
@@ -497,7 +498,7 @@ async def test_delete_my_data_deletes_the_requests_then_asks_the_store_to_erase(
     await driver.run_action(booking.ActionSubmitBooking)
     assert len(stored()) == 1
     driver._user("/affirm", "affirm", 1.0)
-    turn = await driver.run_action(booking.ActionDeleteMyData)
+    turn = await driver.run_action(privacy_actions.ActionDeleteMyData)
     assert turn.responses == ["deleted"] and "1 request(s)" in turn.text
     assert stored() == [] and driver.slots["privacy_request"] == "erase"
 
@@ -508,7 +509,7 @@ async def test_a_no_deletes_nothing(booking_env):
     await driver.say("yes", "affirm")
     await driver.run_action(booking.ActionSubmitBooking)
     driver._user("/deny", "deny", 1.0)
-    turn = await driver.run_action(booking.ActionDeleteMyData)
+    turn = await driver.run_action(privacy_actions.ActionDeleteMyData)
     assert turn.responses == ["delete_kept"] and len(stored()) == 1
     assert driver.slots["privacy_request"] == "redact"  # unchanged since the booking
 
@@ -522,5 +523,5 @@ async def test_deletion_with_the_database_down_erases_nothing_and_says_so(bookin
     monkeypatch.setattr(requests_repo, "delete_for_conversation", down)
     driver = FormDriver("conv-erase-down")
     driver._user("/affirm", "affirm", 1.0)
-    turn = await driver.run_action(booking.ActionDeleteMyData)
+    turn = await driver.run_action(privacy_actions.ActionDeleteMyData)
     assert turn.responses == ["delete_failed"] and driver.slots["privacy_request"] is None
