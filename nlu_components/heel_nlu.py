@@ -199,7 +199,15 @@ class AspectRouter(_RuleComponent):
     def required_components(cls) -> List[type]:
         return []
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # described_question_intent: the topic for a description that asks a question with no aspect cue ("what
+        # could this be?"); None keeps the assessment.
+        return {"described_question_intent": None}
+
     def process(self, messages: List[Message]) -> List[Message]:
+        from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
+
         table = aspects.load_table()
         for message in messages:
             text = message.get(TEXT)
@@ -221,7 +229,14 @@ class AspectRouter(_RuleComponent):
                     intent.get("name"), ranking, text, table, message.get(ENTITIES, [])
                 )
             if target is None:
-                target = aspects.described_question_reroute(intent.get("name"), ranking, text, table)
+                target = aspects.described_question_reroute(
+                    intent.get("name"),
+                    ranking,
+                    text,
+                    table,
+                    asks=looks_like_question(text),
+                    question_intent=self._config["described_question_intent"],
+                )
             if target is None:
                 continue
             # The two swap confidences, so FallbackClassifier's ambiguity check sees the classifier's real margin.

@@ -287,14 +287,21 @@ def described_question_reroute(
     text: str,
     table: AspectTable,
     describe_intent: str = "describe_symptoms",
+    asks: bool = False,
+    question_intent: Optional[str] = None,
 ) -> Optional[str]:
-    """A description of the visitor's heel that ends in a clear aspect question gets the aspect (docs/labels.md: a
-    description without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons
-    its pf. anyway how long does it usually take to get better" asks about recovery. Only aspect cue
-    phrases in the asking part count, and only for an aspect the classifier ranks close behind."""
+    """A description of the visitor's heel that ends in a question gets a topic (docs/labels.md: a description
+    without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons its pf.
+    anyway how long does it usually take to get better" asks about recovery. An aspect cue phrase in the asking part
+    picks the aspect among the classifier's close ranks. A question without one ("any idea what it could be?",
+    `asks`) asks what the description points to: `question_intent` (the causes answer, which opens with the likely
+    cause), or nothing when it is None."""
     if top_intent != describe_intent:
         return None
-    return _best_ranked(aspect_candidates(asked_part(text), [], table), list(ranking)[:CLOSE_RANKS])
+    aspect = _best_ranked(aspect_candidates(asked_part(text), [], table), list(ranking)[:CLOSE_RANKS])
+    if aspect is not None or not asks:
+        return aspect
+    return question_intent
 
 
 def reported_result_reroute(

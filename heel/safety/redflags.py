@@ -1784,10 +1784,11 @@ CONCEPTS: Tuple[Concept, ...] = (
             "numb|numbness|numbed|numbish|numbing",
             "lost|lose|losing|loss ~3 feeling|feelings|sensation|sensations",
             "no|reduced|without|lack|little ~1 feeling|feelings|sensation|sensations",
-            # sensory loss in lay words: "like walking on cotton wool", "pinch it and barely feel it"
+            # sensory loss in lay words: "like walking on cotton wool", "pinch it and barely feel it" (the pinch
+            # pattern below); "I barely feel it now" alone is the pain going, so a pronoun is not enough here
             "cotton ~1 wool",
             "barely|hardly|scarcely ~1 feel ~3 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|"
-            "anything|it|them|touch|pinch",
+            "anything|touch|pinch",
             "pinch|pinched|pinching|touch|touching|prod|poke|prick|scratch|tap ~6 barely|hardly|scarcely|cant|can't|cannot ~1 feel",
             f"{CANT} ~2 feel ~4 foot|feet|toe|toes|heel|heels|sole|soles|floor|ground|anything|leg|legs|it|them|"
             "bottom|ankle|arch|much|thing|properly",

@@ -368,6 +368,37 @@ def test_a_description_ending_in_an_aspect_question_gets_the_aspect(table, text,
     assert aspects.described_question_reroute("describe_symptoms", ranked, text, table) == expected
 
 
+@pytest.mark.parametrize(
+    "text, asks, expected",
+    [
+        # a question with no aspect cue asks what the description points to
+        ("I stretch every morning and it still hurts, what is going on?", True, "ask_causes"),
+        ("sore under the heel since I took up padel. any idea what it could be", True, "ask_causes"),
+        # an aspect cue still wins over the general question
+        (
+            "heel sore for weeks after upping my mileage. anyway how long does this normally take to heal",
+            True,
+            "ask_recovery_time",
+        ),
+        # no question: the description stays one (the assessment)
+        ("my heel hurts after runs and I do calf stretches", False, None),
+    ],
+)
+def test_a_description_ending_in_a_general_question_gets_the_causes_answer(table, text, asks, expected):
+    ranked = ranking("describe_symptoms", "ask_recovery_time", "ask_exercises")
+    found = aspects.described_question_reroute(
+        "describe_symptoms", ranked, text, table, asks=asks, question_intent="ask_causes"
+    )
+    assert found == expected
+
+
+def test_a_general_question_after_a_description_stays_one_when_no_topic_is_configured(table):
+    ranked = ranking("describe_symptoms", "ask_recovery_time")
+    assert (
+        aspects.described_question_reroute("describe_symptoms", ranked, "what is going on?", table, asks=True) is None
+    )
+
+
 def test_a_follow_up_visit_is_a_price_question(table):
     assert (
         aspects.price_reroute("ask_physiotherapy", "had physio here in May, how much is a follow-up", table)
@@ -479,3 +510,28 @@ def test_every_training_example_of_a_clarify_topic_has_its_own_words(table, inte
                 examples += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
     assert len(examples) > 100
     assert [text for text in examples if aspects.missing_own_words(intent, text, table)] == []
+
+
+def test_component_gives_a_described_general_question_the_configured_topic():
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu_components.heel_nlu import AspectRouter
+
+    def described(text):
+        return Message(
+            data={
+                TEXT: text,
+                INTENT: {"name": "describe_symptoms", "confidence": 0.9},
+                INTENT_RANKING_KEY: ranking("describe_symptoms", "ask_footwear", "ask_exercises"),
+            }
+        )
+
+    asked = described("taxi driver, heel sore every morning for three months. what could this be?")
+    told = described("taxi driver, heel sore every morning for three months")
+    AspectRouter({"described_question_intent": "ask_causes"}).process([asked, told])
+    assert asked.get(INTENT) == {"name": "ask_causes", "confidence": 0.9, "routed_from": "describe_symptoms"}
+    assert told.get(INTENT)["name"] == "describe_symptoms"
+    default = described("taxi driver, heel sore every morning for three months. what could this be?")
+    AspectRouter().process([default])
+    assert default.get(INTENT)["name"] == "describe_symptoms"

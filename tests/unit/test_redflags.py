@@ -441,6 +441,9 @@ MORE_FIRES = [
 ]
 MORE_SILENT = [
     "my heel is a bit swollen after my long run but otherwise I'm fine",
+    # "barely feel it" with no body part or test: the pain going, not the skin going numb
+    "three weeks in and during the day I barely feel it now, but I hobbled after my run on Friday",
+    "the heel pain is almost gone, I can hardly feel it in the mornings any more",
     "I have heel pain first thing in the morning that eases after a few minutes of walking",
     "no numbness, no tingling, no weakness, just a dull ache",
     "I'm diabetic but my feet are fine, no cuts or sores, I just have heel pain after running",
