@@ -35,7 +35,10 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+import yaml
 
 from heel.safety.learned import Scorer
 from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
@@ -867,6 +870,14 @@ class _Pattern:
             exact = frozenset(a.replace("_", " ") for a in alts if not a.endswith("*"))
             prefixes = tuple(a[:-1] for a in alts if a.endswith("*"))
             self.elems.append(("tok", (exact, prefixes), optional))
+        # words one of which each non-optional, prefix-free element needs: a message without them cannot match
+        self.required: Tuple[FrozenSet[str], ...] = tuple(
+            spec[0] for kind, spec, optional in self.elems if kind == "tok" and not optional and not spec[1]
+        )
+        kind, spec, optional = self.elems[0]
+        self.first_words: Optional[FrozenSet[str]] = (
+            None if kind != "tok" or optional or spec[1] else spec[0]
+        )  # exact words one of which must start a match; None when the first element is optional or a prefix
 
     @staticmethod
     def _tok_ok(tok: _Tok, spec: Tuple[FrozenSet[str], Tuple[str, ...]]) -> bool:
@@ -883,15 +894,15 @@ class _Pattern:
             if ei == len(self.elems):
                 return ti
             kind, spec, optional = self.elems[ei]
-            if kind == "gap":
-                for skip in range(spec + 1):
-                    j = ti + skip
-                    if j > len(toks) or any(t.is_break for t in toks[ti:j]):
-                        break
+            if kind == "gap":  # skip up to `spec` tokens, none of them a break
+                j = ti
+                while True:
                     end = rec(ei + 1, j)
                     if end is not None:
                         return end
-                return None
+                    if j - ti >= spec or j >= len(toks) or toks[j].is_break:
+                        return None
+                    j += 1
             if ti < len(toks) and toks[ti].sent == sent and not toks[ti].is_break and self._tok_ok(toks[ti], spec):
                 end = rec(ei + 1, ti + 1)
                 if end is not None:
@@ -899,14 +910,6 @@ class _Pattern:
             return rec(ei + 1, ti) if optional else None
 
         return rec(0, start)
-
-    @property
-    def first_words(self) -> Optional[FrozenSet[str]]:
-        """Exact words one of which must start a match, or None when the first element is optional or a prefix."""
-        kind, spec, optional = self.elems[0]
-        if kind != "tok" or optional or spec[1]:
-            return None
-        return spec[0]
 
 
 @lru_cache(maxsize=None)
@@ -938,6 +941,8 @@ def _find(
     spans = []
     for source in sources:
         pattern = _compile(source)
+        if any(index.keys().isdisjoint(words) for words in pattern.required):
+            continue
         first = pattern.first_words
         if first is None:
             starts: Iterable[int] = range(len(toks))
@@ -2468,6 +2473,40 @@ CONCEPTS: Tuple[Concept, ...] = (
 )
 CONCEPT_BY_ID: Dict[str, Concept] = {c.cid: c for c in CONCEPTS}
 
+EFFECTS_PATH = Path(__file__).resolve().parents[2] / "nlp" / "redflags" / "effects.yml"
+_CONTRACTIONS = {"can't": CANT, "cant": CANT, "cannot": CANT, "couldn't": CANT, "won't": "wo|will not"}
+
+
+def effect_pattern(phrase: str) -> str:
+    """A plain lay phrase from the effects table as a pattern: its words in order, a negated modal as the CANT
+    alternatives; base-form words also match their inflections (a token's forms hold its lemma)."""
+    words = []
+    for word in phrase.lower().replace("\u2019", "'").split():
+        if word in _CONTRACTIONS:
+            words.append(_CONTRACTIONS[word])
+        elif word.endswith("n't"):
+            words.append(f"{word[:-3]} not")
+        else:
+            words.append(re.sub(r"[|~?*]", "", word))
+    return " ".join(w for w in words if w)
+
+
+@lru_cache(maxsize=None)
+def all_concepts(path: str = str(EFFECTS_PATH)) -> Tuple[Concept, ...]:
+    """CONCEPTS, and each sign the effects table (nlp/redflags/effects.yml) lists told by its effects ("crawled to
+    the kitchen", "my watch slides round my wrist"): the same concept, with its anchor, context rules and vetoes,
+    whose patterns are the table's phrases and whose sentence vetoes gain the table's look-alikes."""
+    table = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    told_by_effects = tuple(
+        replace(
+            CONCEPT_BY_ID[cid],
+            patterns=tuple(effect_pattern(p) for p in spec["effects"]),
+            veto_sentence=CONCEPT_BY_ID[cid].veto_sentence + tuple(spec.get("not") or ()),
+        )
+        for cid, spec in table.items()
+    )
+    return CONCEPTS + told_by_effects
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Flag rules: alternatives of concept conjunctions
@@ -3244,7 +3283,7 @@ class _Message:
 
     def occurrences(self) -> List[Occurrence]:
         found: List[Tuple[Concept, int, int]] = []
-        for concept in CONCEPTS:
+        for concept in all_concepts():
             for start, end in _find(self.toks, concept.patterns, self.index):
                 found.append((concept, start, end))
         self._finding_starts = {start for _, start, _ in found}

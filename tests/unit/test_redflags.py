@@ -1772,3 +1772,55 @@ def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nl
     assert "both_heels" in context_from_text(heel_nlp("both"), focus).facts()
     assert "both_heels" not in context_from_text(heel_nlp("both"), RedFlagContext()).facts()
     assert "both_heels" not in context_from_text(heel_nlp("both of us run parkrun on saturdays"), focus).facts()
+
+
+# --- signs told by their effects (nlp/redflags/effects.yml): data joined to the rules' concepts ---
+
+
+def test_an_effect_phrase_becomes_a_pattern_of_its_words():
+    assert redflags.effect_pattern("hop on my good foot") == "hop on my good foot"
+    assert redflags.effect_pattern("can't put any weight on") == f"{redflags.CANT} put any weight on"
+    assert redflags.effect_pattern("shoe won't go on") == "shoe wo|will not go on"
+    assert redflags.effect_pattern("doesn't ~2 fit?") == "does not 2 fit"  # the pattern syntax is not data's
+
+
+def test_the_effects_table_extends_concepts_it_names_and_keeps_their_rules(tmp_path):
+    table = tmp_path / "effects.yml"
+    table.write_text("weight_loss:\n  effects:\n  - belt on a tighter notch\n  not:\n  - new belt\n")
+    concepts = redflags.all_concepts(str(table))
+    assert concepts[: len(CONCEPTS)] == CONCEPTS
+    (added,) = concepts[len(CONCEPTS) :]
+    base = redflags.CONCEPT_BY_ID["weight_loss"]
+    assert added.cid == "weight_loss" and added.patterns == ("belt on a tighter notch",)
+    assert added.anchor == base.anchor and added.acute == base.acute
+    assert added.veto_sentence == base.veto_sentence + ("new belt",)
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [  # each caught only through the effects table
+        (
+            "tripped over the dog last night and I've been crawling to the bathroom since",
+            "cannot_bear_weight_after_injury",
+        ),
+        (
+            "jumped off the garden wall this afternoon and now I go downstairs on my bum",
+            "cannot_bear_weight_after_injury",
+        ),
+        ("my heel pain wakes me up every night now and my clothes hang off me, I'm not dieting", "night_pain_systemic"),
+    ],
+)
+def test_a_sign_told_by_its_effects_fires_with_its_partner(text, flag, heel_nlp):
+    assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hopping everywhere at the trampoline park with the kids, now my heel is sore",  # no injury, no partner
+        "my heel pain wakes me up at night and I'm trying to lose weight for the wedding",  # weight loss wanted
+        "I sweat through my pyjamas in this heat wave and my heel aches in the morning",  # no night pain
+    ],
+)
+def test_an_effect_without_its_partner_or_with_a_look_alike_is_quiet(text, heel_nlp):
+    assert detect_text(text, heel_nlp) == []
