@@ -413,6 +413,40 @@ PAST_TIME_RE = re.compile(
     r"|\blast (?:summer|winter|spring|autumn|season)\b|\bat (?:school|uni|university|college)\b"
     r"|\bin (?:january|february|march|april|june|july|august|september|october|november|december)\b"
 )
+# A past episode told over several sentences (ConText's history modifier with a scope that reaches forward, NegEx
+# style): a sentence with an old-past marker opens it, and the sentences after it stay in it until one speaks of
+# the present. It sets the danger signs inside it aside only when the episode ends well (EPISODE_RECOVERY in it or
+# in the sentence that closes it): "Twelve years ago I felt like someone hit the back of my leg with a bat. ... It's
+# been fine for a decade." A sign in the present ("now I can't walk on it") is never inside one.
+OLD_PAST_RE = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|"
+    r"couple of|many) (?:years?|summers?|winters?|springs?|autumns?|seasons?|decades?) ago\b"
+)
+EPISODE_RECOVERY = (
+    "healed|recovered",
+    "fine|ok|okay|good|normal ~1 ever? since|now",
+    "been ~1 fine|ok|okay|good|normal|great",
+    "no problem|problems|issue|issues|trouble|bother ~1 since",
+    "all good",
+    "back ~1 to ~1 normal",
+    "long ~1 gone|over|passed",
+    "signed ~1 off",
+)
+PRESENT_WORDS = frozenset(
+    "now today tonight yesterday currently lately recently since again new still am 'm is 's are 're 've have has "
+    "can ca cannot keep keeps wo does do".split()
+)
+PRESENT_PHRASES = (
+    "this morning",
+    "this evening",
+    "this afternoon",
+    "this week",
+    "at the moment",
+    "these days",
+    "over the last",
+    "the last few",
+    "the past few",
+)
 RECOVERY_PATTERNS = (  # token patterns (see _Pattern); a not/never just before or inside cancels one
     "repaired|repair|operated|operation|op|surgery|surgically|stitched|pinned|plated|fixed|healed|recovered|"
     "recovery|rehab|rehabbed|sorted|cast|plaster",
@@ -3165,6 +3199,36 @@ class _Message:
             or self.recovered_later(start)
         )
 
+    @cached_property
+    def past_episodes(self) -> FrozenSet[int]:
+        """The sentences inside a past episode that ended well (OLD_PAST_RE above)."""
+        inside: Set[int] = set()
+        recovered = {self.toks[a].sent for a, _ in self._spans("episode_recovery", EPISODE_RECOVERY)}
+        current: List[int] = []
+
+        def close(last: Optional[int]) -> None:
+            if current and (recovered & set(current) or last in recovered):
+                inside.update(current)
+            current.clear()
+
+        for sent in sorted(self.sents):
+            words = self.words(sent)
+            joined = " " + " ".join(words) + " "
+            marker = any(f" {m} " in joined for m in HISTORY_MARKERS) or bool(
+                PAST_TIME_RE.search(joined) or OLD_PAST_RE.search(joined)
+            )
+            present = bool(PRESENT_WORDS & set(words) - ({"now"} if " ago now " in joined else set())) or any(
+                f" {p} " in joined for p in PRESENT_PHRASES
+            )
+            if marker and not present:
+                current.append(sent)
+            elif current and (present or marker):
+                close(sent)
+            elif current:
+                current.append(sent)
+        close(None)
+        return frozenset(inside)
+
     def recovered_later(self, start: int) -> bool:
         """'I had foot drop after an operation but it recovered fully years ago': a recovery after the finding in
         the same sentence, with a past-time marker after the finding. A finding after the recovery stays new."""
@@ -3317,6 +3381,7 @@ class _Message:
                 why = "negated"
             elif concept.acute and (
                 self.history(start)
+                or sent in self.past_episodes
                 or owner == "other"
                 and self.has_phrase(sent, OTHERS_PAST)
                 and not self.has_phrase(sent, ("now", "still", "today", "since", "currently"))

@@ -1824,3 +1824,46 @@ def test_a_sign_told_by_its_effects_fires_with_its_partner(text, flag, heel_nlp)
 )
 def test_an_effect_without_its_partner_or_with_a_look_alike_is_quiet(text, heel_nlp):
     assert detect_text(text, heel_nlp) == []
+
+
+# --- a past episode told over several sentences, ended well, is history; the present is never inside one ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This all happened two winters ago. I slipped on the ice, landed on my heel and couldn't put any weight on "
+        "it, I hopped everywhere for a week. It healed well after a boot. Lately my arch aches after long walks.",
+        "Some background: a few years ago, at netball, I felt like someone had kicked my achilles. They put me in a "
+        "boot. It's been fine ever since. These days my other heel is stiff in the mornings.",
+    ],
+)
+def test_a_past_episode_that_ended_well_is_quiet(text, heel_nlp):
+    assert detect_text(text, heel_nlp) == []
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # the sign is in the present, after the episode
+        (
+            "Two years ago I ruptured my right achilles and it healed well. This morning I heard a pop in the left "
+            "one and can't push off.",
+            "achilles_rupture",
+        ),
+        # an old-past sentence with no recovery in sight opens no episode that could hide what follows
+        (
+            "Some background: about three years ago I had an operation on my back. I fell off the ladder onto my "
+            "heel and crawled to the bathroom.",
+            "cannot_bear_weight_after_injury",
+        ),
+        # past and present in one sentence: the present part is not inside the episode
+        (
+            "A few years ago I broke my heel and it healed, but I fell down the stairs today and now I can't put "
+            "any weight on it.",
+            "cannot_bear_weight_after_injury",
+        ),
+    ],
+)
+def test_a_present_sign_or_an_unresolved_episode_still_fires(text, flag, heel_nlp):
+    assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
