@@ -424,6 +424,8 @@ OLD_PAST_RE = re.compile(
 )
 EPISODE_RECOVERY = (
     "healed|recovered",
+    "came|come|comes ~1 back ~1 completely|fully|fine|normal|properly",
+    "no ~2 since|afterwards",
     "fine|ok|okay|good|normal ~1 ever? since|now",
     "been ~1 fine|ok|okay|good|normal|great",
     "no problem|problems|issue|issues|trouble|bother ~1 since",
@@ -432,6 +434,8 @@ EPISODE_RECOVERY = (
     "long ~1 gone|over|passed",
     "signed ~1 off",
 )
+PRIOR_WORDS = frozenset("old previous former earlier prior".split())  # right before a finding, it dates it
+AGE_UNITS = frozenset("year years yr yrs yo month months week weeks day days - y".split())  # "a 12 year old"
 PRESENT_WORDS = frozenset(
     "now today tonight yesterday currently lately recently since again new still am 'm is 's are 're 've have has "
     "can ca cannot keep keeps wo does do".split()
@@ -3188,7 +3192,10 @@ class _Message:
         return lo, hi + 1
 
     def history(self, start: int) -> bool:
-        """'used to', 'years ago' ... in the concept's own clause: an old event, not a new one."""
+        """'used to', 'years ago' ... in the concept's own clause, or a word that dates the finding itself ('the old
+        foot drop', 'my previous fracture'): an old event, not a new one."""
+        if any(self._dates_finding(i) for i in range(max(0, start - 2), start)):
+            return True
         lo, hi = self.clause(start)
         joined = " " + " ".join(t.lower for t in self.toks[lo:hi]) + " "
         # "a dip where it used to feel solid", "a gap where the cord used to be" describe now
@@ -3228,6 +3235,12 @@ class _Message:
                 current.append(sent)
         close(None)
         return frozenset(inside)
+
+    def _dates_finding(self, i: int) -> bool:
+        """A PRIOR_WORDS word at i, not the 'old' of an age ('my 12 year old landed badly')."""
+        word = self.toks[i].lower
+        before = self.toks[i - 1].lower if i > 0 else ""
+        return word in PRIOR_WORDS and not (word == "old" and (before in AGE_UNITS or before[:1].isdigit()))
 
     def recovered_later(self, start: int) -> bool:
         """'I had foot drop after an operation but it recovered fully years ago': a recovery after the finding in

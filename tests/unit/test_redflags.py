@@ -1836,6 +1836,11 @@ def test_an_effect_without_its_partner_or_with_a_look_alike_is_quiet(text, heel_
         "it, I hopped everywhere for a week. It healed well after a boot. Lately my arch aches after long walks.",
         "Some background: a few years ago, at netball, I felt like someone had kicked my achilles. They put me in a "
         "boot. It's been fine ever since. These days my other heel is stiff in the mornings.",
+        # the feeling came back, nothing since
+        "In 2018 a trapped nerve in my back made my foot go numb and floppy for a month, but it came back fully "
+        "with physio. No trouble since. At the moment it's just an ache under my heel.",
+        # a word that dates the finding itself
+        "My heel is sore after long shifts. Could my previous foot drop have anything to do with it?",
     ],
 )
 def test_a_past_episode_that_ended_well_is_quiet(text, heel_nlp):
