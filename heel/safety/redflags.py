@@ -839,9 +839,23 @@ def _damerau1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> FrozenSet[str]:
+    """Whole English words of the sentence encoder's WordPiece vocabulary (heel/language/encoder.py; 30,522 entries
+    learned from a large English corpus): a word listed there is a word, not a typo of a danger word ("injection" is
+    not "infection"). Empty when the encoder package is missing, which leaves FUZZY_GUARD alone."""
+    try:
+        from heel.language.encoder import model_dir
+
+        vocabulary = (model_dir() / "vocab.txt").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(word for word in vocabulary.split() if word.isalpha())
+
+
 @lru_cache(maxsize=4096)
 def _fuzzy(word: str) -> Optional[str]:
-    if len(word) < 6 or word in FUZZY_GUARD or not word.isalpha():
+    if len(word) < 6 or word in FUZZY_GUARD or not word.isalpha() or word in _dictionary():
         return None
     for target in FUZZY_TARGETS:
         if word != target and _damerau1(word, target):
@@ -1025,6 +1039,7 @@ def _fs(words: str) -> FrozenSet[str]:
     return frozenset(words.split())
 
 
+KEEP_STILL = "sit|sitting|sat|lie|lying|lay|keep|keeping|stay|staying|stand|standing|hold|holding ~1 still"
 CANT = "can|could|ca|cannot|cant|couldnt no? not|longer"  # "can't", "cannot", "can no longer" (norm: can + not)
 NEG_ABLE = "unable|incapable|impossible"
 OBJECTS = _fs(
@@ -1475,7 +1490,8 @@ CONCEPTS: Tuple[Concept, ...] = (
             "punk culture at_him at_her at_them at_us at_you at_everyone at_everybody at_people "
             "at_someone at_somebody"
         ),
-        veto_prev=_fs("to will i'll ill gonna knuckle knuckles"),
+        # "£40 a pop", "125 dollars a pop": the price of each, not a sound
+        veto_prev=_fs("to will i'll ill gonna knuckle knuckles dollars_a dollar_a bucks_a quid_a pounds_a euros_a"),
         veto_sentence=(
             "blister",
             "always",
@@ -2043,7 +2059,9 @@ CONCEPTS: Tuple[Concept, ...] = (
             "can|cannot|cant|ca not ~1 sleep",
             "pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|"
             "throb|agony|sore ~6 night|nights|nighttime|night-time|overnight|bed|sleep|sleeping|asleep|rest|resting|"
-            "lying|still",
+            "lying",
+            # "still" as in not moving ("hurts when I sit still"), not as in "the pain is still there"
+            f"pain|painful|hurts|hurt|hurting|ache|aches|aching|throbs|throbbing|agony|sore ~6 {KEEP_STILL}",
             "night|nights|nighttime|overnight|bed|rest|resting|lying ~4 pain|painful|hurts|hurt|hurting|ache|aches|"
             "aching|throbs|throbbing|agony",
             "constant|constantly|nonstop|non-stop|24/7 ~3 pain|ache|aching|throbbing",

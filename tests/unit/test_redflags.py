@@ -441,6 +441,12 @@ MORE_FIRES = [
 ]
 MORE_SILENT = [
     "my heel is a bit swollen after my long run but otherwise I'm fine",
+    # the price of each session, not a sound
+    "the shockwave sessions are 60 quid a pop and my heel is no better after three",
+    # a real word is not a typo of a danger word ("injection" is not "infection")
+    "I'm diabetic with no wounds, is a steroid injection in my heel safe?",
+    # "still" as in continuing, not as in lying still; "not better" about the pain, not about feeling unwell
+    "ten weeks of exercises and my heel pain is still not really better, what next?",
     # "barely feel it" with no body part or test: the pain going, not the skin going numb
     "three weeks in and during the day I barely feel it now, but I hobbled after my run on Friday",
     "the heel pain is almost gone, I can hardly feel it in the mornings any more",
