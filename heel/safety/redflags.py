@@ -936,32 +936,32 @@ class _Pattern:
         exact, prefixes = spec
         if tok.forms & exact:
             return True
-        return any(form.startswith(p) for p in prefixes for form in tok.forms)
+        if not prefixes:
+            return False
+        return any(form.startswith(prefixes) for form in tok.forms)
 
     def match_at(self, toks: Sequence[_Tok], start: int) -> Optional[int]:
         """End index (exclusive) of a match starting at start, or None. Never crosses a sentence boundary."""
-        sent = toks[start].sent
+        return self._rec(toks, toks[start].sent, 0, start)
 
-        def rec(ei: int, ti: int) -> Optional[int]:
-            if ei == len(self.elems):
-                return ti
-            kind, spec, optional = self.elems[ei]
-            if kind == "gap":  # skip up to `spec` tokens, none of them a break
-                j = ti
-                while True:
-                    end = rec(ei + 1, j)
-                    if end is not None:
-                        return end
-                    if j - ti >= spec or j >= len(toks) or toks[j].is_break:
-                        return None
-                    j += 1
-            if ti < len(toks) and toks[ti].sent == sent and not toks[ti].is_break and self._tok_ok(toks[ti], spec):
-                end = rec(ei + 1, ti + 1)
+    def _rec(self, toks: Sequence[_Tok], sent: int, ei: int, ti: int) -> Optional[int]:
+        if ei == len(self.elems):
+            return ti
+        kind, spec, optional = self.elems[ei]
+        if kind == "gap":  # skip up to `spec` tokens, none of them a break
+            j = ti
+            while True:
+                end = self._rec(toks, sent, ei + 1, j)
                 if end is not None:
                     return end
-            return rec(ei + 1, ti) if optional else None
-
-        return rec(0, start)
+                if j - ti >= spec or j >= len(toks) or toks[j].is_break:
+                    return None
+                j += 1
+        if ti < len(toks) and toks[ti].sent == sent and not toks[ti].is_break and self._tok_ok(toks[ti], spec):
+            end = self._rec(toks, sent, ei + 1, ti + 1)
+            if end is not None:
+                return end
+        return self._rec(toks, sent, ei + 1, ti) if optional else None
 
 
 @lru_cache(maxsize=None)
@@ -993,7 +993,7 @@ def _find(
     spans = []
     for source in sources:
         pattern = _compile(source)
-        if any(index.keys().isdisjoint(words) for words in pattern.required):
+        if any(map(index.keys().isdisjoint, pattern.required)):
             continue
         first = pattern.first_words
         if first is None:
