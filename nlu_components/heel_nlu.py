@@ -108,7 +108,10 @@ class RedFlagDetector(_RuleComponent):
         return {"scorer": None}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        from heel.safety import redflags
+
         super().__init__(config)
+        redflags.prepare()  # with the model, not on the first visitor's message
         self._scorer = None
         if self._config.get("scorer"):
             from nlp.redflag_scorer import load
@@ -116,7 +119,7 @@ class RedFlagDetector(_RuleComponent):
             self._scorer = load(self._config["scorer"])
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from heel.safety import redflags  # imported lazily: keeps model loading cheap when unused
+        from heel.safety import redflags  # here, not at module import (no work at import)
 
         for message in messages:
             doc = _doc(message)

@@ -54,6 +54,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         scorer = load(args.scorer)
     texts = messages(args.chars)
+    redflags.prepare()  # as RedFlagDetector does when the model loads
     parse_ms: List[float] = []
     analyse_ms: List[float] = []
     for _ in range(args.rounds):

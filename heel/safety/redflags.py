@@ -841,16 +841,15 @@ def _damerau1(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _dictionary() -> FrozenSet[str]:
-    """Whole English words of the sentence encoder's WordPiece vocabulary (heel/language/encoder.py; 30,522 entries
-    learned from a large English corpus): a word listed there is a word, not a typo of a danger word ("injection" is
-    not "infection"). Empty when the encoder package is missing, which leaves FUZZY_GUARD alone."""
+    """Real English words (heel.language.encoder.vocabulary_words): a word listed there is a word, not a typo of a
+    danger word ("injection" is not "infection"). Empty when the encoder package is missing, which leaves
+    FUZZY_GUARD alone."""
     try:
-        from heel.language.encoder import model_dir
+        from heel.language.encoder import vocabulary_words
 
-        vocabulary = (model_dir() / "vocab.txt").read_text(encoding="utf-8")
+        return vocabulary_words()
     except (ImportError, OSError):
         return frozenset()
-    return frozenset(word for word in vocabulary.split() if word.isalpha())
 
 
 @lru_cache(maxsize=4096)
@@ -2562,6 +2561,26 @@ def all_concepts(path: str = str(EFFECTS_PATH)) -> Tuple[Concept, ...]:
         for cid, spec in table.items()
     )
     return CONCEPTS + told_by_effects
+
+
+# the pattern tables the context checks read (_Message._spans)
+CONTEXT_PATTERNS = (BENIGN_CAUSE_PATTERNS, EPISODE_RECOVERY, RECOVERY_PATTERNS, TRANSIENT_RECOVERY_PATTERNS)
+
+
+def prepare() -> int:
+    """Everything the analysis reads once, read now (at model load) instead of on the first visitor's message: the
+    effects table, every concept's compiled patterns and sentence vetoes, the typo matcher's dictionary. The number
+    of patterns."""
+    patterns = {p for concept in all_concepts() for p in concept.patterns}
+    patterns.update(*CONTEXT_PATTERNS)
+    for source in patterns:
+        _compile(source)
+    for concept in all_concepts():
+        for phrases in (concept.veto_sentence, concept.unveto_sentence):
+            if phrases:
+                _phrase_re(tuple(phrases))
+    _dictionary()
+    return len(patterns)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1842,9 +1842,9 @@ def test_an_effect_without_its_partner_or_with_a_look_alike_is_quiet(text, heel_
         "it, I hopped everywhere for a week. It healed well after a boot. Lately my arch aches after long walks.",
         "Some background: a few years ago, at netball, I felt like someone had kicked my achilles. They put me in a "
         "boot. It's been fine ever since. These days my other heel is stiff in the mornings.",
-        # the feeling came back, nothing since
-        "In 2018 a trapped nerve in my back made my foot go numb and floppy for a month, but it came back fully "
-        "with physio. No trouble since. At the moment it's just an ache under my heel.",
+        # the feeling came back, a sentence later
+        "Back in 2019 I had a slipped disc. My foot went numb and weak for a while. It came back completely after "
+        "physio. These days it's an ache under my heel in the mornings.",
         # a word that dates the finding itself
         "My heel is sore after long shifts. Could my previous foot drop have anything to do with it?",
     ],
@@ -1878,3 +1878,11 @@ def test_a_past_episode_that_ended_well_is_quiet(text, heel_nlp):
 )
 def test_a_present_sign_or_an_unresolved_episode_still_fires(text, flag, heel_nlp):
     assert flag in {hit.flag_id for hit in detect_text(text, heel_nlp)}
+
+
+def test_prepare_reads_everything_the_first_message_would(heel_nlp):
+    concepts = {p for concept in redflags.all_concepts() for p in concept.patterns}
+    assert redflags.prepare() == len(concepts.union(*redflags.CONTEXT_PATTERNS))
+    compiled = redflags._compile.cache_info().misses
+    detect_text("I fell off a ladder this morning and can't put any weight on my heel", heel_nlp)
+    assert redflags._compile.cache_info().misses == compiled  # nothing left to compile on a visitor's message
