@@ -6,7 +6,7 @@ words or more whose normalised text is a training example, any item of eight wor
 (word-set Jaccard >= 0.75, the rule tests/nlp/test_heldout_isolation.py enforces), and repeats inside the set.
 Only counts are printed, so the person pruning never reads the items (docs/evaluation.md).
 
-`--flag-map old=new` renames red-flag ids a writer invented to the detector's ids (heel/safety/redflags.py FLAG_RULES), and
+`--flag-map old=new` renames red-flag ids a writer invented to the detector's ids (nlp/redflags/rules/flags.yml), and
 `--level-map` does the same for level names; an unknown id after mapping is an error.
 
 Usage: python scripts/prune_heldout.py IN.yml OUT.yml --header "# Held-out v10: ..." [--flag-map a=b ...]
@@ -95,10 +95,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     # Items a writer described by `sign` instead of a detector id are kept as they are: their ids come later.
     positives = [item for item in positives if "flag" in item]
     if positives:
-        from heel.safety.redflags import FLAG_RULES
+        from heel.safety.redflags import flag_rules
         from heel.triage.engine import CareLevel
 
-        flags, levels = {rule.flag_id for rule in FLAG_RULES}, {level.value for level in CareLevel}
+        flags, levels = {rule.flag_id for rule in flag_rules()}, {level.value for level in CareLevel}
         unknown = ({i["flag"] for i in positives} - flags) | ({i.get("level") for i in positives} - levels)
         if unknown:
             print(f"unknown flag or level ids after mapping: {sorted(unknown)}", file=sys.stderr)

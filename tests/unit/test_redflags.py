@@ -9,13 +9,13 @@ import pytest
 
 from heel.safety import redflags
 from heel.safety.redflags import (
-    CONCEPTS,
-    FLAG_RULES,
     RedFlagContext,
     RedFlagHit,
+    concepts,
     context_from_text,
     detect,
     detect_text,
+    flag_rules,
     most_severe,
 )
 from heel.triage.engine import RED_FLAG_LEVELS, CareLevel
@@ -635,9 +635,9 @@ def test_levels(flag, level):
 
 
 def test_every_rule_cites_a_source():
-    assert all(rule.source for rule in FLAG_RULES)
-    assert {rule.flag_id for rule in FLAG_RULES} == set(RED_FLAG_LEVELS)
-    assert all(concept.patterns for concept in CONCEPTS)
+    assert all(rule.source for rule in flag_rules())
+    assert {rule.flag_id for rule in flag_rules()} == set(RED_FLAG_LEVELS)
+    assert all(concept.patterns for concept in concepts())
 
 
 def test_sorted_most_severe_first_and_one_hit_per_flag(heel_nlp):
@@ -1780,12 +1780,12 @@ def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nl
     assert "both_heels" not in context_from_text(heel_nlp("both of us run parkrun on saturdays"), focus).facts()
 
 
-# --- signs told by their effects (nlp/redflags/effects.yml): data joined to the rules' concepts ---
+# --- signs told by their effects (nlp/redflags/rules/effects.yml): data joined to the rules' concepts ---
 
 
 def test_an_effect_phrase_becomes_a_pattern_of_its_words():
     assert redflags.effect_pattern("hop on my good foot") == "hop on my good foot"
-    assert redflags.effect_pattern("can't put any weight on") == f"{redflags.CANT} put any weight on"
+    assert redflags.effect_pattern("can't put any weight on") == f"{redflags.W.CANT} put any weight on"
     assert redflags.effect_pattern("shoe won't go on") == "shoe wo|will not go on"
     assert redflags.effect_pattern("doesn't ~2 fit?") == "does not 2 fit"  # the pattern syntax is not data's
 
@@ -1793,10 +1793,10 @@ def test_an_effect_phrase_becomes_a_pattern_of_its_words():
 def test_the_effects_table_extends_concepts_it_names_and_keeps_their_rules(tmp_path):
     table = tmp_path / "effects.yml"
     table.write_text("weight_loss:\n  effects:\n  - belt on a tighter notch\n  not:\n  - new belt\n")
-    concepts = redflags.all_concepts(str(table))
-    assert concepts[: len(CONCEPTS)] == CONCEPTS
-    (added,) = concepts[len(CONCEPTS) :]
-    base = redflags.CONCEPT_BY_ID["weight_loss"]
+    joined = redflags.all_concepts(str(table))
+    assert joined[: len(concepts())] == concepts()
+    (added,) = joined[len(concepts()) :]
+    base = redflags.concept_by_id()["weight_loss"]
     assert added.cid == "weight_loss" and added.patterns == ("belt on a tighter notch",)
     assert added.anchor == base.anchor and added.acute == base.acute
     assert added.veto_sentence == base.veto_sentence + ("new belt",)
@@ -1881,8 +1881,8 @@ def test_a_present_sign_or_an_unresolved_episode_still_fires(text, flag, heel_nl
 
 
 def test_prepare_reads_everything_the_first_message_would(heel_nlp):
-    concepts = {p for concept in redflags.all_concepts() for p in concept.patterns}
-    assert redflags.prepare() == len(concepts.union(*redflags.CONTEXT_PATTERNS))
+    patterns = {p for concept in redflags.all_concepts() for p in concept.patterns}
+    assert redflags.prepare() == len(patterns.union(*redflags.context_patterns()))
     compiled = redflags._compile.cache_info().misses
     detect_text("I fell off a ladder this morning and can't put any weight on my heel", heel_nlp)
     assert redflags._compile.cache_info().misses == compiled  # nothing left to compile on a visitor's message
