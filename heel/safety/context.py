@@ -8,12 +8,13 @@ reaches a finding labels it. The engine knows scopes, not words.
 Scopes, relative to a finding at tokens start..end of sentence s:
 - before: up to `reach` tokens before it, stopped by a break, a terminator or a joiner (", and") that opens a new
   clause (`stops`); after: up to `reach` tokens after it, inside its clause (reach 0: right after it);
-- clause, sentence; sentence_before / sentence_after: its sentence before / after its start;
+- clause, sentence; clause_before, sentence_before / sentence_after: its clause or sentence before / after its
+  start;
 - sentences: sentences s+a..s+b (`window: [a, b]`);
 - reply: right after it, past up to `reach` `skip` tokens ("fever? - no"), a cue followed by an `ends` token;
 - answer: its sentence is a question and the next sentence opens with a cue ("A pop? No, nothing like that.");
 - episode: it sits in a past episode, a run of sentences that a cue opens and a sentence speaking of the present
-  (`closed_by`) closes, which counts only when a `requires` cue falls inside the run or its closing sentence.
+  (`closed_by`) closes; with a `requires` row, only when its cue falls inside the run or its closing sentence.
 `requires` is a second cue with its own scope that must also reach the finding (`after_finding`: starting after
 it; `exclusive`: in a clause holding no other finding; `declarative`: not in a question); `unless` cues in the
 finding's sentence cancel the row; a cue inside a `pseudo` pattern's match is no cue ("not only", "where it used
@@ -127,13 +128,16 @@ def _blanked(message: Message, mod: Modifier) -> FrozenSet[int]:
     """Tokens inside a pseudo-cue of the row (cached per message)."""
     if not (mod.pseudo or mod.pseudo_patterns):
         return frozenset()
-    key = ("blank", mod.pseudo, mod.pseudo_patterns)
+    key = ("blank", id(mod))  # rows live as long as the process (redflags.modifiers is cached)
     if key not in message.cache:
         blank = {i for a, b in message.spans(mod.pseudo_patterns, negatable=False) for i in range(a, b)}
         words = ["not" if "not" in t.forms else t.lower for t in message.toks]
+        at: Dict[str, List[int]] = {}
+        for i, word in enumerate(words):
+            at.setdefault(word, []).append(i)
         for phrase in mod.pseudo:
             seq = phrase.split()
-            for i in range(len(words) - len(seq) + 1):
+            for i in at.get(seq[0], ()):
                 if words[i : i + len(seq)] == seq:
                     blank.update(range(i, i + len(seq)))
         message.cache[key] = frozenset(blank)
@@ -190,8 +194,28 @@ def found(message: Message, cues: Cues, lo: int, hi: int, mod: Optional[Modifier
     return False
 
 
+def _possible(message: Message, cues: Cues) -> bool:
+    """A cue of the set occurs anywhere in the message (cached): a row whose cues cannot occur is skipped."""
+    key = ("possible", id(cues))
+    if key not in message.cache:
+        toks = message.toks
+        words = {f for t in toks for f in t.forms} if cues.forms else {t.lower for t in toks}
+        texts = message.cache.get("texts")
+        if texts is None:
+            texts = message.cache["texts"] = _texts(toks, frozenset())
+        message.cache[key] = bool(
+            (cues.words and not words.isdisjoint(cues.words))
+            or (cues.patterns and message.spans(cues.patterns))
+            or any(f" {p} " in text for p in cues.phrases for text in texts)
+            or any(regex.search(texts[0]) for regex in cues.regex)
+        )
+    return message.cache[key]
+
+
 def reaches(message: Message, mod: Modifier, start: int, end: int) -> bool:
     """The row's cues reach the finding at tokens start..end (and its `unless` and `requires` agree)."""
+    if not _possible(message, mod.cues) or (mod.requires is not None and not _possible(message, mod.requires.cues)):
+        return False
     toks, sent = message.toks, message.toks[start].sent
     first, last = message.sents[sent][0].i, message.sents[sent][-1].i + 1
     after = end - 1 if mod.after_finding else -1
@@ -214,6 +238,8 @@ def reaches(message: Message, mod: Modifier, start: int, end: int) -> bool:
         hit = found(message, mod.cues, first, last, mod, after)
     elif scope == "sentence_before":
         hit = found(message, mod.cues, first, start, mod)
+    elif scope == "clause_before":
+        hit = found(message, mod.cues, message.clause(start)[0], start, mod)
     elif scope == "sentence_after":
         hit = found(message, mod.cues, first, last, mod, after=start)
     elif scope == "sentences":
@@ -272,7 +298,7 @@ def _alone_in_clause(message: Message, mod: Modifier, start: int) -> bool:
 
 def past_episodes(message: Message, mod: Modifier) -> FrozenSet[int]:
     """The sentences inside a past episode that ended well (module docstring, `episode`)."""
-    key = ("episodes", mod)
+    key = ("episodes", id(mod))
     if key in message.cache:
         return message.cache[key]
     recovered = {message.toks[a].sent for a, _ in message.spans(mod.requires.cues.patterns)} if mod.requires else set()
@@ -286,7 +312,7 @@ def past_episodes(message: Message, mod: Modifier) -> FrozenSet[int]:
             opens = found(message, mod.cues, lo, hi)
             present = found(message, mod.closed_by, lo, hi, mod)
         if current and present:  # the episode closes; it counts when it ended well
-            if recovered & set(current) or sent in recovered:
+            if mod.requires is None or recovered & set(current) or sent in recovered:
                 inside.update(current)
             current = []
         if sent is not None and (opens and not present or current):

@@ -342,6 +342,11 @@ class Concept:
 
 W = Words()  # the word tables (nlp/redflags/rules/), read on first use
 EFFECTS_FILE = "effects.yml"
+_OBJECTS_ = ("me", "him", "her", "them", "us")
+_OWNERS_ = ("my", "his", "her", "their", "our")
+_PERSON_WORDS = {w: "|".join(group) for group in (_OBJECTS_, _OWNERS_) for w in group}
+_PERSON_WORDS["her"] = "|".join(dict.fromkeys(_OBJECTS_ + _OWNERS_))
+EFFECT_GAP = 3  # words that may follow the first word of an effect phrase of three words or more
 
 
 def _concept(spec: Mapping[str, Any], macros: Mapping[str, str]) -> Concept:
@@ -369,16 +374,23 @@ _CONTRACTIONS = {"can't": "{CANT}", "cant": "{CANT}", "cannot": "{CANT}", "could
 
 def effect_pattern(phrase: str) -> str:
     """A plain lay phrase from the effects table as a pattern: its words in order, a negated modal as the CANT
-    alternatives; base-form words also match their inflections (a token's forms hold its lemma)."""
+    alternatives; base-form words also match their inflections (a token's forms hold its lemma); a person's pronoun
+    stands for anyone's, so a carer's "it keeps him awake" reads like "it keeps me awake". A phrase of three words
+    or more lets up to three words follow its first one ("crawled all the way to the toilet")."""
     words = []
     for word in phrase.lower().replace("\u2019", "'").split():
         if word in _CONTRACTIONS:
             words.append(_CONTRACTIONS[word].format(CANT=W.CANT))
         elif word.endswith("n't"):
             words.append(f"{word[:-3]} not")
+        elif word in _PERSON_WORDS:
+            words.append(_PERSON_WORDS[word])
         else:
             words.append(re.sub(r"[|~?*]", "", word))
-    return " ".join(w for w in words if w)
+    words = [w for w in words if w]
+    if len(words) >= 3:
+        words.insert(1, f"~{EFFECT_GAP}")
+    return " ".join(words)
 
 
 @lru_cache(maxsize=None)
@@ -573,6 +585,13 @@ class _Message:
                 and current in ("other", "dependent")
             ):
                 pass  # "my partner (sitting next to me) is on insulin" is still about the partner
+            elif (
+                word in ("me", "us")
+                and idx
+                and toks[idx - 1].lower in W.ADDRESSED_VERBS
+                and current in ("other", "dependent")
+            ):
+                pass  # "a dressing on her heel that nobody had told me about": still hers
             elif word in W.SELF_WORDS or tok.forms & {"i"}:
                 current = "self"
             elif word in ("bro", "sis") and [t.lower for t in toks[idx + 1 : idx + 3]] == ["in", "law"]:
@@ -1012,6 +1031,9 @@ class _Message:
             owner = self.owners[start]
             if any(t.lower in ("me", "myself") for t in self.toks[start:end]):
                 owner = "self"  # "my colleagues had to carry me to the car"
+            objects = [t.i for t in self.toks[start:end] if t.lower in W.THIRD_PRONOUNS]
+            if objects and owner == "self":
+                owner = self.owners[objects[0]]  # "we can't get him to stand on it" is his
             if sent in also_me and owner not in PATIENT_OWNERS:
                 owner = "self"
             owner = self._possessed_part(end, owner)

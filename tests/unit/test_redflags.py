@@ -14,6 +14,7 @@ from heel.safety.redflags import (
     concepts,
     context_from_text,
     detect,
+    detect_split,
     detect_text,
     flag_rules,
     most_severe,
@@ -1784,10 +1785,12 @@ def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nl
 
 
 def test_an_effect_phrase_becomes_a_pattern_of_its_words():
-    assert redflags.effect_pattern("hop on my good foot") == "hop on my good foot"
-    assert redflags.effect_pattern("can't put any weight on") == f"{redflags.W.CANT} put any weight on"
-    assert redflags.effect_pattern("shoe won't go on") == "shoe wo|will not go on"
-    assert redflags.effect_pattern("doesn't ~2 fit?") == "does not 2 fit"  # the pattern syntax is not data's
+    assert redflags.effect_pattern("hop on the good foot") == "hop ~3 on the good foot"
+    assert redflags.effect_pattern("it keeps me awake") == "it ~3 keeps me|him|her|them|us awake"  # anyone's
+    assert redflags.effect_pattern("can't put any weight on") == f"{redflags.W.CANT} ~3 put any weight on"
+    assert redflags.effect_pattern("shoe won't go on") == "shoe ~3 wo|will not go on"
+    assert redflags.effect_pattern("hop everywhere") == "hop everywhere"  # two words stay together
+    assert redflags.effect_pattern("doesn't ~2 fit?") == "does not ~3 2 fit"  # the pattern syntax is not data's
 
 
 def test_the_effects_table_extends_concepts_it_names_and_keeps_their_rules(tmp_path):
@@ -1797,7 +1800,7 @@ def test_the_effects_table_extends_concepts_it_names_and_keeps_their_rules(tmp_p
     assert joined[: len(concepts())] == concepts()
     (added,) = joined[len(concepts()) :]
     base = redflags.concept_by_id()["weight_loss"]
-    assert added.cid == "weight_loss" and added.patterns == ("belt on a tighter notch",)
+    assert added.cid == "weight_loss" and added.patterns == ("belt ~3 on a tighter notch",)
     assert added.anchor == base.anchor and added.acute == base.acute
     assert added.veto_sentence == base.veto_sentence + ("new belt",)
 
@@ -1886,3 +1889,56 @@ def test_prepare_reads_everything_the_first_message_would(heel_nlp):
     compiled = redflags._compile.cache_info().misses
     detect_text("I fell off a ladder this morning and can't put any weight on my heel", heel_nlp)
     assert redflags._compile.cache_info().misses == compiled  # nothing left to compile on a visitor's message
+
+
+def test_an_effect_told_by_a_carer_or_with_words_in_between_is_the_same_effect(heel_nlp):
+    carer = "my husband fell off the ladder this morning, we had to piggyback him to the car"
+    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_split(heel_nlp(carer))[1]}
+    gap = "i fell down the stairs and crawled all the way to the toilet"
+    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_text(gap, heel_nlp)}
+
+
+def test_no_heel_raise_after_an_injury_is_a_rupture_sign(heel_nlp):
+    text = "i slipped off the kerb yesterday and since then i can't go up on tiptoe on that side"
+    assert "achilles_rupture" in {h.flag_id for h in detect_text(text, heel_nlp)}
+
+
+def test_the_writers_actions_on_another_persons_foot_are_that_persons_signs(heel_nlp):
+    text = "my grandad fell down the stairs this morning and we can't get him to stand on it"
+    own, others = detect_split(heel_nlp(text))
+    assert not own and "cannot_bear_weight_after_injury" in {h.flag_id for h in others}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another adult's past, told over sentences, however it ended
+        "When I was a kid my grandmother had diabetes. She had an ulcer on her heel that never healed. I have sore heels.",
+        # a condition in its own clause
+        "If my foot ever went cold and pale I would go straight to A&E. My heel just aches after runs.",
+        # what the writer read about
+        "I've been reading about foot drop and got myself worried, but my heel is only sore after parkrun.",
+        # a passing sensation from heat or a strap, gone within moments
+        "After a long hot bath my foot looked pale for a minute, then it went back to normal.",
+        "My foot went numb on the bike. The strap was too tight. It came back a few seconds after I loosened it.",
+        # healthy skin, and pain that runs down the leg
+        "I'm diabetic; my heels are a good pink colour and the skin is fine, they just ache in the morning.",
+        "My heel is a bit swollen and red from new shoes, and the pain seems to run down from my calf into it.",
+    ],
+)
+def test_context_rows_keep_these_quiet(heel_nlp, text):
+    own, others = detect_split(heel_nlp(text.lower()))
+    assert not own and not others
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same signs in the present stay alerts
+        "My uncle had an ulcer years ago. Now I've got diabetes and an open sore on my heel.",
+        "My foot went cold and pale an hour ago and it is still white.",
+        "I fell off a wall and managed one step before I collapsed.",
+    ],
+)
+def test_context_rows_do_not_hide_a_present_sign(heel_nlp, text):
+    assert detect_text(text, heel_nlp)
