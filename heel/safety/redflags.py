@@ -736,10 +736,8 @@ class _Message:
             if tok.forms & concept.parts and not self._tendon_elsewhere(tok.i):
                 best_foot = min(best_foot, dist)
             elif tok.lower in W.OTHER_PARTS or tok.forms & W.FOOT_PARTS:
-                if tok.lower == "back" and tok.i + 1 < len(self.toks) and self.toks[tok.i + 1].lower == "of":
-                    continue
-                if tok.lower == "back" and tok.i and self.toks[tok.i - 1].lower == "the":
-                    continue  # "red and puffy round the back": a place on the heel, not the back
+                if not self._names_part(tok.i):
+                    continue  # "go back for a lob", "round the back of the heel": not the back
                 if tok.lower in ("hand", "hands") and [t.lower for t in self.toks[tok.i + 1 : tok.i + 3]] in (
                     ["on", "it"],
                     ["on", "them"],
@@ -778,6 +776,16 @@ class _Message:
                 for t in self.toks[lo:start]
             )
         return False
+
+    def _names_part(self, i: int) -> bool:
+        """A word that is also a direction names the body part only next to an owner or a symptom (AMBIGUOUS_PARTS):
+        "my back", "back pain", not "went back" or "the back of my heel"."""
+        words = W.AMBIGUOUS_PARTS.get(self.toks[i].lower)
+        if words is None:
+            return True
+        before = self.toks[i - 1].lower if i else ""
+        after = self.toks[i + 1].lower if i + 1 < len(self.toks) else ""
+        return before in words["after"] or after in words["before"]
 
     def _tendon_elsewhere(self, i: int) -> bool:
         """'a tendon in my finger': a tendon named with another body part right after it is not the foot's."""

@@ -1942,3 +1942,19 @@ def test_context_rows_keep_these_quiet(heel_nlp, text):
 )
 def test_context_rows_do_not_hide_a_present_sign(heel_nlp, text):
     assert detect_text(text, heel_nlp)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "playing squash something at the back of my heel just gave way and now I walk flat-footed",
+        # "back" as a direction is no competing body part
+        "I went back for a lob and felt a thwack across the back of my heel",
+    ],
+)
+def test_a_rupture_told_as_something_giving_way_or_a_blow(heel_nlp, text):
+    assert "achilles_rupture" in {h.flag_id for h in detect_text(text, heel_nlp)}
+
+
+def test_the_back_as_a_body_part_still_competes_with_the_foot(heel_nlp):
+    assert not detect_text("my lower back is hot and swollen and I have a fever", heel_nlp)
