@@ -38,9 +38,12 @@ def red_flag_ids(tracker: Tracker) -> List[str]:
 
 
 def someone_elses(tracker: Tracker) -> bool:
-    """The detector found the danger sign in another adult the visitor writes about (RedFlagOverride)."""
+    """The danger sign is another adult's the visitor writes about: in this message (RedFlagOverride), or completed
+    by this message and their facts in earlier ones (CrossTurnRedFlagPolicy)."""
     entities = _red_flag_entities(tracker)
-    return bool(entities) and all(e.get("patient") == "someone_else" for e in entities)
+    if not entities:
+        return bool(tracker.get_slot("red_flags_for_someone_else"))
+    return all(e.get("patient") == "someone_else" for e in entities)
 
 
 def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dict[str, str]]:

@@ -25,6 +25,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from heel.names import ALERT_ACTION, RED_FLAG_FACTS, RED_FLAG_INTENT, RED_FLAGS_SLOT
 from heel.names import RED_FLAG_CONTEXT_SLOT as CONTEXT_SLOT
+from heel.names import RED_FLAGS_SOMEONE_ELSE_SLOT as SOMEONE_ELSE_SLOT
 from heel.names import RED_FLAGS_THIS_TURN_SLOT as CONTEXT_FLAGS_SLOT
 
 # Above RulePolicy (6), so that an alert wins over a rule or a form's next question predicted with equal confidence.
@@ -72,10 +73,12 @@ def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> 
     alone = [
         e.get("value") for e in latest.entities or [] if e.get("entity") == "red_flag" and e.get("patient") == "visitor"
     ]
-    fresh, updated = redflags.combine_turn(
+    fresh, updated, someone_else = redflags.combine_turn(
         previous, alone, (latest.parse_data or {}).get(RED_FLAG_FACTS) or [], lambda: redflags.parse(text, nlp())
     )
     already = set(tracker.get_slot(RED_FLAGS_SLOT) or [])
+    if someone_else:  # another adult's: not again what this message alone alerted for them
+        already |= {e.get("value") for e in latest.entities or [] if e.get("entity") == "red_flag"}
     known = set(safety_text.known_flags())
     fresh = [flag for flag in dict.fromkeys(fresh) if flag not in already and flag in known]
     events: List[Event] = []
@@ -83,6 +86,8 @@ def cross_turn_update(tracker: DialogueStateTracker, nlp: Callable[[], Any]) -> 
         events.append(SlotSet(CONTEXT_SLOT, updated.to_dict()))
     if fresh or tracker.get_slot(CONTEXT_FLAGS_SLOT):
         events.append(SlotSet(CONTEXT_FLAGS_SLOT, fresh))
+    if (fresh and someone_else) or tracker.get_slot(SOMEONE_ELSE_SLOT):
+        events.append(SlotSet(SOMEONE_ELSE_SLOT, bool(fresh and someone_else)))
     return fresh, events
 
 

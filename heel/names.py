@@ -13,6 +13,7 @@ ASSESSMENT_FORM = "assessment_form"
 # slots
 RED_FLAG_CONTEXT_SLOT = "red_flag_context"  # facts said so far that later messages may complete
 RED_FLAGS_THIS_TURN_SLOT = "red_flags_this_turn"  # flags that earlier facts completed at this turn
+RED_FLAGS_SOMEONE_ELSE_SLOT = "red_flags_for_someone_else"  # ... and they are another adult's, not the visitor's
 RED_FLAGS_SLOT = "red_flags"  # every flag alerted in the conversation
 PRIVACY_SLOT = (
     "privacy_request"  # set by an action in the turn the tracker store must redact or erase (heel/privacy.py)

@@ -36,7 +36,7 @@ def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None) -> List[Set[
         analysis = analyse_message(doc, scorer)  # RedFlagDetector, in the NLU pipeline
         single = {hit.flag_id for hit in analysis.own} | {hit.flag_id for hit in analysis.others}
         facts = [name for name, value in analysis.remembered.to_dict().items() if value]
-        combined, context = combine_turn(context, single, facts, lambda doc=doc: doc)  # CrossTurnRedFlagPolicy
+        combined, context, _ = combine_turn(context, single, facts, lambda doc=doc: doc)  # CrossTurnRedFlagPolicy
         fresh = {flag for flag in combined if flag not in alerted}
         now = single | fresh
         alerted |= now

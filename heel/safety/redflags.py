@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -60,51 +60,51 @@ class RedFlagHit:
 
 @dataclass(frozen=True)
 class RedFlagContext:
-    """Facts said in earlier turns that combine with later ones (e.g. diabetes now, a blister later)."""
+    """Facts said in earlier turns that combine with later ones (diabetes now, a blister later), by name (the values
+    of flags.yml `remember`, e.g. "has_diabetes"); another adult's under OTHER_PREFIX ("other:has_diabetes"), kept
+    apart so a carer's "my gran is diabetic" and then "she has a sore on her heel" make her alert, not the visitor's.
+    Besides those, what earlier turns establish for fragments that follow: foot_in_focus (the foot was named, so
+    "swollen red hot" later is about it), heel_symptom (a background condition told later combines with it), and
+    morning_word / stiff_long ("mornings" as one answer, "about 2 hours stiff" as the next)."""
 
-    has_diabetes: bool = False
-    foot_wound: bool = False
-    injury: bool = False
-    cannot_bear_weight: bool = False
-    hot_swollen_foot: bool = False
-    fever_or_unwell: bool = False
-    night_or_rest_pain: bool = False
-    weight_loss: bool = False
-    night_sweats: bool = False
-    cancer_history: bool = False
-    both_heels: bool = False
-    morning_stiffness: bool = False
-    other_joints: bool = False
-    sudden_onset: bool = False
-    cannot_tiptoe: bool = False
-    inflammatory_disease: bool = False
-    tingling: bool = False
-    spreading_up: bool = False
-    # what earlier turns establish for fragments and answers that follow
-    foot_in_focus: bool = False  # the foot or heel was named: "swollen red hot" later is about it
-    heel_symptom: bool = False  # a heel symptom was reported: a background condition told later combines with it
-    morning_word: bool = False  # "mornings" as one answer ...
-    stiff_long: bool = False  # ... "about 2 hours stiff" as the next
+    names: FrozenSet[str] = frozenset()
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return name in self.names
 
     def facts(self) -> FrozenSet[str]:
-        return frozenset(concept for concept, name in _remembered_fields().items() if getattr(self, name))
+        """The patient's remembered concepts."""
+        return frozenset(concept for concept, name in _remembered_fields().items() if name in self.names)
+
+    def others(self) -> FrozenSet[str]:
+        """Another adult's remembered concepts."""
+        return frozenset(c for c, name in _remembered_fields().items() if OTHER_PREFIX + name in self.names)
 
     def merge(self, other: Optional["RedFlagContext"]) -> "RedFlagContext":
-        if other is None:
-            return self
-        return RedFlagContext(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
+        return self if other is None else RedFlagContext(self.names | other.names)
 
     def to_dict(self) -> Dict[str, bool]:
-        return asdict(self)
+        return {name: True for name in sorted(self.names)}
 
     @classmethod
     def from_dict(cls, data: Optional[Mapping[str, Any]]) -> "RedFlagContext":
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: bool(v) for k, v in (data or {}).items() if k in known})
+        known = set(_remembered_fields().values()) | FOCUS_FACTS
+        known |= {OTHER_PREFIX + name for name in known}
+        return cls(frozenset(k for k, v in (data or {}).items() if v and k in known))
 
     @classmethod
-    def from_facts(cls, facts: Iterable[str]) -> "RedFlagContext":
-        return cls(**{_remembered_fields()[c]: True for c in facts if c in _remembered_fields()})
+    def from_facts(cls, facts: Iterable[str], others: Iterable[str] = ()) -> "RedFlagContext":
+        fields_ = _remembered_fields()
+        return cls(
+            frozenset(fields_[c] for c in facts if c in fields_)
+            | frozenset(OTHER_PREFIX + fields_[c] for c in others if c in fields_)
+        )
+
+
+OTHER_PREFIX = "other:"
+FOCUS_FACTS = frozenset({"foot_in_focus", "heel_symptom", "morning_word", "stiff_long"})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -489,6 +489,9 @@ def _remembered_fields() -> Mapping[str, str]:
 
 PATIENT_OWNERS = ("self", "dependent", "third")
 OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_split)
+# after another adult's facts in earlier turns, an unresolved "she" or "he" may be that adult ("my gran is diabetic"
+# ... "she's got a blister on her heel")
+OTHERS_ACROSS_TURNS = ("other", "third")
 
 
 @dataclass(frozen=True)
@@ -1123,7 +1126,7 @@ def detect_split(doc: Any, context: Optional[RedFlagContext] = None) -> Tuple[Li
     """(the visitor's own red flags, another adult's), one analysis. Another adult's ("my husband fell off the
     ladder and can't stand on it") are only looked for when the visitor reports none of their own: the visitor's
     own alert comes first, and the person they write about still needs care, so they are told where to send them.
-    Earlier turns are not combined for another adult: one message has to hold the whole sign."""
+    Earlier turns are combined for another adult in `combine_turn`."""
     message = _in_context(doc, context)
     occurrences = message.occurrences()
     own = _hits(message, occurrences, context)
@@ -1190,15 +1193,22 @@ def _learned(
 
 def combine_turn(
     previous: RedFlagContext, alone: Iterable[str], facts: Iterable[str], doc: Callable[[], Any]
-) -> Tuple[List[str], RedFlagContext]:
+) -> Tuple[List[str], RedFlagContext, bool]:
     """One user turn across messages: the flags that the earlier facts (`previous`) and this message make together and
-    the message `alone` did not, and the facts to keep. `facts` are the message's own remembered facts (from
+    the message `alone` did not, the facts to keep, and whether those flags are another adult's (their facts in
+    earlier turns and this message's "she" or "he"). `facts` are the message's own remembered facts (from
     analyse_message); `doc` parses the message, called only when there are earlier facts to read it with."""
-    if not any(previous.to_dict().values()):
-        return [], RedFlagContext.from_dict({name: True for name in facts})
-    combined, updated = detect_and_remember(doc(), previous)
+    if not previous.names:
+        return [], RedFlagContext.from_dict({name: True for name in facts}), False
+    message = _in_context(doc(), previous)
+    occurrences = message.occurrences()
+    updated = _remembered(message, occurrences, previous)
     alone = set(alone)
-    return [hit.flag_id for hit in combined if hit.flag_id not in alone], updated
+    own = [hit.flag_id for hit in _hits(message, occurrences, previous) if hit.flag_id not in alone]
+    if own or message.others_set_aside or not previous.others():
+        return own, updated, False
+    others = _hits(message, occurrences, previous, OTHERS_ACROSS_TURNS)
+    return [hit.flag_id for hit in others if hit.flag_id not in alone], updated, True
 
 
 def set_aside_only(doc: Any) -> bool:
@@ -1221,7 +1231,7 @@ def _hits(
     owners: Tuple[str, ...] = PATIENT_OWNERS,
 ) -> List[RedFlagHit]:
     facts = _patient_facts(occurrences, owners)
-    remembered = context.facts() if context else frozenset()
+    remembered = (context.facts() if owners == PATIENT_OWNERS else context.others()) if context else frozenset()
     hits: List[RedFlagHit] = []
     for rule in flag_rules():
         evidence = _rule_evidence(rule, facts, remembered, message, owners)
@@ -1257,7 +1267,7 @@ def _rule_evidence(
             len(conjunction) == 1
             and not concept_by_id()[conjunction[0]].acute
             and (
-                owners == OTHER_OWNERS
+                owners != PATIENT_OWNERS
                 or message.asks
                 and not message.reports_heel_symptom
                 and "heel_symptom" not in remembered
@@ -1302,5 +1312,8 @@ def _remembered(message: _Message, occurrences: List[Occurrence], previous: Opti
     facts = set(_patient_facts(occurrences))
     if message.reports_heel_symptom and "other" not in message.owners:
         facts.add("heel_symptom")  # "bilat heel pain" ... later "my GP diagnosed ankylosing spondylitis"
-    focus = any(t.forms & W.FOOT_PARTS for t in message.toks)
-    return replace(RedFlagContext.from_facts(facts), foot_in_focus=focus).merge(previous)
+    others = set() if message.others_set_aside else set(_patient_facts(occurrences, OTHER_OWNERS))
+    context = RedFlagContext.from_facts(facts, others)
+    if any(t.forms & W.FOOT_PARTS for t in message.toks):
+        context = RedFlagContext(context.names | {"foot_in_focus"})
+    return context.merge(previous)

@@ -238,3 +238,39 @@ def test_the_alert_reads_the_flags_that_earlier_turns_completed(content_db):
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "today" in dispatcher.messages[0]["text"]
     assert slots["care_level"] == "urgent" and slots["red_flags"] == ["diabetic_foot_wound"]
+
+
+def test_another_adults_facts_and_a_later_she_make_their_alert_not_the_visitors(domain, nlp):
+    tr = tracker(
+        SlotSet("red_flag_context", context_of("my gran has type 2 diabetes")),
+        said("she's got a blister on her heel and the skin round it is red"),
+        domain=domain,
+    )
+    fresh, events = cross_turn_update(tr, lambda: nlp)
+    assert fresh == ["diabetic_foot_wound"] and slots_of(events)["red_flags_for_someone_else"] is True
+    mine = tracker(
+        SlotSet("red_flag_context", context_of("I have type 2 diabetes")),
+        said("I've got a blister on my heel and the skin round it is red"),
+        domain=domain,
+    )
+    fresh, events = cross_turn_update(mine, lambda: nlp)
+    assert fresh == ["diabetic_foot_wound"] and "red_flags_for_someone_else" not in slots_of(events)
+
+
+def test_the_alert_for_another_adult_completed_across_turns_is_worded_for_them(content_db):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.safety import ActionRedFlagAlert
+    from heel.safety import text as safety_text
+    from heel.settings import get_clinic
+    from tests.support.trackers import make_tracker
+
+    tr = make_tracker(
+        "inform",
+        text="she's got a blister on her heel",
+        slots={"red_flags_this_turn": ["diabetic_foot_wound"], "red_flags_for_someone_else": True},
+    )
+    dispatcher = CollectingDispatcher()
+    ActionRedFlagAlert().run(dispatcher, tr, {})
+    expected = safety_text.alert_text(["diabetic_foot_wound"], get_clinic().placeholders(), someone_else=True)
+    assert dispatcher.messages[0]["text"] == expected

@@ -694,8 +694,8 @@ def test_context_from_earlier_turns(heel_nlp, turns, expected):
 
 
 def test_context_round_trip_and_merge():
-    context = RedFlagContext(has_diabetes=True)
-    merged = context.merge(RedFlagContext(injury=True))
+    context = RedFlagContext.from_dict({"has_diabetes": True})
+    merged = context.merge(RedFlagContext.from_dict({"injury": True}))
     assert merged.has_diabetes and merged.injury
     assert RedFlagContext.from_dict(merged.to_dict()) == merged
     assert RedFlagContext.from_dict({"has_diabetes": 1, "unknown": True}).has_diabetes
@@ -704,7 +704,9 @@ def test_context_round_trip_and_merge():
 
 
 def test_explicit_context_argument(heel_nlp):
-    assert flags(heel_nlp, "I have a cut on my heel", RedFlagContext(has_diabetes=True)) == ["diabetic_foot_wound"]
+    assert flags(heel_nlp, "I have a cut on my heel", RedFlagContext.from_dict({"has_diabetes": True})) == [
+        "diabetic_foot_wound"
+    ]
     assert flags(heel_nlp, "I have a cut on my heel") == []
 
 
@@ -1775,7 +1777,7 @@ def test_v25_look_alikes_stay_quiet(heel_nlp, turns):
 def test_both_counts_as_both_heels_only_as_a_short_answer_about_the_foot(heel_nlp):
     from heel.safety.redflags import RedFlagContext
 
-    focus = RedFlagContext(foot_in_focus=True)
+    focus = RedFlagContext.from_dict({"foot_in_focus": True})
     assert "both_heels" in context_from_text(heel_nlp("both"), focus).facts()
     assert "both_heels" not in context_from_text(heel_nlp("both"), RedFlagContext()).facts()
     assert "both_heels" not in context_from_text(heel_nlp("both of us run parkrun on saturdays"), focus).facts()

@@ -62,8 +62,8 @@ def test_flags_name_only_existing_concepts_and_every_level():
     assert {r.flag_id for r in rules} == set(RED_FLAG_LEVELS)
     assert all(c in ids for r in rules for conjunction in r.any_of for c in conjunction)
     remember = tables.read("flags.yml")["remember"]
-    fields = {f.name for f in dataclasses.fields(redflags.RedFlagContext)}
-    assert set(remember.values()) <= fields
+    kept = redflags.RedFlagContext.from_dict({name: True for name in remember.values()})
+    assert kept.names == set(remember.values())  # every remembered fact survives the slot's round trip
     assert set(remember) - ids == {"heel_symptom"}  # the one fact the engine derives rather than matches
 
 
