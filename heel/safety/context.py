@@ -8,7 +8,7 @@ reaches a finding labels it. The engine knows scopes, not words.
 Scopes, relative to a finding at tokens start..end of sentence s:
 - before: up to `reach` tokens before it, stopped by a break, a terminator or a joiner (", and") that opens a new
   clause (`stops`); after: up to `reach` tokens after it, inside its clause (reach 0: right after it);
-- clause, sentence; clause_before, sentence_before / sentence_after: its clause or sentence before / after its
+- inside: within the finding's own tokens; clause, sentence; clause_before, sentence_before / sentence_after: its clause or sentence before / after its
   start;
 - sentences: sentences s+a..s+b (`window: [a, b]`);
 - reply: right after it, past up to `reach` `skip` tokens ("fever? - no"), a cue followed by an `ends` token;
@@ -53,6 +53,7 @@ class Modifier:
     reach: int = 0
     window: Tuple[int, int] = (0, 0)
     targets: str = "all"  # all | acute | chronic | transient
+    concepts: Tuple[str, ...] = ()  # only findings of these concepts (empty: any)
     owners: Tuple[str, ...] = ()  # only findings about these people (empty: anyone)
     unless: Cues = Cues()
     requires: Optional["Modifier"] = None
@@ -86,7 +87,7 @@ class Message(Protocol):
 Value = Callable[[Any], Any]  # a YAML value as Python, $NAME references resolved (heel.safety.tables.Words.value)
 
 
-def _cues(raw: Optional[Mapping[str, Any]], value: Value) -> Cues:
+def _cues(raw: Optional[Mapping[str, Any]], value: Value, expand: Callable[[str], str]) -> Cues:
     raw = raw or {}
     return Cues(
         words=frozenset(value(raw.get("words") or ())),
@@ -96,30 +97,31 @@ def _cues(raw: Optional[Mapping[str, Any]], value: Value) -> Cues:
         phrases=tuple(value(raw.get("phrases") or ())),
         negatable=bool(raw.get("negatable")),
         next_word=tuple((w, frozenset(value(s))) for w, s in (raw.get("next_word") or {}).items()),
-        patterns=tuple(value(raw.get("patterns") or ())),
+        patterns=tuple(expand(p) for p in value(raw.get("patterns") or ())),
         regex=tuple(value(raw.get("regex") or ())),
     )
 
 
-def modifier(raw: Mapping[str, Any], value: Value) -> Modifier:
-    """A row of the table as a Modifier."""
+def modifier(raw: Mapping[str, Any], value: Value, expand: Callable[[str], str] = str) -> Modifier:
+    """A row of the table as a Modifier; `expand` fills a pattern's {NAME} macros."""
     sets = {k: frozenset(value(raw.get(k) or ())) for k in ("terminators", "joiners", "stops", "skip", "ends")}
     return Modifier(
         label=raw["label"],
-        cues=_cues(raw.get("cues"), value),
+        cues=_cues(raw.get("cues"), value, expand),
         scope=raw["scope"],
         reach=int(raw.get("reach", 0)),
         window=(int(raw.get("window", (0, 0))[0]), int(raw.get("window", (0, 0))[1])),
         targets=raw.get("targets", "all"),
+        concepts=tuple(raw.get("concepts") or ()),
         owners=tuple(raw.get("owners") or ()),
-        unless=_cues(raw.get("unless"), value),
-        requires=modifier({"label": raw["label"], **raw["requires"]}, value) if raw.get("requires") else None,
+        unless=_cues(raw.get("unless"), value, expand),
+        requires=modifier({"label": raw["label"], **raw["requires"]}, value, expand) if raw.get("requires") else None,
         pseudo=tuple(value(raw.get("pseudo") or ())),
-        pseudo_patterns=tuple(value(raw.get("pseudo_patterns") or ())),
+        pseudo_patterns=tuple(expand(p) for p in value(raw.get("pseudo_patterns") or ())),
         after_finding=bool(raw.get("after_finding")),
         exclusive=bool(raw.get("exclusive")),
         declarative=bool(raw.get("declarative")),
-        closed_by=_cues(raw.get("closed_by"), value),
+        closed_by=_cues(raw.get("closed_by"), value, expand),
         **sets,
     )
 
@@ -232,6 +234,8 @@ def reaches(message: Message, mod: Modifier, start: int, end: int) -> bool:
     elif scope == "after":
         hi = min(message.clause(end - 1)[1], end + mod.reach) if mod.reach else end + 1
         hit = found(message, mod.cues, end, hi, mod)
+    elif scope == "inside":
+        hit = found(message, mod.cues, start, end, mod)
     elif scope == "clause":
         hit = found(message, mod.cues, *message.clause(start), mod)
     elif scope == "sentence":

@@ -314,6 +314,17 @@ def _find(
     return spans
 
 
+@lru_cache(maxsize=None)
+def _negating_patterns(sources: Tuple[str, ...]) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """(the patterns with an element that matches a negation, the others)."""
+    cues = W.NEG_CUES | {"not"}
+
+    def negates(source: str) -> bool:
+        return any(kind == "tok" and spec[0] & cues for kind, spec, _ in _compile(source).elems)
+
+    return tuple(p for p in sources if negates(p)), tuple(p for p in sources if not negates(p))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Concepts
 # ---------------------------------------------------------------------------------------------------------------
@@ -413,7 +424,18 @@ def all_concepts(path: str = str(tables.RULES_DIR / EFFECTS_FILE)) -> Tuple[Conc
 @lru_cache(maxsize=None)
 def modifiers() -> Tuple[context.Modifier, ...]:
     """The context rows of nlp/redflags/rules/context.yml, in order."""
-    return tuple(context.modifier(row, W.value) for row in tables.read("context.yml")["modifiers"])
+    return tuple(context.modifier(row, W.value, _expand_sets) for row in tables.read("context.yml")["modifiers"])
+
+
+def _expand_sets(pattern: str) -> str:
+    """A context row's pattern with {NAME} filled in: a word list as its alternatives, a macro as its text."""
+    names = re.findall(r"{([A-Z_]+)}", pattern)
+    values = {
+        n: "|".join(sorted(w.replace(" ", "_") for w in getattr(W, n)))
+        for n in names
+        if isinstance(getattr(W, n), frozenset)
+    }
+    return tables.expand(pattern, {**{n: getattr(W, n) for n in names if n not in values}, **values})
 
 
 def context_patterns() -> Tuple[Tuple[str, ...], ...]:
@@ -603,6 +625,8 @@ class _Message:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif self._self_description(idx):
                 pass  # "since I was a kid", "long time runner, ...": the writer describing themself
+            elif word in W.DEPENDENTS and idx and toks[idx - 1].lower in W.GENERIC_DETERMINERS:
+                pass  # "at the park with the kids", "the kids at the pool": whoever was talked about still is
             elif word in W.DEPENDENTS:
                 current = last_person = "dependent"
             elif (word in W.PERSONS or word.rstrip("s'") in W.PERSONS) and not (
@@ -628,6 +652,7 @@ class _Message:
                 and idx + 1 < len(toks)
                 and toks[idx + 1].lower not in W.POINTERS
                 and toks[idx + 1].lower not in W.PERSONS
+                and not toks[idx + 1].lower[:1].isdigit()  # "her thermometer says 38.4" is a reading
             ):
                 current = "generic"  # "my neighbour reckons numbness in the foot means ..."
             owners.append(current)
@@ -883,7 +908,7 @@ class _Message:
     def context_label(self, concept: Concept, owner: str, start: int, end: int) -> str:
         """The label of the first context row (nlp/redflags/rules/context.yml) that reaches the finding, or ""."""
         for row in modifiers():
-            if row.owners and owner not in row.owners:
+            if (row.owners and owner not in row.owners) or (row.concepts and concept.cid not in row.concepts):
                 continue
             if row.targets != "all" and not (
                 concept.acute
@@ -1020,12 +1045,18 @@ class _Message:
 
     def occurrences(self) -> List[Occurrence]:
         found: List[Tuple[Concept, int, int]] = []
+        negating: List[Tuple[Concept, int, int]] = []
         for concept in all_concepts():
-            for start, end in _find(self.toks, concept.patterns, self.index):
+            with_negation, plain = _negating_patterns(concept.patterns)
+            for start, end in _find(self.toks, with_negation, self.index):
+                negating.append((concept, start, end))
+            for start, end in _find(self.toks, plain, self.index):
                 found.append((concept, start, end))
+        found += negating
         self.finding_starts = {start for _, start, _ in found}
-        # negation tokens inside a concept ("can't walk", "no feeling") are part of it, not cues for others
-        for concept, start, end in found:
+        # a negation a pattern asks for ("can't walk", "no feeling") is part of the finding, not a cue for others; one
+        # a pattern only skips over ("haven't got a temperature") still denies it
+        for concept, start, end in negating:
             if self.vetoed(concept, start, end):
                 continue  # a vetoed match ("is not weak" read as feeling weak) must not swallow a negation
             for i in range(start, end):
