@@ -625,6 +625,8 @@ class _Message:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif self._self_description(idx):
                 pass  # "since I was a kid", "long time runner, ...": the writer describing themself
+            elif (word in W.DEPENDENTS or word in W.PERSONS) and self._owns_a_place(idx):
+                pass  # "at her friend's birthday", "the kids' sports day": whoever was talked about still is
             elif word in W.DEPENDENTS and idx and toks[idx - 1].lower in W.GENERIC_DETERMINERS:
                 pass  # "at the park with the kids", "the kids at the pool": whoever was talked about still is
             elif word in W.DEPENDENTS:
@@ -699,11 +701,22 @@ class _Message:
                 return None
             if tok.lower in W.CLINICIANS or tok.lower.rstrip("s'") in W.CLINICIANS:
                 return None  # "my diabetes nurse", "my GP": the writer's own clinician
+            if (tok.lower in W.DEPENDENTS or tok.lower in W.PERSONS) and self._owns_a_place(tok.i):
+                return None  # "my kids' sports day", "my mate's house": an occasion, not the person told about
             if tok.lower in W.DEPENDENTS or self._year_old(tok.i):
                 return "dependent"
             if tok.lower in W.PERSONS or tok.lower.rstrip("s'") in W.PERSONS:
                 return "other"
         return None
+
+    def _owns_a_place(self, i: int) -> bool:
+        """A person word that only names whose occasion or place it is: "her friend's birthday", "at my mates house"
+        (OCCASIONS)."""
+        toks = self.toks
+        j = i + 1
+        if j < len(toks) and toks[j].lower in ("'s", "'", "s"):
+            j += 1
+        return j < len(toks) and toks[j].lower in W.OCCASIONS
 
     # negation ----------------------------------------------------------------------------------------------
     def _own_diagnosis_after(self, sent: int) -> bool:

@@ -1991,3 +1991,8 @@ def test_a_thing_named_later_does_not_hide_the_tendon_it_was(heel_nlp):
 def test_a_reading_on_a_thermometer_is_the_persons_not_a_general_claim(heel_nlp):
     own, others = detect_split(heel_nlp("my mum's foot is red, swollen and hot; her thermometer says 38.9."))
     assert "hot_swollen_foot_fever" in {h.flag_id for h in others}
+
+
+def test_whose_party_it_was_does_not_change_whom_the_story_is_about(heel_nlp):
+    text = "My daughter fell off the trampoline at her friend's birthday. She landed on her heel and can't stand on it."
+    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_text(text, heel_nlp)}
