@@ -1996,3 +1996,21 @@ def test_a_reading_on_a_thermometer_is_the_persons_not_a_general_claim(heel_nlp)
 def test_whose_party_it_was_does_not_change_whom_the_story_is_about(heel_nlp):
     text = "My daughter fell off the trampoline at her friend's birthday. She landed on her heel and can't stand on it."
     assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_text(text, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # getting about without standing on it
+        "I jumped off the garden wall and came straight down onto the patio. Since then I've been scooting about "
+        "the house on my office chair.",
+        "Fell off my bike an hour ago and I've been hopping round the kitchen on my good leg.",
+        "My son fell off the climbing frame at school and has been crawling along the hall to get to the toilet.",
+        # a few steps and then down; not getting up
+        "My dad slid down the stairs last night. He got two steps this morning then had to sit down again.",
+        "I fell off the ladder and now I can't get myself up off the floor.",
+    ],
+)
+def test_cannot_bear_weight_told_by_how_they_get_about(heel_nlp, text):
+    own, others = detect_split(heel_nlp(text.lower()))
+    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in own + others}
