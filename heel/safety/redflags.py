@@ -349,6 +349,7 @@ class Concept:
     negatable_tail: bool = False  # "hurts after running, never at night": a negation right before the last word
     veto_next_number: bool = False  # a number right after the match cancels it: "trying to hit 15,000 steps"
     fragment_only: bool = False  # counts only as a short answer in a conversation about the foot ("both")
+    deniable_vetoes: bool = False  # a sentence veto a negation denies does not count ("not trying to lose weight")
 
 
 W = Words()  # the word tables (nlp/redflags/rules/), read on first use
@@ -562,16 +563,25 @@ class _Message:
             self._strings[sent] = cached
         return cached
 
-    def has_phrase(self, sent: int, phrases: Iterable[str], outside: Iterable[str] = ()) -> bool:
+    def has_phrase(
+        self, sent: int, phrases: Iterable[str], outside: Iterable[str] = (), affirmed_only: bool = False
+    ) -> bool:
         """A phrase of the table in the sentence; with `outside`, not counting text inside those phrases
-        ("at night" restores a night-pain match, but not inside "fine at night", which cancelled it)."""
+        ("at night" restores a night-pain match, but not inside "fine at night", which cancelled it); with
+        `affirmed_only`, not counting one that a negation just before denies ("hasn't been trying to lose weight")."""
         original, normed = self._sent_strings(sent)
         pattern = _phrase_re(tuple(phrases))
         outside = tuple(o for o in outside if pattern.search(" " + o.lower() + " "))  # only phrases holding one
         if outside:
             blank = _phrase_re(outside)
             original, normed = blank.sub(" | ", original), blank.sub(" | ", normed)
-        return bool(pattern.search(original) or pattern.search(normed))
+        if not affirmed_only:
+            return bool(pattern.search(original) or pattern.search(normed))
+        return any(
+            not W.NEGATION_WORDS & set(text[: m.start()].split()[-3:])
+            for text in (original, normed)
+            for m in pattern.finditer(text)
+        )
 
     def is_question(self, sent: int) -> bool:
         """Ends with '?', starts with a wh-word, or starts with an auxiliary followed by a subject."""
@@ -861,7 +871,9 @@ class _Message:
             t.lower in ("never", "not", "no", "n't", "without", "nt") for t in toks[max(start, end - 3) : end - 1]
         ):
             return True
-        if concept.veto_sentence and self.has_phrase(sent, concept.veto_sentence):
+        if concept.veto_sentence and self.has_phrase(
+            sent, concept.veto_sentence, affirmed_only=concept.deniable_vetoes
+        ):
             return not (
                 concept.unveto_sentence
                 and self.has_phrase(sent, concept.unveto_sentence, outside=concept.veto_sentence)

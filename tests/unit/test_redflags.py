@@ -2014,3 +2014,21 @@ def test_whose_party_it_was_does_not_change_whom_the_story_is_about(heel_nlp):
 def test_cannot_bear_weight_told_by_how_they_get_about(heel_nlp, text):
     own, others = detect_split(heel_nlp(text.lower()))
     assert "cannot_bear_weight_after_injury" in {h.flag_id for h in own + others}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # weight loss told by clothes and a belt; a denied diet makes it unexplained, not explained
+        "My heel aches every night and has me up pacing at three in the morning. My shirts swamp me now and I "
+        "haven't been trying to lose weight.",
+        "Dad's heel throbs when he's lying in bed at night, and his belt is on a new hole.",
+    ],
+)
+def test_night_pain_with_weight_loss_told_in_lay_words(heel_nlp, text):
+    own, others = detect_split(heel_nlp(text.lower()))
+    assert "night_pain_systemic" in {h.flag_id for h in own + others}
+
+
+def test_a_denied_veto_still_vetoes_where_denial_does_not_change_the_cause(heel_nlp):
+    assert not detect_text("my legs are pale as i never get any sun, feet warm, heel sore after parkrun", heel_nlp)
