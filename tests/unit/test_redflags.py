@@ -2032,3 +2032,8 @@ def test_night_pain_with_weight_loss_told_in_lay_words(heel_nlp, text):
 
 def test_a_denied_veto_still_vetoes_where_denial_does_not_change_the_cause(heel_nlp):
     assert not detect_text("my legs are pale as i never get any sun, feet warm, heel sore after parkrun", heel_nlp)
+
+
+def test_if_i_did_in_a_question_is_a_what_if(heel_nlp):
+    text = "If I did fall off a rock and couldn't walk on the foot afterwards, would I go to hospital or wait?"
+    assert not detect_text(text, heel_nlp)
