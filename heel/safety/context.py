@@ -133,10 +133,13 @@ def _blanked(message: Message, mod: Modifier) -> FrozenSet[int]:
     key = ("blank", id(mod))  # rows live as long as the process (redflags.modifiers is cached)
     if key not in message.cache:
         blank = {i for a, b in message.spans(mod.pseudo_patterns, negatable=False) for i in range(a, b)}
-        words = ["not" if "not" in t.forms else t.lower for t in message.toks]
-        at: Dict[str, List[int]] = {}
-        for i, word in enumerate(words):
-            at.setdefault(word, []).append(i)
+        if "words_at" not in message.cache:
+            words = ["not" if "not" in t.forms else t.lower for t in message.toks]
+            at: Dict[str, List[int]] = {}
+            for i, word in enumerate(words):
+                at.setdefault(word, []).append(i)
+            message.cache["words_at"] = (words, at)
+        words, at = message.cache["words_at"]
         for phrase in mod.pseudo:
             seq = phrase.split()
             for i in at.get(seq[0], ()):
@@ -196,28 +199,31 @@ def found(message: Message, cues: Cues, lo: int, hi: int, mod: Optional[Modifier
     return False
 
 
-def _possible(message: Message, cues: Cues) -> bool:
-    """A cue of the set occurs anywhere in the message (cached): a row whose cues cannot occur is skipped."""
-    key = ("possible", id(cues))
-    if key not in message.cache:
+def _occurs(message: Message, cues: Cues) -> bool:
+    """A cue of the set occurs anywhere in the message."""
+    if "texts" not in message.cache:
         toks = message.toks
-        words = {f for t in toks for f in t.forms} if cues.forms else {t.lower for t in toks}
-        texts = message.cache.get("texts")
-        if texts is None:
-            texts = message.cache["texts"] = _texts(toks, frozenset())
-        message.cache[key] = bool(
-            (cues.words and not words.isdisjoint(cues.words))
-            or (cues.patterns and message.spans(cues.patterns))
-            or any(f" {p} " in text for p in cues.phrases for text in texts)
-            or any(regex.search(texts[0]) for regex in cues.regex)
-        )
-    return message.cache[key]
+        message.cache["texts"] = _texts(toks, frozenset())
+        message.cache["lowers"] = {t.lower for t in toks}
+        message.cache["forms"] = {f for t in toks for f in t.forms}
+    texts = message.cache["texts"]
+    words = message.cache["forms" if cues.forms else "lowers"]
+    return bool(
+        (cues.words and not words.isdisjoint(cues.words))
+        or (cues.patterns and message.spans(cues.patterns))
+        or any(f" {p} " in text for p in cues.phrases for text in texts)
+        or any(regex.search(texts[0]) for regex in cues.regex)
+    )
+
+
+def possible(message: Message, mod: Modifier) -> bool:
+    """The row's cues (and those of its `requires`) occur somewhere in the message: only such rows are tried."""
+    return _occurs(message, mod.cues) and (mod.requires is None or _occurs(message, mod.requires.cues))
 
 
 def reaches(message: Message, mod: Modifier, start: int, end: int) -> bool:
-    """The row's cues reach the finding at tokens start..end (and its `unless` and `requires` agree)."""
-    if not _possible(message, mod.cues) or (mod.requires is not None and not _possible(message, mod.requires.cues)):
-        return False
+    """The row's cues reach the finding at tokens start..end (and its `unless` and `requires` agree); callers try
+    only rows that are `possible` in the message."""
     toks, sent = message.toks, message.toks[start].sent
     first, last = message.sents[sent][0].i, message.sents[sent][-1].i + 1
     after = end - 1 if mod.after_finding else -1

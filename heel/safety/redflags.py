@@ -166,29 +166,31 @@ def _fuzzy(word: str) -> Optional[str]:
     return None
 
 
+_BREAK_RE = re.compile(r"[.!?]+|\.{2,}")
+
+
 def _tokens(doc: Any) -> List[_Tok]:
     toks: List[_Tok] = []
     sent = 0
+    dialect, split_negations, typos, hard_breaks = W.DIALECT, W.SPLIT_NEGATIONS, W.TYPOS, W.HARD_BREAKS
     for token in doc:
         text = token.text
         lower = text.lower().replace("\u2019", "'")
-        if lower in W.DIALECT and not (
-            toks and toks[-1].lower in ("my", "me", "our", "his", "her", "your", "the", "a")
-        ):
-            lower = W.DIALECT[lower]
+        if lower in dialect and not (toks and toks[-1].lower in ("my", "me", "our", "his", "her", "your", "the", "a")):
+            lower = dialect[lower]
         if token.is_space:
             if "\n" in text and toks and not toks[-1].is_break:
                 toks.append(_Tok(len(toks), "\n", "\n", frozenset({"\n"}), sent, True, "\n", " "))
                 sent += 1
             continue
-        if lower in W.SPLIT_NEGATIONS:
-            modal = W.SPLIT_NEGATIONS[lower]
+        if lower in split_negations:
+            modal = split_negations[lower]
             toks.append(_Tok(len(toks), text, lower, frozenset({lower, modal}), sent, False, modal, ""))
             toks.append(_Tok(len(toks), "", "not", frozenset({"not"}), sent, False, "not", token.whitespace_ or ""))
             continue
         forms = {lower, token.norm_.lower().replace("\u2019", "'"), (token.lemma_ or lower).lower()}
-        if lower in W.TYPOS:
-            forms.add(W.TYPOS[lower])
+        if lower in typos:
+            forms.add(typos[lower])
         if lower in ("nt", "n't"):
             forms.add("not")
         if len(lower) > 4 and lower.endswith("in") and lower.isalpha():
@@ -196,11 +198,11 @@ def _tokens(doc: Any) -> List[_Tok]:
         if lower == "fit" and toks and toks[-1].lower in ("my", "his", "her", "left", "right"):
             forms.add("foot")  # Scots "ma fit"
         lemma_known = (token.lemma_ or lower).lower() != lower
-        if not lemma_known and lower not in W.TYPOS:
+        if not lemma_known and lower not in typos:
             fixed = _fuzzy(lower)
             if fixed:
                 forms.add(fixed)
-        is_break = lower in W.HARD_BREAKS or bool(re.fullmatch(r"[.!?]+|\.{2,}", lower))
+        is_break = lower in hard_breaks or bool(_BREAK_RE.fullmatch(lower))
         norm = "not" if "not" in forms and lower in ("n't", "nt", "not") else token.norm_.lower()
         toks.append(_Tok(len(toks), text, lower, frozenset(forms), sent, is_break, norm, token.whitespace_ or ""))
         if is_break and lower not in (":", ";", "—", "–", "(", ")"):
@@ -231,10 +233,17 @@ class _Pattern:
         self.required: Tuple[FrozenSet[str], ...] = tuple(
             spec[0] for kind, spec, optional in self.elems if kind == "tok" and not optional and not spec[1]
         )
-        kind, spec, optional = self.elems[0]
-        self.first_words: Optional[FrozenSet[str]] = (
-            None if kind != "tok" or optional or spec[1] else spec[0]
-        )  # exact words one of which must start a match; None when the first element is optional or a prefix
+        # the elements a match can start with: up to and including the first one that is not optional (None: a gap
+        # comes first, so any token can start one)
+        self.lead: Optional[Tuple[Tuple[FrozenSet[str], Tuple[str, ...]], ...]] = None
+        lead = []
+        for kind, spec, optional in self.elems:
+            if kind != "tok":
+                break
+            lead.append(spec)
+            if not optional:
+                self.lead = tuple(lead)
+                break
 
     @staticmethod
     def _tok_ok(tok: _Tok, spec: Tuple[FrozenSet[str], Tuple[str, ...]]) -> bool:
@@ -300,11 +309,18 @@ def _find(
         pattern = _compile(source)
         if any(map(index.keys().isdisjoint, pattern.required)):
             continue
-        first = pattern.first_words
-        if first is None:
+        if pattern.lead is None:
             starts: Iterable[int] = range(len(toks))
         else:
-            starts = sorted({i for word in first for i in index.get(word, ())})
+            found: Set[int] = set()
+            for exact, prefixes in pattern.lead:
+                for word in exact:
+                    found.update(index.get(word, ()))
+                if prefixes:
+                    for form, where in index.items():
+                        if form.startswith(prefixes):
+                            found.update(where)
+            starts = sorted(found)
         for start in starts:
             if toks[start].is_break:
                 continue
@@ -932,7 +948,10 @@ class _Message:
 
     def context_label(self, concept: Concept, owner: str, start: int, end: int) -> str:
         """The label of the first context row (nlp/redflags/rules/context.yml) that reaches the finding, or ""."""
-        for row in modifiers():
+        rows = self.cache.get("rows")
+        if rows is None:  # the rows whose cues occur in this message at all
+            rows = self.cache["rows"] = [row for row in modifiers() if context.possible(self, row)]
+        for row in rows:
             if (row.owners and owner not in row.owners) or (row.concepts and concept.cid not in row.concepts):
                 continue
             if row.targets != "all" and not (
