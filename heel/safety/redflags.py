@@ -70,7 +70,7 @@ class RedFlagContext:
     names: FrozenSet[str] = frozenset()
 
     def __getattr__(self, name: str) -> bool:
-        if name.startswith("_"):
+        if name.startswith("_") or name not in _known_facts():
             raise AttributeError(name)
         return name in self.names
 
@@ -90,8 +90,7 @@ class RedFlagContext:
 
     @classmethod
     def from_dict(cls, data: Optional[Mapping[str, Any]]) -> "RedFlagContext":
-        known = set(_remembered_fields().values()) | FOCUS_FACTS
-        known |= {OTHER_PREFIX + name for name in known}
+        known = _known_facts()
         return cls(frozenset(k for k, v in (data or {}).items() if v and k in known))
 
     @classmethod
@@ -105,6 +104,13 @@ class RedFlagContext:
 
 OTHER_PREFIX = "other:"
 FOCUS_FACTS = frozenset({"foot_in_focus", "heel_symptom", "morning_word", "stiff_long"})
+
+
+@lru_cache(maxsize=None)
+def _known_facts() -> FrozenSet[str]:
+    """Every name a RedFlagContext may hold: the remembered facts, the focus facts, and another adult's of both."""
+    own = frozenset(_remembered_fields().values()) | FOCUS_FACTS
+    return own | {OTHER_PREFIX + name for name in own}
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -90,10 +90,13 @@ class Words:
         self._files: Tuple[str, ...] = tuple(files)
 
     def _raw(self) -> Dict[str, Any]:
-        raw: Dict[str, Any] = {}
-        for file in self._files:
-            raw.update({k: v for k, v in read(file).items() if k.isupper()})
-        return raw
+        """The parsed entries of every table, merged once."""
+        if "_merged" not in self.__dict__:
+            merged: Dict[str, Any] = {}
+            for file in self._files:
+                merged.update({k: v for k, v in read(file).items() if k.isupper()})
+            self.__dict__["_merged"] = merged
+        return self.__dict__["_merged"]
 
     def value(self, raw: Any) -> Any:
         """A parsed value of a rules file as Python, its $NAME references resolved against the word tables."""

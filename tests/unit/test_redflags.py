@@ -1926,6 +1926,17 @@ def test_the_writers_actions_on_another_persons_foot_are_that_persons_signs(heel
         # healthy skin, and pain that runs down the leg
         "I'm diabetic; my heels are a good pink colour and the skin is fine, they just ache in the morning.",
         "My heel is a bit swollen and red from new shoes, and the pain seems to run down from my calf into it.",
+        # a snap the story puts down to a thing
+        "Heard a loud snap on the stairs and panicked that it was my achilles. Turned out the heel of my old slipper "
+        "had split in half.",
+        # a denial inside the words a pattern skipped over
+        "My heel is swollen after the hike but I haven't got a temperature and I feel fine.",
+        # studying the signs
+        "I'm revising for my exams and the red flag lists say a foot gone cold and pale is an emergency. My heel "
+        "just aches.",
+        # another adult's past, told by a decade of their life or by their death
+        "My late grandad had a clot and his foot went cold and white. My own heel just aches after football.",
+        "My aunt had a blocked artery in her sixties; her foot went pale and cold. I only have morning heel pain.",
     ],
 )
 def test_context_rows_keep_these_quiet(heel_nlp, text):
@@ -1960,27 +1971,6 @@ def test_a_rupture_told_as_something_giving_way_or_a_blow(heel_nlp, text):
 
 def test_the_back_as_a_body_part_still_competes_with_the_foot(heel_nlp):
     assert not detect_text("my lower back is hot and swollen and I have a fever", heel_nlp)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a snap the story puts down to a thing
-        "Heard a loud snap on the stairs and panicked that it was my achilles. Turned out the heel of my old slipper "
-        "had split in half.",
-        # a denial inside the words a pattern skipped over
-        "My heel is swollen after the hike but I haven't got a temperature and I feel fine.",
-        # studying the signs
-        "I'm revising for my exams and the red flag lists say a foot gone cold and pale is an emergency. My heel "
-        "just aches.",
-        # another adult's past, told by a decade of their life or by their death
-        "My late grandad had a clot and his foot went cold and white. My own heel just aches after football.",
-        "My aunt had a blocked artery in her sixties; her foot went pale and cold. I only have morning heel pain.",
-    ],
-)
-def test_these_stories_stay_quiet(heel_nlp, text):
-    own, others = detect_split(heel_nlp(text.lower()))
-    assert not own and not others
 
 
 def test_a_thing_named_later_does_not_hide_the_tendon_it_was(heel_nlp):
