@@ -15,9 +15,11 @@ Usage: python scripts/prune_heldout.py IN.yml OUT.yml --header "# Held-out v10: 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -39,17 +41,45 @@ def near_copy(words: Set[str], other: Set[str]) -> bool:
     )
 
 
-def coincides(text: str, exact: Set[str], long_sets: Sequence[Set[str]]) -> bool:
+class NearCopies:
+    """The long sentences of a collection that a text nearly copies, without comparing it with all of them.
+
+    Prefix filtering (a set-similarity join): with the words of every sentence in one fixed order, two word sets
+    with Jaccard >= J share a word among the first n - ceil(J * n) + 1 words of each (n its size), since a Jaccard
+    of J needs at least ceil(J * max size) shared words. Rarest words first keeps the lists to look in short. Every
+    candidate is then checked with `near_copy`, so the answer is the same as comparing with every sentence.
+    """
+
+    def __init__(self, items: Iterable[Tuple[Any, Set[str]]]) -> None:
+        self._items = [(key, words) for key, words in items if len(words) >= MIN_NEAR_WORDS]
+        self._count = Counter(word for _, words in self._items for word in words)
+        self._index: Dict[str, List[int]] = defaultdict(list)
+        for i, (_, words) in enumerate(self._items):
+            for word in self._prefix(words):
+                self._index[word].append(i)
+
+    def _prefix(self, words: Set[str]) -> List[str]:
+        ordered = sorted(words, key=lambda w: (self._count.get(w, 0), w))
+        return ordered[: len(words) - math.ceil(len(words) * NEAR_COPY_JACCARD) + 1]
+
+    def of(self, words: Set[str]) -> List[Any]:
+        """The keys of the collection's sentences that `words` nearly copies, in collection order."""
+        if len(words) < MIN_NEAR_WORDS:
+            return []
+        candidates = sorted({i for word in self._prefix(words) for i in self._index.get(word, ())})
+        return [self._items[i][0] for i in candidates if near_copy(words, self._items[i][1])]
+
+
+def coincides(text: str, exact: Set[str], long_sets: NearCopies) -> bool:
     norm = normalise(text)
     if len(norm.split()) >= MIN_EXACT_WORDS and norm in exact:
         return True
-    mine = set(norm.split())
-    return any(near_copy(mine, other) for other in long_sets)
+    return bool(long_sets.of(set(norm.split())))
 
 
 def prune(data: Dict[str, List[dict]], training: Sequence[str]) -> Tuple[Dict[str, List[dict]], Dict[str, int]]:
     exact = {normalise(t) for t in training}
-    long_sets = [s for s in (set(normalise(t).split()) for t in training) if len(s) >= MIN_NEAR_WORDS]
+    long_sets = NearCopies((t, set(normalise(t).split())) for t in training)
     kept: Dict[str, List[dict]] = {}
     dropped: Dict[str, int] = {}
     seen: Set[str] = set()

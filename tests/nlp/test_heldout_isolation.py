@@ -4,16 +4,12 @@ Very short utterances ("hi", "yes", "shockwave?") are allowed to coincide: both 
 are. Anything of four words or more must not appear in training, and long ones must not be near copies either.
 """
 
-import math
-from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from scripts.evaluate import normalise as norm
-from scripts.evaluate import training_examples
-from scripts.prune_heldout import MIN_EXACT_WORDS, MIN_NEAR_WORDS, NEAR_COPY_JACCARD, near_copy
+from scripts.evaluate import read_yaml, training_examples
+from scripts.prune_heldout import MIN_EXACT_WORDS, NearCopies
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +26,7 @@ def training():
 
 def _heldout_texts():
     for path in sorted(ROOT.glob("eval/sets/*.yml")):
-        data = yaml.safe_load(path.read_text())
+        data = read_yaml(path)
         for key in ("utterances", "red_flags", "negated"):
             for item in data.get(key) or []:
                 if isinstance(item, dict) and "text" in item:
@@ -51,18 +47,28 @@ def test_no_heldout_sentence_of_four_words_or_more_is_in_training_data():
 
 
 def test_no_long_near_copy_of_a_heldout_sentence_in_training_data():
-    by_size = defaultdict(list)  # a near copy has a similar number of words: compare only those
-    for source, text in heldout_texts():
-        words = set(norm(text).split())
-        if len(words) >= MIN_NEAR_WORDS:
-            by_size[len(words)].append((source, text, words))
-    leaks = []
-    for name, text in training():
-        words = set(norm(text).split())
-        if len(words) < MIN_NEAR_WORDS:
-            continue
-        # Jaccard >= J needs min/max size >= J, since |a & b| <= min and |a | b| >= max
-        low, high = math.ceil(len(words) * NEAR_COPY_JACCARD), math.floor(len(words) / NEAR_COPY_JACCARD)
-        for size in range(low, high + 1):
-            leaks += [(name, text, source, other) for source, other, hw in by_size[size] if near_copy(words, hw)]
+    index = NearCopies(((source, text), set(norm(text).split())) for source, text in heldout_texts())
+    leaks = [(name, text, *held) for name, text in training() for held in index.of(set(norm(text).split()))]
     assert leaks == []
+
+
+def test_the_near_copy_index_finds_what_comparing_every_pair_finds():
+    import random
+
+    from scripts.prune_heldout import near_copy
+
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(40)]
+    held = [set(rng.sample(vocabulary, rng.randint(6, 16))) for _ in range(400)]
+    # probes: copies with a few words swapped, so that many sit just above or below the threshold
+    probes = []
+    for words in rng.sample(held, 200):
+        changed = set(words)
+        for _ in range(rng.randint(0, 4)):
+            changed.discard(rng.choice(sorted(changed)))
+            changed.add(rng.choice(vocabulary))
+        probes.append(changed)
+    index = NearCopies(enumerate(held))
+    for words in probes:
+        assert index.of(words) == [i for i, other in enumerate(held) if near_copy(words, other)]
+    assert sum(bool(index.of(words)) for words in probes) > 50
