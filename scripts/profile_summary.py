@@ -14,7 +14,16 @@ AREAS = [
     ("action response schema check (jsonschema)", ("jsonschema",)),
     ("tracker store (SQL)", ("tracker_store.py", "sqlalchemy")),
     ("sentence encoder", ("encoder.py",)),
-    ("red-flag detector", ("heel/safety/redflags.py", "actions/redflags.py")),
+    (
+        "red-flag detector",
+        (
+            "heel/safety/redflags.py",
+            "heel/safety/reading.py",
+            "heel/safety/matcher.py",
+            "heel/safety/rules.py",
+            "heel/safety/context.py",
+        ),
+    ),
     ("spaCy", ("spacy/", "thinc/")),
     (
         "NLU classifiers and featurizers",

@@ -8,7 +8,7 @@ back onto the bed" lands near "can't put any weight on it" without sharing a wor
 questions; the threshold of each flag is data (nlp/redflags/scorer.yml), chosen on the development sets.
 
 This module only scores. Whether a window's score becomes an alert (who it is about, whether the sign was denied or
-is in the past) is decided with the rule engine's reading of the same sentences (heel/safety/redflags.py).
+is in the past) is decided with the rule engine's reading of the same sentences (heel/safety/reading.py).
 The trained model is numpy arrays saved with np.savez and read with allow_pickle=False.
 """
 

@@ -110,3 +110,6 @@ class Words:
         if name not in self.__dict__:
             raise AttributeError(name)
         return self.__dict__[name]
+
+
+W = Words()  # the word tables of the red-flag rules, read on first use (importing reads nothing)

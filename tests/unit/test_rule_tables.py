@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from heel.safety import context, redflags, tables
+from heel.safety import context, reading, redflags, rules, tables
 from heel.triage.engine import RED_FLAG_LEVELS
 
 
@@ -68,7 +68,7 @@ def test_flags_name_only_existing_concepts_and_every_level():
 
 
 def test_the_effects_table_names_existing_concepts():
-    effects = tables.read(redflags.EFFECTS_FILE)
+    effects = tables.read(rules.EFFECTS_FILE)
     assert set(effects) <= {c.cid for c in redflags.concepts()}
 
 
@@ -87,7 +87,7 @@ def _row(**raw):
 
 
 def _reached(nlp, text, finding, row):
-    message = redflags._Message(redflags.parse(text, nlp))
+    message = reading.Message(redflags.parse(text, nlp))
     i = next(t.i for t in message.toks if t.lower == finding)
     return context.reaches(message, row, i, i + 1)
 
@@ -125,7 +125,7 @@ def test_an_episode_runs_until_the_present_and_counts_when_it_ended_well(heel_nl
         requires={"cues": {"patterns": ["healed"]}, "scope": "sentence"},
     )
     story = "years ago i fell. my foot went numb. it healed. now my foot is numb again."
-    message = redflags._Message(redflags.parse(story, heel_nlp))
+    message = reading.Message(redflags.parse(story, heel_nlp))
     numb = [t.i for t in message.toks if t.lower == "numb"]
     assert context.reaches(message, row, numb[0], numb[0] + 1)
     assert not context.reaches(message, row, numb[1], numb[1] + 1)
