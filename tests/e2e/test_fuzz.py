@@ -144,7 +144,8 @@ def socket_cases() -> Iterator[object]:
     for texts in TEXT_KINDS.values():
         for text in texts:
             yield {"message": text}
-    for text in generated_texts(rng, 40):
+    # random text reaches the same pipeline as over REST (330 there); here it is the socket.io path that is fuzzed
+    for text in generated_texts(rng, 12):
         yield {"message": text}
     for payload in (
         None,
@@ -183,7 +184,7 @@ def wait_for_answer(stack, session_id: str, probe: str, timeout: float = 120) ->
 
 def test_socketio_fuzz_keeps_the_server_answering(stack):
     cases = list(socket_cases())
-    assert len(cases) >= 100
+    assert len(cases) >= 70
     delivered = 0
     for start in range(0, len(cases), 20):  # a fresh session per batch: the per-visitor rate limit holds otherwise
         session_id = uuid.uuid4().hex
