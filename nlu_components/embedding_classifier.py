@@ -19,10 +19,10 @@ never run code.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -31,11 +31,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from heel.language.encoder import shared_encoder
+from nlu_components.saved_arrays import SavedArrays
 
 logger = logging.getLogger(__name__)
 
 EMBEDDING_RANKING = "embedding_intent_ranking"
-_FILE = "embedding_classifier.npz"
 
 
 def softmax_ranking(scores: np.ndarray, classes: List[str], length: int) -> List[Dict[str, Any]]:
@@ -47,33 +47,13 @@ def softmax_ranking(scores: np.ndarray, classes: List[str], length: int) -> List
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class EmbeddingIntentClassifier(GraphComponent):
+class EmbeddingIntentClassifier(SavedArrays):
+    FILE = "embedding_classifier.npz"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # C: inverse regularisation. Chosen on the development sets (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
         return {"C": 100.0, "max_iter": 2000, "ranking_length": 10, "skip_when_first_above": None}
-
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        weights: Optional[Dict[str, np.ndarray]] = None,
-    ) -> None:
-        self._config = {**self.get_default_config(), **(config or {})}
-        self._storage = model_storage
-        self._resource = resource
-        self._weights = weights
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "EmbeddingIntentClassifier":
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
@@ -84,13 +64,8 @@ class EmbeddingIntentClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "EmbeddingIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / _FILE, allow_pickle=False) as stored:
-                    weights = {key: stored[key] for key in ("coef", "intercept", "classes")}
-        except (ValueError, FileNotFoundError, OSError):
-            logger.warning("EmbeddingIntentClassifier: no trained weights found; it will add no ranking")
-            weights = None
+        arrays = cls.read_arrays(model_storage, resource)
+        weights = None if arrays is None else {key: arrays[key] for key in ("coef", "intercept", "classes")}
         if weights is not None:
             shared_encoder()  # read the encoder's weights with the model, not on the first visitor's message
         return cls(config, model_storage, resource, weights)
@@ -106,13 +81,12 @@ class EmbeddingIntentClassifier(GraphComponent):
         labels = [m.get(INTENT) for m in examples]
         model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]))
         model.fit(features, labels)
-        self._weights = {
+        self._model = {
             "coef": model.coef_.astype(np.float32),
             "intercept": model.intercept_.astype(np.float32),
             "classes": np.array([str(c) for c in model.classes_]),
         }
-        with self._storage.write_to(self._resource) as directory:
-            np.savez(directory / _FILE, **self._weights)
+        self.write_arrays(self._model)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -124,7 +98,7 @@ class EmbeddingIntentClassifier(GraphComponent):
         return limit is not None and bool(ranking) and float(ranking[0].get("confidence") or 0.0) >= float(limit)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._weights is None:
+        if self._model is None:
             return messages
         todo = [
             m for m in messages if m.get(TEXT) and not str(m.get(TEXT)).startswith("/") and not self._first_is_sure(m)
@@ -132,10 +106,10 @@ class EmbeddingIntentClassifier(GraphComponent):
         if not todo:
             return messages
         features = shared_encoder().encode([m.get(TEXT) for m in todo])
-        logits = features @ self._weights["coef"].T + self._weights["intercept"]
+        logits = features @ self._model["coef"].T + self._model["intercept"]
         if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
             logits = np.hstack([np.zeros_like(logits), logits])
-        classes = [str(c) for c in self._weights["classes"]]
+        classes = [str(c) for c in self._model["classes"]]
         for message, row in zip(todo, logits):
             message.set(EMBEDDING_RANKING, softmax_ranking(row, classes, int(self._config["ranking_length"])))
         return messages
