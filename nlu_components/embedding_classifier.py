@@ -22,10 +22,8 @@ import logging
 from typing import Any, Dict, List, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -55,20 +53,9 @@ class EmbeddingIntentClassifier(SavedArrays):
         # C: inverse regularisation. Chosen on the development sets (docs/evaluation.md): 1 under-fits (94.4%), 100 best.
         return {"C": 100.0, "max_iter": 2000, "ranking_length": 10, "skip_when_first_above": None}
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "EmbeddingIntentClassifier":
-        arrays = cls.read_arrays(model_storage, resource)
-        weights = None if arrays is None else {key: arrays[key] for key in ("coef", "intercept", "classes")}
-        if weights is not None:
-            shared_encoder()  # read the encoder's weights with the model, not on the first visitor's message
-        return cls(config, model_storage, resource, weights)
+    def model_from(self, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
+        shared_encoder()  # read the encoder's weights with the model, not on the first visitor's message
+        return {key: arrays[key] for key in ("coef", "intercept", "classes")}
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -81,16 +68,14 @@ class EmbeddingIntentClassifier(SavedArrays):
         labels = [m.get(INTENT) for m in examples]
         model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]))
         model.fit(features, labels)
-        self._model = {
-            "coef": model.coef_.astype(np.float32),
-            "intercept": model.intercept_.astype(np.float32),
-            "classes": np.array([str(c) for c in model.classes_]),
-        }
-        self.write_arrays(self._model)
+        self.save(
+            {
+                "coef": model.coef_.astype(np.float32),
+                "intercept": model.intercept_.astype(np.float32),
+                "classes": np.array([str(c) for c in model.classes_]),
+            }
+        )
         return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def _first_is_sure(self, message: Message) -> bool:
         limit = self._config.get("skip_when_first_above")
