@@ -109,6 +109,7 @@ class Message:
         """Who each token is about: self, dependent (child), third (unresolved he/she), other, generic (you)."""
         owners: List[str] = []
         current, last_person = "self", None
+        named: Set[str] = set()  # the kinds of person named so far
         toks = self.toks
         for idx, tok in enumerate(toks):
             word = tok.lower
@@ -153,7 +154,10 @@ class Message:
                 else:
                     current = last_person = "other"
             elif word in W.THIRD_PRONOUNS:
-                current = last_person or "third"
+                # a child and another adult both named: "she" may be either ("the coach had to carry her out")
+                current = "third" if {"dependent", "other"} <= named else last_person or "third"
+            elif word in W.GENERIC_WORDS and idx and toks[idx - 1].lower in W.ADDRESSEE_CUES:
+                pass  # "I was going to see you about it": the clinic, addressed
             elif word in W.GENERIC_WORDS and not (idx + 1 < len(toks) and toks[idx + 1].lower in W.ADDRESSED_VERBS):
                 current = "generic"  # but "like you asked, 38.5" speaks to the bot about the writer
             elif (
@@ -171,6 +175,8 @@ class Message:
                 and not toks[idx + 1].lower[:1].isdigit()  # "her thermometer says 38.4" is a reading
             ):
                 current = "generic"  # "my neighbour reckons numbness in the foot means ..."
+            if current in ("dependent", "other"):
+                named.add(current)
             owners.append(current)
         return owners
 
