@@ -2027,3 +2027,53 @@ def test_a_denied_veto_still_vetoes_where_denial_does_not_change_the_cause(heel_
 def test_if_i_did_in_a_question_is_a_what_if(heel_nlp):
     text = "If I did fall off a rock and couldn't walk on the foot afterwards, would I go to hospital or wait?"
     assert not detect_text(text, heel_nlp)
+
+
+@pytest.mark.parametrize(
+    "text,flag,whose",
+    [
+        # a he/she after both a child and another adult are named may be either: the sign stays the patient's
+        (
+            "My son came off his bike at the skate park. His friend's dad had to carry him to the car and he "
+            "can't put that foot down at all.",
+            "cannot_bear_weight_after_injury",
+            "own",
+        ),
+        # "you" after see/ask/thank is the clinic addressed, not people in general
+        (
+            "Heel pain for weeks, I was going to see you about it. Since lunchtime the whole foot has turned white "
+            "and icy cold.",
+            "cold_pale_foot",
+            "own",
+        ),
+        # anyone's sleep lost to pain is night pain
+        (
+            "My grandma had bowel cancer a few years back. Her heel pain keeps her awake now.",
+            "night_pain_systemic",
+            "others",
+        ),
+        # an injury told in the present tense, by a second-language writer
+        (
+            "Yesterday I land very hard on my heel off the top step, today I cannot stand on this foot.",
+            "cannot_bear_weight_after_injury",
+            "own",
+        ),
+        # not bearing weight told as the foot giving way
+        (
+            "Jumped down off the loading bay at work onto my heels, and every time I try to get up my foot gives "
+            "way.",
+            "cannot_bear_weight_after_injury",
+            "own",
+        ),
+    ],
+)
+def test_carers_and_lay_stories_whose_sign_and_how_it_is_told(heel_nlp, text, flag, whose):
+    own, others = detect_split(redflags.parse(text, heel_nlp))
+    hits = {h.flag_id for h in (own if whose == "own" else others)}
+    assert flag in hits
+
+
+def test_a_media_cue_sets_another_adults_sign_aside_only_when_the_visitor_read_it(heel_nlp):
+    told = "My dad has an open ulcer on his heel this week and he's diabetic. He read about heel spurs online."
+    own, others = detect_split(redflags.parse(told, heel_nlp))
+    assert "diabetic_foot_wound" in {h.flag_id for h in own + others}
