@@ -2060,8 +2060,7 @@ def test_if_i_did_in_a_question_is_a_what_if(heel_nlp):
         ),
         # not bearing weight told as the foot giving way
         (
-            "Jumped down off the loading bay at work onto my heels, and every time I try to get up my foot gives "
-            "way.",
+            "Jumped down off the loading bay at work onto my heels, and every time I try to get up my foot gives way.",
             "cannot_bear_weight_after_injury",
             "own",
         ),
