@@ -6,9 +6,10 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/heel.tar.gz
 SPACY_MODEL := build/spacy_heel
 SCORER := build/redflag_scorer.npz
+JUDGE := build/redflag_judge.npz
 NLU_CODE := nlp/aspects.yml $(wildcard nlu_components/*.py) $(wildcard heel/language/*.py)
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_MODEL)/meta.json $(NLU_CODE) \
-	$(wildcard core_components/*.py)
+	$(wildcard core_components/*.py) $(JUDGE)
 # Rasa's training cache knows the spaCy pipeline only by its path and our components only by their config, so an
 # edit to nlp/ or nlu_components/ would reuse stale features from the cache: one cache per version of them.
 export RASA_CACHE_DIRECTORY := .rasa/cache-$(shell cat nlp/*.yml nlp/*.py nlu_components/*.py heel/language/*.py 2>/dev/null | md5sum | cut -c1-12)
@@ -22,7 +23,7 @@ WIDGET := web/static/widget.js
 WIDGET_DEPS := web/node_modules/.package-lock.json
 
 FORCE:
-.PHONY: FORCE help install spacy scorer content train widget run test test-pytest test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint audit bench purge clean
+.PHONY: FORCE help install spacy scorer judge content train widget run test test-pytest test-unit test-widget test-browser validate test-stories evaluate compare-pipelines lint audit bench purge clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,6 +54,15 @@ $(SCORER): $(VENV)/.installed $(SPACY_MODEL)/meta.json $(wildcard nlp/redflags/*
 	@touch $@
 
 scorer: $(SCORER) ## train the learned red-flag scorer (nlp/redflags/)
+
+# The red-flag judge (config.yml): built before the Rasa model, whose intent classifier then finds the NLU examples'
+# vectors already in build/embeddings.
+$(JUDGE): $(VENV)/.installed $(wildcard nlp/redflags/*.yml) nlp/redflag_judge.py heel/safety/learned.py \
+		heel/language/encoder.py $(wildcard data/nlu/*.yml)
+	$(PY) -m nlp.redflag_judge $(JUDGE)
+	@touch $@
+
+judge: $(JUDGE) ## train the red-flag judge (nlp/redflags/)
 
 content: $(VENV)/.installed ## load content/topics into the content store (idempotent)
 	$(PY) -m heel.store.loader

@@ -70,9 +70,10 @@ def inputs() -> List[Path]:
     return [SETTINGS, *sorted(SAFETY_DATA.glob("phrase_bank_*.yml")), *sorted(NLU_DATA.glob("*.yml")), Path(__file__)]
 
 
-def fingerprint() -> str:
+def fingerprint(paths: Optional[List[Path]] = None) -> str:
+    """A digest of the inputs' names and bytes (this scorer's by default): a build is redone when it changes."""
     digest = hashlib.sha256()
-    for path in inputs():
+    for path in inputs() if paths is None else paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -168,12 +169,12 @@ def load(path: Any) -> Any:
     return learned.load(path, static_vectors().features)
 
 
-def configured(config: Path = PROJECT_ROOT / "config.yml") -> Optional[str]:
-    """The scorer file the assistant's RedFlagDetector reads (config.yml), or None when it runs the rules alone:
-    the evaluation scripts measure what the assistant does."""
+def configured(config: Path = PROJECT_ROOT / "config.yml", key: str = "scorer") -> Optional[str]:
+    """The file the assistant's RedFlagDetector reads for `key` (config.yml: scorer, judge), or None when it runs
+    without it: the evaluation scripts measure what the assistant does."""
     for component in _yaml(config).get("pipeline") or []:
         if str(component.get("name", "")).endswith("RedFlagDetector"):
-            return component.get("scorer")
+            return component.get(key)
     return None
 
 
@@ -185,12 +186,13 @@ def load_or_build(out: Path = DEFAULT_OUT, nlp: Any = None, vectors: Any = None)
     return learned.load(build(out, nlp=nlp, vectors=vectors), vectors.features)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", default=str(DEFAULT_OUT))
+def main(argv: Optional[List[str]] = None, builder: Any = None, default_out: Path = DEFAULT_OUT) -> int:
+    """`[OUT] [--force]`: builds this scorer, or what `builder(out, force)` builds (the judge's command line)."""
+    parser = argparse.ArgumentParser(description="Trains a learned part of the red-flag net (rebuilt when stale).")
+    parser.add_argument("out", nargs="?", default=str(default_out))
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
-    print(f"built {build(Path(args.out), args.force)}")
+    print(f"built {(builder or build)(Path(args.out), args.force)}")
     return 0
 
 

@@ -100,12 +100,13 @@ RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept 
 class RedFlagDetector(_RuleComponent):
     """Runs the red-flag analysis once per message, early; IntentGuard and RedFlagOverride read its result, and the
     facts to remember travel with the parsed message to CrossTurnRedFlagPolicy (core_components/).
-    `scorer`: the learned half (heel/safety/learned.py), built by `make` from nlp/redflags/ (nlp/redflag_scorer.py)
-    and read when the model loads; null runs the rules alone."""
+    `scorer`: the learned windows (heel/safety/learned.py), built by `make` from nlp/redflags/ (nlp/redflag_scorer.py)
+    and read when the model loads; `judge`: the learned reading of a whole message the rules find no flag in
+    (nlp/redflag_judge.py). null runs without them."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"scorer": None}
+        return {"scorer": None, "judge": None}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         from heel.safety import redflags
@@ -117,6 +118,11 @@ class RedFlagDetector(_RuleComponent):
             from nlp.redflag_scorer import load
 
             self._scorer = load(self._config["scorer"])
+        self._judge = None
+        if self._config.get("judge"):
+            from nlp.redflag_judge import load as load_judge
+
+            self._judge = load_judge(self._config["judge"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         from heel.safety import redflags  # here, not at module import (no work at import)
@@ -126,7 +132,7 @@ class RedFlagDetector(_RuleComponent):
             text = message.get(TEXT)
             if doc is None or not text or text.startswith("/"):
                 continue  # button payloads are not free text
-            analysis = redflags.analyse_message(doc, self._scorer)
+            analysis = redflags.analyse_message(doc, self._scorer, self._judge)
             message.set(RED_FLAG_ANALYSIS, analysis)
             facts = sorted(name for name, value in analysis.remembered.to_dict().items() if value)
             if facts:

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None) -> List[Set[str]]:
+def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None, judge: Any = None) -> List[Set[str]]:
     """The flags the assistant alerts on at each message, as the live assistant would."""
     from heel.safety.redflags import RedFlagContext, analyse_message, combine_turn, parse
 
@@ -33,7 +33,7 @@ def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None) -> List[Set[
     result: List[Set[str]] = []
     for text in turns:
         doc = parse(text, nlp)
-        analysis = analyse_message(doc, scorer)  # RedFlagDetector, in the NLU pipeline
+        analysis = analyse_message(doc, scorer, judge)  # RedFlagDetector, in the NLU pipeline
         single = {hit.flag_id for hit in analysis.own} | {hit.flag_id for hit in analysis.others}
         facts = [name for name, value in analysis.remembered.to_dict().items() if value]
         combined, context, _ = combine_turn(context, single, facts, lambda doc=doc: doc)  # CrossTurnRedFlagPolicy
@@ -44,7 +44,7 @@ def alerts_per_turn(turns: List[str], nlp: Any, scorer: Any = None) -> List[Set[
     return result
 
 
-def evaluate(cases: Dict[str, Any], nlp: Any, scorer: Any = None) -> Dict[str, Any]:
+def evaluate(cases: Dict[str, Any], nlp: Any, scorer: Any = None, judge: Any = None) -> Dict[str, Any]:
     per_flag_total: Counter = Counter()
     per_flag_hit: Counter = Counter()
     misses: List[Dict[str, Any]] = []
@@ -53,7 +53,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, scorer: Any = None) -> Dict[str, A
     false_alarms: List[Dict[str, Any]] = []
     lookalikes = 0
     for case in cases.get("conversations") or []:
-        fired = alerts_per_turn(case["turns"], nlp, scorer)
+        fired = alerts_per_turn(case["turns"], nlp, scorer, judge)
         first_any = next((i + 1 for i, flags in enumerate(fired) if flags), None)
         if case.get("alert_turn") is None:
             lookalikes += 1
@@ -111,11 +111,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     import yaml
 
     from nlp.build import DEFAULT_OUT, load_or_build
+    from nlp.redflag_judge import load_configured
     from nlp.redflag_scorer import configured
     from nlp.redflag_scorer import load_or_build as load_scorer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases")
+    parser.add_argument("--no-judge", action="store_true", help="the rules without the judge config.yml names")
     parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
     parser.add_argument("--min-recall", type=float, default=1.0)
     parser.add_argument("--max-false-alarms", type=float, default=0.05)
@@ -129,7 +131,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     nlp = load_or_build(Path(args.model))
     path = args.scorer or configured()
     scorer = load_scorer(Path(path), nlp=nlp) if path else None
-    report = evaluate(cases, nlp, scorer)
+    report = evaluate(cases, nlp, scorer, None if args.no_judge else load_configured())
     (print_totals if args.summary_only else print_report)(report)
     ok = report["recall"] >= args.min_recall and report["false_alarm_rate"] <= args.max_false_alarms
     print("PASS" if ok else "FAIL")

@@ -27,7 +27,9 @@ if str(ROOT) not in sys.path:
 MAX_FALSE_ALARM_RATE = 0.02
 
 
-def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer: Any = None) -> Dict[str, Any]:
+def evaluate(
+    cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer: Any = None, judge: Any = None
+) -> Dict[str, Any]:
     """Runs the detector over the cases; returns counts, rates and the lists of misses and false alarms.
 
     Default: the cases are the visitor's own (or a child's) signs, scored on the visitor's own flags; another adult's
@@ -37,7 +39,7 @@ def evaluate(cases: Dict[str, Any], nlp: Any, someone_else: bool = False, scorer
     from heel.safety.redflags import analyse_message, parse
 
     def own_and_others(doc: Any) -> Any:
-        analysis = analyse_message(doc, scorer)
+        analysis = analyse_message(doc, scorer, judge)
         return analysis.own, analysis.others
 
     per_flag_total: Counter = Counter()
@@ -163,11 +165,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     import yaml
 
     from nlp.build import DEFAULT_OUT, load_or_build
+    from nlp.redflag_judge import load_configured
     from nlp.redflag_scorer import configured
     from nlp.redflag_scorer import load_or_build as load_scorer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", help="YAML file with red_flags and negated lists")
+    parser.add_argument("--no-judge", action="store_true", help="the rules without the judge config.yml names")
     parser.add_argument("--model", default=str(DEFAULT_OUT), help="spaCy pipeline dir (built if missing)")
     parser.add_argument("--assistant", help="trained Rasa model: also report the assistant-level catch rate")
     parser.add_argument(
@@ -192,7 +196,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     nlp = load_or_build(Path(args.model))
     path = args.scorer or configured()
     scorer = load_scorer(Path(path), nlp=nlp) if path else None
-    report = evaluate(cases, nlp, args.someone_else, scorer=scorer)
+    report = evaluate(cases, nlp, args.someone_else, scorer=scorer, judge=None if args.no_judge else load_configured())
     (print_totals if args.summary_only else print_report)(report)
     if args.assistant:
         print_assistant(assistant_level(cases, Path(args.assistant)))

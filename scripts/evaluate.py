@@ -238,7 +238,9 @@ def charts(name: str, result: Dict[str, Any], out: Path) -> List[str]:
     ]
 
 
-def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader, scorer_loader=lambda: None) -> Dict[str, Any]:
+def run_set(
+    entry: Dict[str, Any], parser: Parser, nlp_loader, scorer_loader=lambda: None, judge_loader=lambda: None
+) -> Dict[str, Any]:
     data = read_yaml(ROOT / entry["path"]) or {}
     task = entry["task"]
     if task == "intents":
@@ -247,11 +249,13 @@ def run_set(entry: Dict[str, Any], parser: Parser, nlp_loader, scorer_loader=lam
     if task in ("redflags", "someone_else"):
         from scripts.eval_redflags import evaluate
 
-        return evaluate(data, nlp_loader(), someone_else=task == "someone_else", scorer=scorer_loader())
+        return evaluate(
+            data, nlp_loader(), someone_else=task == "someone_else", scorer=scorer_loader(), judge=judge_loader()
+        )
     if task == "crossturn":
         from scripts.eval_crossturn import evaluate
 
-        return evaluate(data, nlp_loader(), scorer_loader())
+        return evaluate(data, nlp_loader(), scorer_loader(), judge_loader())
     raise ValueError(f"unknown task {task!r} in {entry['name']}")
 
 
@@ -313,10 +317,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             nlp_cache["scorer"] = load_scorer(ROOT / path, nlp=nlp_loader()) if path else None
         return nlp_cache["scorer"]
 
+    def judge_loader():
+        if "judge" not in nlp_cache:
+            from nlp.redflag_judge import load_configured
+
+            nlp_cache["judge"] = load_configured()
+        return nlp_cache["judge"]
+
     rows, failed = [], []
     for entry in entries:
         started = time.perf_counter()
-        result = run_set(entry, rasa_parser, nlp_loader, scorer_loader)
+        result = run_set(entry, rasa_parser, nlp_loader, scorer_loader, judge_loader)
         gate = entry.get("gate") or {}
         passed = (intents_passes if entry["task"] == "intents" else redflag_passes)(result, gate)
         row = {

@@ -11,8 +11,11 @@ Model card: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (Apach
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional
@@ -130,6 +133,13 @@ class SentenceEncoder:
         self.layers = int(self.config["num_hidden_layers"])
         self.eps = float(self.config.get("layer_norm_eps", 1e-12))
         self.dimension = int(self.config["hidden_size"])
+        # The last few messages' vectors: the red-flag judge and the intent classifier read the same message, and
+        # it is encoded once (docs/architecture.md).
+        self._recent: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+        self.identity = hashlib.sha256(
+            (directory / "config.json").read_bytes() + str((directory / "model.safetensors").stat().st_size).encode()
+        ).hexdigest()[:12]
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
         """x @ W + b as one matrix product over every token of the batch (weight stored transposed: (in, out))."""
@@ -195,6 +205,46 @@ class SentenceEncoder:
             chosen = order[start : start + batch_size]
             out[chosen] = self._encode_batch([encoded[i] for i in chosen])
         return out
+
+    def encode_recent(self, texts: List[str], keep: int = 64) -> np.ndarray:
+        """encode(), remembering the last `keep` texts: a message read by two components is encoded once."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        fresh = dict(zip(missing, self.encode(missing))) if missing else {}
+        with self._lock:
+            rows = []
+            for text in texts:
+                vector = fresh.get(text)
+                if vector is None:
+                    vector = self._recent.get(text)
+                if vector is None:  # evicted by another thread meanwhile
+                    vector = self.encode([text])[0]
+                self._recent[text] = vector
+                self._recent.move_to_end(text)
+                rows.append(vector)
+            while len(self._recent) > keep:
+                self._recent.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def encode_stored(self, texts: List[str], folder: Path) -> np.ndarray:
+        """encode() for training, with every vector kept on disk under `folder` (one file per encoder): the NLU
+        examples encoded for the red-flag judge are not encoded again for the intent classifier."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"embeddings-{self.identity}.npz"
+        known: Dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as data:
+                known = dict(zip((str(k) for k in data["keys"]), data["vectors"]))
+        keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+        todo = [i for i, key in enumerate(keys) if key not in known]
+        if todo:
+            for i, vector in zip(todo, self.encode([texts[i] for i in todo])):
+                known[keys[i]] = vector
+            names = sorted(known)
+            partial = path.with_suffix(".partial.npz")
+            np.savez(partial, keys=np.array(names), vectors=np.stack([known[k] for k in names]))
+            partial.replace(path)
+        return np.stack([known[key] for key in keys]) if keys else np.zeros((0, self.dimension), dtype=np.float32)
 
 
 class StaticVectors:

@@ -7,6 +7,11 @@ back onto the bed" lands near "can't put any weight on it" without sharing a wor
 (nlp/redflags/phrase_bank_*.yml: written positives and look-alikes per flag) and the assistant's ordinary training
 questions; the threshold of each flag is data (nlp/redflags/scorer.yml), chosen on the development sets.
 
+The judge (`Judge`) reads the whole message at once instead: a logistic regression on the sentence embedding that
+the intent classifier computes anyway (heel.language.encoder.SentenceEncoder, encoded once per message), danger
+against the look-alikes and ordinary questions, and a second one that names the flag. It is trained by
+nlp/redflag_judge.py and consulted only when the rules find no flag (heel/safety/redflags.py `analyse_message`).
+
 This module only scores. Whether a window's score becomes an alert (who it is about, whether the sign was denied or
 is in the past) is decided with the rule engine's reading of the same sentences (heel/safety/reading.py).
 The trained model is numpy arrays saved with np.savez and read with allow_pickle=False.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -123,3 +128,72 @@ def load(path: Path, featurize: Featurize) -> Scorer:
             str(name): float(value) for name, value in zip(data["threshold_names"], data["threshold_values"])
         }
         return Scorer(tuple(str(c) for c in data["classes"]), data["coef"], data["intercept"], thresholds, featurize)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The whole message read at once: the probability that it tells a current danger sign (a logistic regression
+    on its sentence embedding) and, when that reaches `threshold`, which flag (a second regression over the flags).
+    Messages shorter than `min_words` are left to the rules (settings: nlp/redflags/judge.yml)."""
+
+    danger_coef: np.ndarray  # (features,)
+    danger_intercept: float
+    flags: Tuple[str, ...]
+    flag_coef: np.ndarray  # (flags, features)
+    flag_intercept: np.ndarray  # (flags,)
+    threshold: float
+    min_words: int
+    embed: Featurize
+
+    def probability(self, vector: np.ndarray) -> float:
+        return float(1.0 / (1.0 + np.exp(-(float(vector @ self.danger_coef) + self.danger_intercept))))
+
+    def assess(self, text: str, sentences: Tuple[int, ...]) -> Optional[LearnedHit]:
+        """The flag the message tells, with its probability and the whole message as the window, or None."""
+        if len(text.split()) < self.min_words:
+            return None
+        vector = self.embed([text])[0]
+        probability = self.probability(vector)
+        if probability < self.threshold:
+            return None
+        flag = self.flags[int(np.argmax(self.flag_coef @ vector + self.flag_intercept))]
+        return LearnedHit(flag, probability, Window(text, sentences))
+
+
+def fit_judge(
+    danger: np.ndarray, danger_flags: Sequence[str], others: np.ndarray, regularisation: float
+) -> Dict[str, np.ndarray]:
+    """The judge's arrays: danger (the phrase bank's signs) against others (its look-alikes and the assistant's
+    ordinary questions), unweighted, and the flag among the danger examples, classes balanced."""
+    from sklearn.linear_model import LogisticRegression
+
+    features = np.vstack([danger, others])
+    labels = np.array([1] * len(danger) + [0] * len(others))
+    binary = LogisticRegression(C=regularisation, max_iter=5000).fit(features, labels)
+    which = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(danger, list(danger_flags))
+    return {
+        "danger_coef": binary.coef_[0].astype(np.float32),
+        "danger_intercept": np.array([binary.intercept_[0]], dtype=np.float32),
+        "flags": np.array([str(c) for c in which.classes_]),
+        "flag_coef": which.coef_.astype(np.float32),
+        "flag_intercept": which.intercept_.astype(np.float32),
+    }
+
+
+def save_judge(path: Path, arrays: Mapping[str, np.ndarray], threshold: float, min_words: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, threshold=np.array([threshold], dtype=np.float32), min_words=np.array([min_words]), **arrays)
+
+
+def load_judge(path: Path, embed: Featurize) -> Judge:
+    with np.load(path, allow_pickle=False) as data:
+        return Judge(
+            danger_coef=data["danger_coef"],
+            danger_intercept=float(data["danger_intercept"][0]),
+            flags=tuple(str(f) for f in data["flags"]),
+            flag_coef=data["flag_coef"],
+            flag_intercept=data["flag_intercept"],
+            threshold=float(data["threshold"][0]),
+            min_words=int(data["min_words"][0]),
+            embed=embed,
+        )

@@ -35,9 +35,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from heel.safety.learned import Scorer
+from heel.safety.learned import Judge, LearnedHit, Scorer
 from heel.safety.reading import OTHER_OWNERS, OTHERS_ACROSS_TURNS, PATIENT_OWNERS, Message, Occurrence
 from heel.safety.rules import (
     Concept,
@@ -232,18 +232,25 @@ class MessageAnalysis:
     remembered: RedFlagContext
 
 
-def analyse_message(doc: Any, scorer: Optional[Scorer] = None) -> MessageAnalysis:
+def analyse_message(doc: Any, scorer: Optional[Scorer] = None, judge: Optional[Judge] = None) -> MessageAnalysis:
     """The single-message analysis, run once per message in the NLU pipeline (no earlier turns). With a `scorer`
     (heel/safety/learned.py) a flag its windows reach joins the rules' flags, unless the rules read that flag's sign
-    in the same sentences as denied, past, passing or asked about in general."""
+    in the same sentences as denied, past, passing or asked about in general. With a `judge`, a message in which the
+    rules find no flag is read whole; its flag is accepted on the same terms (whom it is about, not set aside)."""
     message = Message(doc)
     occurrences = message.occurrences()
     own = _hits(message, occurrences, None)
     others = [] if own or message.others_set_aside else _hits(message, occurrences, None, OTHER_OWNERS)
     if scorer is not None:
-        learned_own, learned_others = _learned(message, occurrences, scorer, {h.flag_id for h in own + others})
+        learned_own, learned_others = _learned(
+            message, occurrences, scorer.hits(_sentence_texts(message)), own + others
+        )
         own = _ordered(own + learned_own)
         others = [] if own or message.others_set_aside else _ordered(others + learned_others)
+    if judge is not None and not own and not others:
+        hit = judge.assess(doc.text, tuple(range(len(message.sents))))
+        if hit is not None:
+            own, others = _learned(message, occurrences, [hit], [])
     set_aside = not own and not others and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)
     return MessageAnalysis(own, others, set_aside, _remembered(message, occurrences, None))
 
@@ -253,16 +260,21 @@ def _ordered(hits: List[RedFlagHit]) -> List[RedFlagHit]:
     return sorted(hits, key=lambda h: (h.level.rank, flag_order()[h.flag_id]))
 
 
+def _sentence_texts(message: Message) -> List[str]:
+    return [message.sent_text(s) for s in sorted(message.sents)]
+
+
 def _learned(
-    message: Message, occurrences: List[Occurrence], scorer: Scorer, fired: Set[str]
+    message: Message, occurrences: List[Occurrence], hits: Iterable[LearnedHit], rules: List[RedFlagHit]
 ) -> Tuple[List[RedFlagHit], List[RedFlagHit]]:
-    """The scorer's flags the rules did not give, split into the visitor's (or a child's) and another adult's.
-    Who a window is about is the owner most of its words have (heel/safety/reading.py `_owners`); a window about
-    people in general ("you") is not anyone's report."""
+    """The learned flags the rules did not give, split into the visitor's (or a child's) and another adult's.
+    A hit's window names sentences by their place in the message. Who a window is about is the owner most of its
+    words have (heel/safety/reading.py `_owners`); a window about people in general ("you") is not anyone's report."""
+    fired = {h.flag_id for h in rules}
     sent_ids = sorted(message.sents)
     own: List[RedFlagHit] = []
     others: List[RedFlagHit] = []
-    for hit in scorer.hits([message.sent_text(s) for s in sent_ids]):
+    for hit in hits:
         if hit.flag_id in fired or hit.flag_id not in flag_concepts():
             continue
         sents = {sent_ids[i] for i in hit.window.sentences}

@@ -65,6 +65,31 @@ def test_paraphrases_are_closer_than_other_topics(encoder):
     assert morning @ waking > max(morning @ hours, morning @ shockwave) + 0.3
 
 
+def test_a_message_read_twice_is_encoded_once(encoder, monkeypatch):
+    texts = ["my heel hurts in the morning", "what is shockwave therapy"]
+    expected = encoder.encode(texts)
+    calls = []
+    original = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda batch, **kw: calls.append(list(batch)) or original(batch, **kw))
+    first = encoder.encode_recent(texts)
+    second = encoder.encode_recent([texts[1]])
+    assert np.allclose(first, expected, atol=1e-6) and np.allclose(second[0], expected[1], atol=1e-6)
+    assert calls == [texts]  # the second read came from memory
+
+
+def test_stored_vectors_are_the_encoders_and_are_not_computed_twice(encoder, tmp_path, monkeypatch):
+    texts = ["pain at the back of the heel", "do insoles help"]
+    stored = encoder.encode_stored(texts, tmp_path)
+    assert np.allclose(stored, encoder.encode(texts), atol=1e-6)
+    assert len(list(tmp_path.glob("embeddings-*.npz"))) == 1
+    calls = []
+    original = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda batch, **kw: calls.append(list(batch)) or original(batch, **kw))
+    again = encoder.encode_stored(["do insoles help", "a new question"], tmp_path)
+    assert calls == [["a new question"]]
+    assert np.allclose(again[0], stored[1])
+
+
 def test_softmax_ranking_is_sorted_cut_and_sums_to_one():
     ranking = softmax_ranking(np.array([1.0, 3.0, 2.0]), ["a", "b", "c"], length=2)
     assert [r["name"] for r in ranking] == ["b", "c"]
@@ -123,7 +148,7 @@ def test_the_encoder_is_skipped_only_when_the_classifier_before_is_sure_enough(t
     real = module.shared_encoder()
 
     class Counting:
-        def encode(self, texts):
+        def encode_recent(self, texts):
             encoded.extend(texts)
             return real.encode(texts)
 

@@ -75,3 +75,73 @@ def test_another_adults_sign_is_theirs_and_talk_about_people_in_general_is_nobod
         redflags.parse("Can you get a foot like a glacier if you sit still?", heel_nlp), keyword_scorer()
     )
     assert general.own == [] and general.others == []
+
+
+# --- the judge: the whole message read at once -------------------------------------------------------------------
+
+JUDGE_FLAGS = ("cannot_bear_weight_after_injury", "cold_pale_foot")
+
+
+def glacier_embedding(texts):
+    """Two features: whether the message says "glacier", and whether it says "hop" (words no rule knows)."""
+    return np.array([[float("glacier" in t.lower()), float("hop" in t.lower())] for t in texts], dtype=np.float32)
+
+
+def keyword_judge(threshold: float = 0.9, min_words: int = 5) -> learned.Judge:
+    return learned.Judge(
+        danger_coef=np.array([8.0, 8.0], dtype=np.float32),
+        danger_intercept=-4.0,  # neither word: p ~ 0.02; either: p ~ 0.98
+        flags=JUDGE_FLAGS,
+        flag_coef=np.array([[0.0, 5.0], [5.0, 0.0]], dtype=np.float32),  # "hop" names the injury, "glacier" the cold
+        flag_intercept=np.zeros(2, dtype=np.float32),
+        threshold=threshold,
+        min_words=min_words,
+        embed=glacier_embedding,
+    )
+
+
+def test_the_judge_names_a_flag_only_at_or_above_its_threshold_and_for_long_enough_messages():
+    judge = keyword_judge()
+    hit = judge.assess("since the fall he can only hop about", (0,))
+    assert hit is not None and hit.flag_id == "cannot_bear_weight_after_injury" and hit.probability > 0.9
+    assert judge.assess("my heel aches after long runs lately", (0,)) is None
+    assert keyword_judge(threshold=0.99).assess("since the fall he can only hop about", (0,)) is None
+    assert judge.assess("only hop", (0,)) is None  # shorter than min_words: left to the rules
+
+
+def test_judge_save_and_load_round_trip(tmp_path):
+    judge = keyword_judge()
+    arrays = {
+        "danger_coef": judge.danger_coef,
+        "danger_intercept": np.array([judge.danger_intercept], dtype=np.float32),
+        "flags": np.array(JUDGE_FLAGS),
+        "flag_coef": judge.flag_coef,
+        "flag_intercept": judge.flag_intercept,
+    }
+    path = tmp_path / "judge.npz"
+    learned.save_judge(path, arrays, 0.9, 5)
+    again = learned.load_judge(path, glacier_embedding)
+    assert again.flags == JUDGE_FLAGS and again.min_words == 5 and again.threshold == pytest.approx(0.9)
+    vector = glacier_embedding(["glacier"])[0]
+    assert again.probability(vector) == pytest.approx(judge.probability(vector))
+
+
+def test_the_judge_is_read_only_when_the_rules_find_no_flag(heel_nlp):
+    text = "Went for a long walk in the hills this morning. Now my whole foot feels like a glacier."
+    doc = redflags.parse(text, heel_nlp)
+    assert redflags.analyse_message(doc).own == []
+    analysis = redflags.analyse_message(doc, judge=keyword_judge())
+    assert [h.flag_id for h in analysis.own] == ["cold_pale_foot"]
+    ruled = redflags.parse("I fell off a ladder and I can't put any weight on my foot, it's like a glacier.", heel_nlp)
+    own = redflags.analyse_message(ruled, judge=keyword_judge()).own
+    assert [h.flag_id for h in own] == ["cannot_bear_weight_after_injury"]  # the rules' flag, the judge not asked
+
+
+def test_the_judge_keeps_the_rules_reading_of_denials_and_of_whose_sign_it_is(heel_nlp):
+    denied = redflags.parse("My foot is not cold or pale at all today, it just looks like a glacier map.", heel_nlp)
+    assert redflags.analyse_message(denied, judge=keyword_judge()).own == []
+    other = redflags.analyse_message(
+        redflags.parse("My husband came in from the garden and says his foot is like a glacier now.", heel_nlp),
+        judge=keyword_judge(),
+    )
+    assert other.own == [] and [h.flag_id for h in other.others] == ["cold_pale_foot"]
