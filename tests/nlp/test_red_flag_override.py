@@ -47,3 +47,44 @@ def test_the_detector_keeps_the_message_facts_for_later_turns(heel_nlp):
     assert "has_diabetes" in facts("I'm type 1 diabetic, can I book in")
     assert facts("I'm not diabetic, can I book in") is None
     assert facts("/book_appointment") is None  # a button payload is not read
+
+
+def test_the_judge_configured_for_the_detector_alerts_where_the_rules_find_nothing(heel_nlp, tmp_path):
+    import numpy as np
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from heel.safety import learned
+    from nlu_components.heel_nlu import RedFlagDetector, RedFlagOverride
+
+    # a judge that finds every message of eight words or more dangerous and names the cold foot
+    path = tmp_path / "judge.npz"
+    arrays = {
+        "danger_coef": np.zeros(384, dtype=np.float32),
+        "danger_intercept": np.array([10.0], dtype=np.float32),
+        "flags": np.array(["cold_pale_foot", "new_neuro_deficit"]),
+        "flag_coef": np.zeros((2, 384), dtype=np.float32),
+        "flag_intercept": np.array([1.0, 0.0], dtype=np.float32),
+    }
+    learned.save_judge(path, arrays, threshold=0.9, min_words=8)
+    detector = RedFlagDetector({"judge": str(path)})
+
+    def run(text):
+        message = Message(
+            data={
+                TEXT: text,
+                INTENT: {"name": "ask_symptoms", "confidence": 0.5},
+                INTENT_RANKING_KEY: [{"name": "ask_symptoms", "confidence": 0.5}],
+            }
+        )
+        message.set(SPACY_DOCS[TEXT], heel_nlp(text.lower()))
+        RedFlagOverride().process(detector.process([message]))
+        return message.get(INTENT)["name"], [e["value"] for e in message.get(ENTITIES, []) if e["entity"] == "red_flag"]
+
+    assert run("I went out walking in the hills today and now my heel feels odd") == ("red_flag", ["cold_pale_foot"])
+    assert run("my heel feels odd today") == ("ask_symptoms", [])  # shorter than min_words: the rules alone
+    # the rules' own flag comes first; the judge is not asked
+    assert run("I fell off a ladder this morning and I can't put any weight on my foot at all")[1] == [
+        "cannot_bear_weight_after_injury"
+    ]
