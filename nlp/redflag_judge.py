@@ -45,8 +45,8 @@ def fingerprint() -> str:
     return redflag_scorer.fingerprint(inputs())
 
 
-def train(config: Optional[Dict[str, Any]] = None, regularisation: Optional[float] = None) -> Dict[str, Any]:
-    """The judge's arrays from the phrase bank and the NLU examples."""
+def train(config: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The judge's arrays from the phrase bank and the NLU examples (one read and one write of the vector store)."""
     from heel.language.encoder import shared_encoder
     from heel.safety import learned
     from nlp.redflag_scorer import danger_items, nlu_examples, quiet_items
@@ -55,11 +55,12 @@ def train(config: Optional[Dict[str, Any]] = None, regularisation: Optional[floa
     encoder = shared_encoder()
     danger = list(danger_items())
     others = list(quiet_items()) + list(nlu_examples(red_flag=False))
+    vectors = encoder.encode_stored([text for text, _ in danger] + others, EMBEDDINGS)
     return learned.fit_judge(
-        encoder.encode_stored([text for text, _ in danger], EMBEDDINGS),
+        vectors[: len(danger)],
         [flag for _, flag in danger],
-        encoder.encode_stored(others, EMBEDDINGS),
-        float(regularisation if regularisation is not None else config.get("regularisation", 1.0)),
+        vectors[len(danger) :],
+        float(config.get("regularisation", 1.0)),
     )
 
 

@@ -132,7 +132,8 @@ class RedFlagDetector(_RuleComponent):
             text = message.get(TEXT)
             if doc is None or not text or text.startswith("/"):
                 continue  # button payloads are not free text
-            analysis = redflags.analyse_message(doc, self._scorer, self._judge)
+            # the text as written: the intent classifier encodes the same string, so the judge's encoding is reused
+            analysis = redflags.analyse_message(doc, self._scorer, self._judge, text)
             message.set(RED_FLAG_ANALYSIS, analysis)
             facts = sorted(name for name, value in analysis.remembered.to_dict().items() if value)
             if facts:

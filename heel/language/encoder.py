@@ -208,23 +208,19 @@ class SentenceEncoder:
 
     def encode_recent(self, texts: List[str], keep: int = 64) -> np.ndarray:
         """encode(), remembering the last `keep` texts: a message read by two components is encoded once."""
+        unique = list(dict.fromkeys(texts))
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._recent]
-        fresh = dict(zip(missing, self.encode(missing))) if missing else {}
+            known = {text: self._recent[text] for text in unique if text in self._recent}
+        missing = [text for text in unique if text not in known]
+        if missing:
+            known.update(zip(missing, self.encode(missing)))
         with self._lock:
-            rows = []
-            for text in texts:
-                vector = fresh.get(text)
-                if vector is None:
-                    vector = self._recent.get(text)
-                if vector is None:  # evicted by another thread meanwhile
-                    vector = self.encode([text])[0]
-                self._recent[text] = vector
+            for text in unique:
+                self._recent[text] = known[text]
                 self._recent.move_to_end(text)
-                rows.append(vector)
             while len(self._recent) > keep:
                 self._recent.popitem(last=False)
-        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[text] for text in texts]) if texts else np.zeros((0, self.dimension), dtype=np.float32)
 
     def encode_stored(self, texts: List[str], folder: Path) -> np.ndarray:
         """encode() for training, with every vector kept on disk under `folder` (one file per encoder): the NLU

@@ -232,11 +232,14 @@ class MessageAnalysis:
     remembered: RedFlagContext
 
 
-def analyse_message(doc: Any, scorer: Optional[Scorer] = None, judge: Optional[Judge] = None) -> MessageAnalysis:
+def analyse_message(
+    doc: Any, scorer: Optional[Scorer] = None, judge: Optional[Judge] = None, text: Optional[str] = None
+) -> MessageAnalysis:
     """The single-message analysis, run once per message in the NLU pipeline (no earlier turns). With a `scorer`
     (heel/safety/learned.py) a flag its windows reach joins the rules' flags, unless the rules read that flag's sign
     in the same sentences as denied, past, passing or asked about in general. With a `judge`, a message in which the
-    rules find no flag is read whole; its flag is accepted on the same terms (whom it is about, not set aside)."""
+    rules find no flag is read whole; its flag is accepted on the same terms (whom it is about, not set aside).
+    `text`: the message as written, which the judge reads (the doc may hold it lower-cased); the doc's text when None."""
     message = Message(doc)
     occurrences = message.occurrences()
     own = _hits(message, occurrences, None)
@@ -248,7 +251,7 @@ def analyse_message(doc: Any, scorer: Optional[Scorer] = None, judge: Optional[J
         own = _ordered(own + learned_own)
         others = [] if own or message.others_set_aside else _ordered(others + learned_others)
     if judge is not None and not own and not others:
-        hit = judge.assess(doc.text, tuple(range(len(message.sents))))
+        hit = judge.assess(doc.text if text is None else text, tuple(range(len(message.sents))))
         if hit is not None:
             own, others = _learned(message, occurrences, [hit], [])
     set_aside = not own and not others and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)

@@ -49,7 +49,7 @@ def test_the_detector_keeps_the_message_facts_for_later_turns(heel_nlp):
     assert facts("/book_appointment") is None  # a button payload is not read
 
 
-def test_the_judge_configured_for_the_detector_alerts_where_the_rules_find_nothing(heel_nlp, tmp_path):
+def test_the_judge_configured_for_the_detector_alerts_where_the_rules_find_nothing(heel_nlp, tmp_path, monkeypatch):
     import numpy as np
     from rasa.nlu.constants import SPACY_DOCS
     from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
@@ -84,6 +84,16 @@ def test_the_judge_configured_for_the_detector_alerts_where_the_rules_find_nothi
 
     assert run("I went out walking in the hills today and now my heel feels odd") == ("red_flag", ["cold_pale_foot"])
     assert run("my heel feels odd today") == ("ask_symptoms", [])  # shorter than min_words: the rules alone
+    # the message as written (the spaCy doc holds it lower-cased) was encoded once: the intent classifier reuses it
+    from heel.language.encoder import shared_encoder
+
+    written = "Went out walking in the Hills today and now my Heel feels odd"
+    run(written)
+    encoder, calls = shared_encoder(), []
+    original = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda batch, **kw: calls.append(list(batch)) or original(batch, **kw))
+    encoder.encode_recent([written])
+    assert calls == []
     # the rules' own flag comes first; the judge is not asked
     assert run("I fell off a ladder this morning and I can't put any weight on my foot at all")[1] == [
         "cannot_bear_weight_after_injury"
