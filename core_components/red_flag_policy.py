@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
@@ -51,7 +53,8 @@ _pipelines: Dict[str, Any] = {}
 
 
 def spacy_pipeline(path: str) -> Any:
-    """The project's spaCy pipeline, loaded on first use (a conversation with remembered facts), once per process."""
+    """The project's spaCy pipeline, once per process: read when the policy loads (about a second), so that no
+    visitor's message waits for it."""
     if path not in _pipelines:
         import spacy
 
@@ -117,6 +120,19 @@ class CrossTurnRedFlagPolicy(Policy):
         with self._model_storage.write_to(self._resource):
             pass
         return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrossTurnRedFlagPolicy":
+        # A message that earlier facts complete is read again with spaCy; the pipeline is ready before the first.
+        spacy_pipeline(str(config["spacy_model"]))
+        return super().load(config, model_storage, resource, execution_context, **kwargs)
 
     def predict_action_probabilities(
         self,

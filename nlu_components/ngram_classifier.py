@@ -60,7 +60,9 @@ class NgramIntentClassifier(SavedArrays):
             vectorizer.idf_ = arrays[f"{view}_idf"]
         return {
             "vectorizers": vectorizers,
-            "coef": arrays["coef"],
+            # (terms, intents), C order, in the features' float64: a sparse row times it reads only the row's terms.
+            # The stored (intents, terms) float32 array transposed would be copied whole at every message.
+            "weights": np.ascontiguousarray(arrays["coef"].T, dtype=np.float64),
             "intercept": arrays["intercept"],
             "classes": [str(c) for c in arrays["classes"]],
         }
@@ -103,7 +105,7 @@ class NgramIntentClassifier(SavedArrays):
         if not todo:
             return messages
         features = self._features([m.get(TEXT) for m in todo], self._model["vectorizers"])
-        logits = np.asarray(features @ self._model["coef"].T) + self._model["intercept"]
+        logits = np.asarray(features @ self._model["weights"]) + self._model["intercept"]
         if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
             logits = np.hstack([np.zeros_like(logits), logits])
         for message, row in zip(todo, logits):

@@ -45,9 +45,27 @@ def _this_turn(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
     return found
 
 
+def _pooled_sqlite(engine: Any) -> Any:
+    """A SQLite file database's engine with a pool of open connections, or `engine` unchanged.
+
+    SQLAlchemy 1.4 opens a file database through NullPool: every read and every save of a tracker opened a new
+    connection (and, in the Rasa process, set its pragmas), and closing the last connection to a WAL database
+    checkpoints the log: a few milliseconds a message (docs/performance.md). A pooled connection is used by one
+    thread at a time, so sqlite3's same-thread check is lifted, as SQLAlchemy 2.0 does by default."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return engine
+    engine.dispose()
+    return sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        pooled = _pooled_sqlite(self.engine)
+        if pooled is not self.engine:
+            self.engine = pooled
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=pooled)
         table = self.SQLEvent.__table__
         mine = table.c.sender_id == sa.bindparam("sender_id")
         session_start = (

@@ -105,7 +105,11 @@ def test_next_action_reads_only_the_latest_turn(domain):
     assert next_action(tr) is None
 
 
-def test_training_persists_an_empty_resource_that_loads(policy, domain, tmp_path):
+def test_training_persists_an_empty_resource_that_loads_with_its_spacy_pipeline_ready(
+    policy, domain, tmp_path, monkeypatch
+):
+    read = []
+    monkeypatch.setattr("core_components.red_flag_policy.spacy_pipeline", read.append)
     resource = policy.train([], domain)
     loaded = CrossTurnRedFlagPolicy.load(
         CrossTurnRedFlagPolicy.get_default_config(),
@@ -114,6 +118,7 @@ def test_training_persists_an_empty_resource_that_loads(policy, domain, tmp_path
         ExecutionContext(GraphSchema({}), "test"),
     )
     assert loaded.priority == 7
+    assert read == ["build/spacy_heel"]  # read at load, not at the first visitor's message
 
 
 # --- the cross-turn analysis itself (moved here from the action server: one analysis per turn, in the Rasa process)

@@ -158,3 +158,18 @@ def test_rasa_store_and_ours_read_each_others_rows_the_same_way(store):
             "second session",
             "third",
         ]
+
+
+def test_a_sqlite_file_store_keeps_its_connections_open_between_messages(store):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's engine is Rasa's, pooled already")
+    from sqlalchemy import event
+
+    opened = []
+    event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    sender = f"pool-{uuid.uuid4().hex}"
+    tracker = DialogueStateTracker.from_events(sender, [UserUttered("hi")], store.domain.slots)
+    for _ in range(3):
+        asyncio.run(store.save(tracker))
+        assert asyncio.run(store.retrieve(sender)) is not None
+    assert len(opened) == 1  # one connection for six reads and writes, not one each
