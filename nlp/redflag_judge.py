@@ -72,7 +72,13 @@ def build(out: Path = DEFAULT_OUT, force: bool = False) -> Path:
     if not force and out.exists() and stamp.exists() and stamp.read_text().strip() == current:
         return out
     config = settings()
-    learned.save_judge(out, train(config), float(config["threshold"]), int(config["min_words"]))
+    learned.save_judge(
+        out,
+        train(config),
+        float(config["threshold"]),
+        int(config["min_words"]),
+        float(config.get("corroborated_threshold", config["threshold"])),
+    )
     stamp.write_text(current + "\n")
     return out
 

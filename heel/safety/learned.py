@@ -134,7 +134,9 @@ def load(path: Path, featurize: Featurize) -> Scorer:
 class Judge:
     """The whole message read at once: the probability that it tells a current danger sign (a logistic regression
     on its sentence embedding) and, when that reaches `threshold`, which flag (a second regression over the flags).
-    Messages shorter than `min_words` are left to the rules (settings: nlp/redflags/judge.yml)."""
+    `corroborated_threshold` (no higher) is enough when the rules read part of that flag's sign in the message as
+    current: the judge then completes the rules' evidence instead of standing alone (`accepts`). Messages shorter
+    than `min_words` are left to the rules (settings: nlp/redflags/judge.yml)."""
 
     danger_coef: np.ndarray  # (features,)
     danger_intercept: float
@@ -144,6 +146,7 @@ class Judge:
     threshold: float
     min_words: int
     embed: Featurize
+    corroborated_threshold: float = 1.0
 
     def probability(self, vector: np.ndarray) -> float:
         return float(1.0 / (1.0 + np.exp(-(float(vector @ self.danger_coef) + self.danger_intercept))))
@@ -154,10 +157,15 @@ class Judge:
             return None
         vector = self.embed([text])[0]
         probability = self.probability(vector)
-        if probability < self.threshold:
+        if probability < min(self.threshold, self.corroborated_threshold):
             return None
         flag = self.flags[int(np.argmax(self.flag_coef @ vector + self.flag_intercept))]
         return LearnedHit(flag, probability, Window(text, sentences))
+
+    def accepts(self, hit: LearnedHit, corroborated: bool) -> bool:
+        """Whether a hit of `assess` stands: alone at `threshold`, or at `corroborated_threshold` when the rules read
+        part of its flag's sign in the message as current (`corroborated`)."""
+        return hit.probability >= (min(self.threshold, self.corroborated_threshold) if corroborated else self.threshold)
 
 
 def fit_judge(
@@ -180,9 +188,21 @@ def fit_judge(
     }
 
 
-def save_judge(path: Path, arrays: Mapping[str, np.ndarray], threshold: float, min_words: int) -> None:
+def save_judge(
+    path: Path,
+    arrays: Mapping[str, np.ndarray],
+    threshold: float,
+    min_words: int,
+    corroborated_threshold: Optional[float] = None,
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, threshold=np.array([threshold], dtype=np.float32), min_words=np.array([min_words]), **arrays)
+    np.savez(
+        path,
+        threshold=np.array([threshold], dtype=np.float32),
+        corroborated_threshold=np.array([threshold if corroborated_threshold is None else corroborated_threshold]),
+        min_words=np.array([min_words]),
+        **arrays,
+    )
 
 
 def load_judge(path: Path, embed: Featurize) -> Judge:
@@ -196,4 +216,5 @@ def load_judge(path: Path, embed: Featurize) -> Judge:
             threshold=float(data["threshold"][0]),
             min_words=int(data["min_words"][0]),
             embed=embed,
+            corroborated_threshold=float(data["corroborated_threshold"][0]),
         )

@@ -252,10 +252,16 @@ def analyse_message(
         others = [] if own or message.others_set_aside else _ordered(others + learned_others)
     if judge is not None and not own and not others:
         hit = judge.assess(doc.text if text is None else text, tuple(range(len(message.sents))))
-        if hit is not None:
+        if hit is not None and judge.accepts(hit, _corroborated(occurrences, hit.flag_id)):
             own, others = _learned(message, occurrences, [hit], [])
     set_aside = not own and not others and any(not o.affirmed or o.owner not in PATIENT_OWNERS for o in occurrences)
     return MessageAnalysis(own, others, set_aside, _remembered(message, occurrences, None))
+
+
+def _corroborated(occurrences: List[Occurrence], flag_id: str) -> bool:
+    """Whether the rules read part of the flag's sign in the message as current (one of its concepts affirmed)."""
+    concepts = flag_concepts().get(flag_id, ())
+    return any(o.affirmed and o.concept in concepts for o in occurrences)
 
 
 def _ordered(hits: List[RedFlagHit]) -> List[RedFlagHit]:

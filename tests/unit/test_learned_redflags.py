@@ -119,9 +119,10 @@ def test_judge_save_and_load_round_trip(tmp_path):
         "flag_intercept": judge.flag_intercept,
     }
     path = tmp_path / "judge.npz"
-    learned.save_judge(path, arrays, 0.9, 5)
+    learned.save_judge(path, arrays, 0.9, 5, corroborated_threshold=0.8)
     again = learned.load_judge(path, glacier_embedding)
     assert again.flags == JUDGE_FLAGS and again.min_words == 5 and again.threshold == pytest.approx(0.9)
+    assert again.corroborated_threshold == pytest.approx(0.8)
     vector = glacier_embedding(["glacier"])[0]
     assert again.probability(vector) == pytest.approx(judge.probability(vector))
 
@@ -145,3 +146,43 @@ def test_the_judge_keeps_the_rules_reading_of_denials_and_of_whose_sign_it_is(he
         judge=keyword_judge(),
     )
     assert other.own == [] and [h.flag_id for h in other.others] == ["cold_pale_foot"]
+
+
+def zebra_embedding(texts):
+    """Two features: whether the message says "zebra" or "glacier" (words no rule knows)."""
+    return np.array([[float("zebra" in t.lower()), float("glacier" in t.lower())] for t in texts], dtype=np.float32)
+
+
+def unsure_judge(corroborated_threshold: float = 0.8) -> learned.Judge:
+    """Either word gives p ~ 0.85: under the judge's own threshold (0.9), over its corroborated one."""
+    return learned.Judge(
+        danger_coef=np.array([8.0, 8.0], dtype=np.float32),
+        danger_intercept=-6.265,
+        flags=JUDGE_FLAGS,
+        flag_coef=np.array([[5.0, 0.0], [0.0, 5.0]], dtype=np.float32),  # "zebra" names the injury, "glacier" the cold
+        flag_intercept=np.zeros(2, dtype=np.float32),
+        threshold=0.9,
+        min_words=5,
+        embed=zebra_embedding,
+        corroborated_threshold=corroborated_threshold,
+    )
+
+
+def test_an_unsure_judge_needs_the_rules_to_read_part_of_its_flags_sign():
+    judge = unsure_judge()
+    hit = judge.assess("since this morning my foot is all zebra", (0,))
+    assert hit is not None and 0.8 < hit.probability < 0.9
+    assert not judge.accepts(hit, corroborated=False) and judge.accepts(hit, corroborated=True)
+    assert unsure_judge(corroborated_threshold=0.9).assess("since this morning my foot is all zebra", (0,)) is None
+
+
+def test_the_rules_partial_evidence_lets_an_unsure_judge_complete_the_flag(heel_nlp):
+    fell = redflags.parse("I fell off a ladder at work this morning and now my foot is all zebra.", heel_nlp)
+    assert redflags.analyse_message(fell).own == []  # the fall alone is not a flag for the rules
+    assert [h.flag_id for h in redflags.analyse_message(fell, judge=unsure_judge()).own] == [
+        "cannot_bear_weight_after_injury"
+    ]
+    sat = redflags.parse("I sat at my desk at work all this morning and now my foot is all zebra.", heel_nlp)
+    assert redflags.analyse_message(sat, judge=unsure_judge()).own == []  # no fall: the judge alone is not sure enough
+    denied = redflags.parse("I did not fall or hurt it at all this morning, my foot is just all zebra.", heel_nlp)
+    assert redflags.analyse_message(denied, judge=unsure_judge()).own == []  # a denied fall corroborates nothing
