@@ -1,11 +1,12 @@
 """Trains the red-flag judge (heel/safety/learned.py `Judge`) and saves it to build/redflag_judge.npz.
 
 The judge reads a whole message through its sentence embedding (heel.language.encoder), so a danger sign told
-without any word the rules list ("he tried with me under his arm and gave up after two hops") can still be caught.
+without any word the rules list (a fall, then every attempt to walk ending after a step or two) can still be caught.
 Training data, all written for training (never an evaluation set):
-- danger: nlp/redflags/phrase_bank_danger.yml (per flag: short messages, stories with the sign in the middle,
-  carers' messages);
-- not danger: nlp/redflags/phrase_bank_quiet.yml (look-alikes: denied, past, hypothetical, general, benign) and every
+- danger: nlp/redflags/phrase_bank_danger*.yml (per flag: short messages, stories with the sign in the middle told
+  by its effects, carers' messages);
+- not danger: nlp/redflags/phrase_bank_quiet*.yml (look-alikes: denied, past, explained away, hypothetical, general,
+  benign) and every
   NLU example (data/nlu) of an intent other than `red_flag`.
 The embeddings are kept in build/embeddings (SentenceEncoder.encode_stored), where the intent classifier finds the
 NLU examples already encoded. Settings: nlp/redflags/judge.yml.

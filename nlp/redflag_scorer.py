@@ -1,8 +1,8 @@
 """Trains the learned half of the red-flag net (heel/safety/learned.py) and saves it to build/redflag_scorer.npz.
 
 Training data, all written for training (never an evaluation set):
-- nlp/redflags/phrase_bank_danger.yml: per flag, written messages, stories and carers' messages;
-- nlp/redflags/phrase_bank_quiet.yml: look-alikes (denied, past, hypothetical, general, benign) and ordinary heel pain;
+- nlp/redflags/phrase_bank_danger*.yml: per flag, written messages, stories and carers' messages;
+- nlp/redflags/phrase_bank_quiet*.yml: look-alikes (denied, past, hypothetical, general, benign) and ordinary heel pain;
 - the assistant's NLU examples (data/nlu) other than `red_flag`: ordinary questions and answers, class "none";
 - its `red_flag` examples for which the rules give exactly one flag, with that flag.
 A message is cut into windows as at run time (sentences, neighbours, stretches of long sentences). Every window of
@@ -44,14 +44,18 @@ def settings() -> Dict[str, Any]:
 
 
 def danger_items() -> Iterator[Tuple[str, str]]:
-    for flag, items in (_yaml(SAFETY_DATA / "phrase_bank_danger.yml").get("flags") or {}).items():
-        for item in items or []:
-            yield str(item["text"]), str(flag)
+    """(text, flag) of every danger file of the phrase bank (phrase_bank_danger*.yml)."""
+    for path in sorted(SAFETY_DATA.glob("phrase_bank_danger*.yml")):
+        for flag, items in (_yaml(path).get("flags") or {}).items():
+            for item in items or []:
+                yield str(item["text"]), str(flag)
 
 
 def quiet_items() -> Iterator[str]:
-    for item in _yaml(SAFETY_DATA / "phrase_bank_quiet.yml").get("quiet") or []:
-        yield str(item["text"])
+    """The text of every look-alike file of the phrase bank (phrase_bank_quiet*.yml)."""
+    for path in sorted(SAFETY_DATA.glob("phrase_bank_quiet*.yml")):
+        for item in _yaml(path).get("quiet") or []:
+            yield str(item["text"])
 
 
 def nlu_examples(red_flag: bool) -> Iterator[str]:
