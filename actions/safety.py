@@ -96,8 +96,8 @@ class ActionRedFlagAlert(Action):
             buttons = [{"title": "You misread me, carry on", "payload": "/continue_form"}] if resumable else []
         else:
             buttons = [{"title": "Carry on", "payload": "/continue_form"}] if resumable else []
-        # A doctor's review within days is not an emergency: the visitor's own question ("I have psoriasis, could
-        # that be linked to my heel pain?") is still answered, one tap away.
+        # A doctor's review within days is not an emergency: the visitor's own question ("My skin condition flares
+        # up, might it explain my sore heels?") is still answered, one tap away.
         topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
         text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))
         dispatcher.utter_message(text=text, buttons=topic + buttons)

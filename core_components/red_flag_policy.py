@@ -3,7 +3,7 @@
 `RedFlagDetector` (NLU) analyses each message once; `RedFlagOverride` turns a danger sign in that message into the
 `red_flag` intent, and the rules then run `action_red_flag_alert` instead of the answer or the next form question.
 This policy keeps the facts said so far in the `red_flag_context` slot and finds the danger signs that only earlier
-facts complete ("I'm diabetic" ... later "a blister on my heel has gone red"). It runs in the Rasa process, once per
+facts complete ("I'm diabetic" ... later "a sore on my big toe is weeping"). It runs in the Rasa process, once per
 user turn, at the turn's first prediction: the message's own facts come with the parsed message (`red_flag_facts`),
 so a conversation with nothing remembered costs no second analysis; only when earlier facts exist is the message
 read again with them. The slots are set through the prediction's events. When fresh flags are found, the next

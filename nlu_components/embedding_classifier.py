@@ -3,7 +3,7 @@ and a logistic regression on them.
 
 DIET and Rasa's LogisticRegressionClassifier both see only the sparse word and character n-grams of our blank spaCy
 pipeline, so a word that no training example used means nothing to them. A pretrained sentence encoder places
-"my arch is killing me when I stand up" near "pain under the heel first thing in the morning" without sharing words.
+"my arch is killing me when I stand up" near "sharp heel pain on those first steps each day" without sharing words.
 This component writes its ranking to the message under EMBEDDING_RANKING and leaves the intent alone;
 IntentEnsemble blends it with the other two (docs/architecture.md, docs/evaluation.md).
 

@@ -331,7 +331,7 @@ class IntentGuard(_RuleComponent):
       `model_red_flag_min`; below it the next intent wins. A weak guess on "none, I can move my toes fine" must
       not stop a form; the assessment still asks about every warning sign.
     - A control intent that ends or skips something (stop, skip, carry on, a person) needs `control_min`: a form
-      answer the model half-reads as "stop" must not end the form ("that jump, and I've kept training on concrete"
+      answer the model half-reads as "stop" must not end the form ("after the fall I carried on jogging on tarmac"
       read as continue_form at 0.31 looped the assessment). Saying "stop" again always works.
     """
 
@@ -423,7 +423,7 @@ class TopicMargin(_RuleComponent):
             ambiguous = bool(second) and aspects.ambiguous_between(text, name, str(second.get("name")), table)
             close = ambiguous or top - runner_up < float(self._config["topic_margin"])
             # a topic without its own words asks even when the message does not read like a question (the privacy
-            # answer to "the school nurse said severs whats that when its at home" is wrong either way)
+            # answer to "our GP mentioned sever's no idea what that even is" is wrong either way)
             if not (close and looks_like_question(text)) and not aspects.missing_own_words(
                 name, text, table, message.get(ENTITIES, [])
             ):

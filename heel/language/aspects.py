@@ -178,8 +178,8 @@ def _treatments_in(
 def treatment_reroute(
     top_intent: Optional[str], ranking: Sequence[Mapping], text: str, entities: Iterable[Mapping], table: AspectTable
 ) -> Optional[str]:
-    """A treatment the visitor already has is context, not the question: "already got arch supports, would strapping
-    my foot add anything" asks about taping. When the classifier answered with a treatment named only inside such a
+    """A treatment the visitor already has is context, not the question: "wearing insoles already, would taping the arch
+    help as well" asks about taping. When the classifier answered with a treatment named only inside such a
     clause (`context_phrases`) and another treatment is named outside it, the other one answers (if ranked).
 
     Deliberately narrow: a wider rule (any treatment topic the message does not name gives way to one it names)
@@ -215,8 +215,8 @@ def blanked(text: str, spans: Sequence[Tuple[int, int]]) -> str:
 
 
 def asked_aspects(text: str, entities: Iterable[Mapping], table: AspectTable) -> List[str]:
-    """`aspect_candidates` outside the clauses about what the visitor already tried: "ive tried stretching and new
-    shoes for ages and nothing changes it, is it possible my heel pain is coming from a nerve" asks about the nerve,
+    """`aspect_candidates` outside the clauses about what the visitor already tried: "been doing calf stretches and
+    swapped trainers for months and no change, could a trapped nerve be behind my heel pain" asks about the nerve,
     not about stretching."""
     spans = context_spans(text, table)
     if not spans:
@@ -271,9 +271,9 @@ WH_START_RE = re.compile(
 
 
 def asked_part(text: str) -> str:
-    """The part of a message that asks: from its last wh-word to the end of that sentence ("...now the bottom of my
-    heel is sore most mornings. anyway how long does it usually take to get better" -> "how long does it usually
-    take to get better"), or "" when no wh-word asks."""
+    """The part of a message that asks: from its last wh-word to the end of that sentence ("...and now the underside of
+    my heel throbs every morning. so when is it likely to ease off do you think" -> "when is it likely to
+    ease off do you think"), or "" when no wh-word asks."""
     matches = list(WH_START_RE.finditer(text or ""))
     if not matches:
         return ""
@@ -293,7 +293,7 @@ def described_question_reroute(
     """A description of the visitor's heel that ends in a question gets a topic (docs/labels.md: a description
     without a clear question is describe_symptoms): "...now my heel is sore most mornings, mate reckons its pf.
     anyway how long does it usually take to get better" asks about recovery. An aspect cue phrase in the asking part
-    picks the aspect among the classifier's close ranks. A question without one ("any idea what it could be?",
+    picks the aspect among the classifier's close ranks. A question without one ("what might be going on with it?",
     `asks`) asks what the description points to: `question_intent` (the causes answer, which opens with the likely
     cause), or nothing when it is None."""
     if top_intent != describe_intent:

@@ -3,7 +3,7 @@
 A logistic regression over the flags (and "none") reads every window of a message: each sentence, each pair of
 neighbouring sentences, and overlapping stretches of a long run-on sentence. A window is described by the mean and
 the maximum of its words' vectors (heel.language.encoder.StaticVectors), so "I tried to stand and dropped straight
-back onto the bed" lands near "can't put any weight on it" without sharing a word. It is trained on the phrase bank
+back onto the bed" lands near "unable to bear my weight" without sharing a word. It is trained on the phrase bank
 (nlp/redflags/phrase_bank_*.yml: written positives and look-alikes per flag) and the assistant's ordinary training
 questions; the threshold of each flag is data (nlp/redflags/scorer.yml), chosen on the development sets.
 

@@ -17,7 +17,7 @@ from heel.safety.tables import W
 PATIENT_OWNERS = ("self", "dependent", "third")
 OTHER_OWNERS = ("other",)  # another adult the visitor writes about (detect_split)
 # after another adult's facts in earlier turns, an unresolved "she" or "he" may be that adult ("my gran is diabetic"
-# ... "she's got a blister on her heel")
+# ... "she has a cut on her sole that won't heal")
 OTHERS_ACROSS_TURNS = ("other", "third")
 
 
@@ -72,7 +72,7 @@ class Message:
     ) -> bool:
         """A phrase of the table in the sentence; with `outside`, not counting text inside those phrases
         ("at night" restores a night-pain match, but not inside "fine at night", which cancelled it); with
-        `affirmed_only`, not counting one that a negation just before denies ("hasn't been trying to lose weight")."""
+        `affirmed_only`, not counting one that a negation just before denies ("wasn't counting calories")."""
         original, normed = self._sent_strings(sent)
         pattern = phrase_re(tuple(phrases))
         outside = tuple(o for o in outside if pattern.search(" " + o.lower() + " "))  # only phrases holding one
@@ -124,18 +124,18 @@ class Message:
                 and toks[idx - 1].lower in W.OBJECT_PREPS
                 and current in ("other", "dependent")
             ):
-                pass  # "my partner (sitting next to me) is on insulin" is still about the partner
+                pass  # "my husband (reading this beside me) takes metformin" is still about the husband
             elif (
                 word in ("me", "us")
                 and idx
                 and toks[idx - 1].lower in W.ADDRESSED_VERBS
                 and current in ("other", "dependent")
             ):
-                pass  # "a dressing on her heel that nobody had told me about": still hers
+                pass  # "a cut on his toe the carers never told me about": still his
             elif word in W.SELF_WORDS or tok.forms & {"i"}:
                 current = "self"
             elif word in ("bro", "sis") and [t.lower for t in toks[idx + 1 : idx + 3]] == ["in", "law"]:
-                current = last_person = "other"  # "bro in law, both heels sore ..."
+                current = last_person = "other"  # "sis in law, ankle swollen since friday ..."
             elif word in W.CLINICIANS or word.rstrip("s'") in W.CLINICIANS:
                 pass  # "my GP says", "the physio thinks": a clinician reports on whoever is being discussed
             elif self._self_description(idx):
@@ -150,16 +150,16 @@ class Message:
                 idx and toks[idx - 1].lower in ("like", "than", "as", "of", "with", "from", "for", "to", "if")
             ):
                 if word in W.NOBODY_IN_PARTICULAR:
-                    current = "generic"  # "people talk about a pop", "someone dropped weights"
+                    current = "generic"  # "folk online mention a snap", "someone dropped weights"
                 else:
                     current = last_person = "other"
             elif word in W.THIRD_PRONOUNS:
-                # a child and another adult both named: "she" may be either ("the coach had to carry her out")
+                # a child and another adult both named: "she" may be either ("the teacher drove her home")
                 current = "third" if {"dependent", "other"} <= named else last_person or "third"
             elif word in W.GENERIC_WORDS and idx and toks[idx - 1].lower in W.ADDRESSEE_CUES:
                 pass  # "I was going to see you about it": the clinic, addressed
             elif word in W.GENERIC_WORDS and not (idx + 1 < len(toks) and toks[idx + 1].lower in W.ADDRESSED_VERBS):
-                current = "generic"  # but "like you asked, 38.5" speaks to the bot about the writer
+                current = "generic"  # but "as you wanted, 38.9" speaks to the bot about the writer
             elif (
                 word in ("heard", "read", "told", "learned", "learnt", "saw", "says", "said")
                 and idx + 1 < len(toks)
@@ -172,7 +172,7 @@ class Message:
                 and idx + 1 < len(toks)
                 and toks[idx + 1].lower not in W.POINTERS
                 and toks[idx + 1].lower not in W.PERSONS
-                and not toks[idx + 1].lower[:1].isdigit()  # "her thermometer says 38.4" is a reading
+                and not toks[idx + 1].lower[:1].isdigit()  # "his forehead scanner says 39.1" is a reading
             ):
                 current = "generic"  # "my neighbour reckons numbness in the foot means ..."
             if current in ("dependent", "other"):
@@ -191,7 +191,7 @@ class Message:
 
     def _self_description(self, idx: int) -> bool:
         """A person word that describes the writer, not someone else: "since I was a kid", "as kids",
-        or a bare descriptor opening the message ("long time runner, diabetes for 10 years", "runner here")."""
+        or a bare descriptor opening the message ("keen cricketer, type 2 for 6 years", "runner here")."""
         toks = self.toks
         word = toks[idx].lower
         if word not in W.DEPENDENTS and word not in W.PERSONS and word.rstrip("s'") not in W.PERSONS:
@@ -212,7 +212,7 @@ class Message:
         )
         after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
         if opening and after == "of" and idx + 3 < len(toks) and toks[idx + 3].lower in ("here", ",", "-", ":", "."):
-            return True  # "Hi, mother of two here.", "mum of a toddler, ..."
+            return True  # "Hey, dad of three here.", "mum of a toddler, ..."
         return opening and after in (",", "here", "-", ":", "(")
 
     def _person_after(self, idx: int) -> Optional[str]:
@@ -263,7 +263,7 @@ class Message:
                 after_if = words[words.index("if") + 1 :]
                 if set(after_if[:6]) & W.HYPO_IF_VERBS:
                     return "hypothetical"
-                # a counterfactual: "if I had an achilles rupture would I still be able to walk?"
+                # a counterfactual: "if you had a torn tendon could you still stand on tiptoe?"
                 if (
                     after_if[1:2] == ["had"]
                     and after_if[0] in ("i", "you", "someone", "one")
@@ -298,14 +298,14 @@ class Message:
                 best_foot = min(best_foot, dist)
             elif tok.lower in W.OTHER_PARTS or tok.forms & W.FOOT_PARTS:
                 if not self._names_part(tok.i):
-                    continue  # "go back for a lob", "round the back of the heel": not the back
+                    continue  # "go back for a lob", "along the back of the ankle": not the back
                 if tok.lower in ("hand", "hands") and [t.lower for t in self.toks[tok.i + 1 : tok.i + 3]] in (
                     ["on", "it"],
                     ["on", "them"],
                     ["on", "her"],
                     ["on", "his"],
                 ):
-                    continue  # "hot when I put my hand on it": the hand feels, it is not the site
+                    continue  # "warm if I rest a hand on it": the hand feels, it is not the site
                 best_other = min(best_other, dist)
         if best_other < best_foot:
             return False
@@ -333,7 +333,7 @@ class Message:
                     "patch",
                     "skin",
                     "side",
-                )  # "the area is swollen, red"
+                )  # "the skin is puffy, hot"
                 for t in self.toks[lo:start]
             )
         return False
@@ -360,7 +360,7 @@ class Message:
         nxt = [t for t in toks[end : end + 2] if t.sent == sent]
         prv = [t for t in toks[max(0, start - 2) : start] if t.sent == sent]
         if nxt and concept.veto_next_number and nxt[0].lower.replace(",", "").replace(".", "").rstrip("k").isdigit():
-            return True  # "trying to hit 15,000 steps", "hit 10k"
+            return True  # "hurts as soon as I hit 20 miles", "hit 10k"
         if nxt and (
             nxt[0].lower in concept.veto_next
             or (len(nxt) > 1 and f"{nxt[0].lower}_{nxt[1].lower}" in concept.veto_next)
@@ -496,7 +496,7 @@ class Message:
         """Another adult's sign is already under care, has a known cause, or is a story (OTHERS_UNDER_CARE,
         OTHERS_CAUTIONARY)."""
         for sent in self.sents:
-            # "the district nurse isn't in until monday" is nobody on it yet
+            # "the practice nurse can't see her till friday" is nobody on it yet
             text = " " + " ".join("not" if "not" in t.forms else t.lower for t in self.sents[sent]) + " "
             for phrase in W.OTHERS_UNDER_CARE:
                 at = text.find(f" {phrase} ")
@@ -510,12 +510,12 @@ class Message:
         question ("colitis patient here, heels have started hurting, what should I do?" reports; "I have Crohn's,
         could that have anything to do with heel pain?" asks)."""
         clause: List[str] = []
-        asking = False  # "is there a link between psoriasis and heel pain": the clause after "and" still asks
+        asking = False  # "is there any connection between colitis and sore heels": the clause after "and" still asks
         words = [tok.lower for tok in self.toks] + ["."]
         breaks = [tok.is_break for tok in self.toks] + [True]
         for i, word in enumerate(words):
-            # a question run on without punctuation opens its own clause: "i have psoriasis on my elbows could that be
-            # linked to heel pain" asks about the heel pain
+            # a question run on without punctuation opens its own clause: "my knuckles flare with psoriasis might that be
+            # behind my sore heels" asks about the heel pain
             run_on = bool(clause) and word in W.RUN_ON_AUX and i + 1 < len(words) and words[i + 1] in W.RUN_ON_SUBJECTS
             if run_on or word in (",", ".", ";", "?", "!", "and", "or", "but", "so", "-") or breaks[i]:
                 if clause:
@@ -548,7 +548,7 @@ class Message:
             if toks[k].lower in ("his", "her", "their") and toks[k + 1].lower in W.FOOT_PARTS:
                 return self.owners[k]
             if k == end and toks[k].lower in ("him", "her", "them"):
-                return self.owners[k]  # "someone booted him in the heel"
+                return self.owners[k]  # "somebody whacked her across the ankle"
         return owner
 
     @cached_property
@@ -571,7 +571,7 @@ class Message:
             (w in W.WH_WORDS or w in ("whats", "what's")) and not (i and words[i - 1] in W.NOT_ASKING)
             for i, w in enumerate(words)
         )
-        # "i have psoriasis can that affect ur heels": a question run on without punctuation
+        # "ive got crohns does it cause sore heels": a question run on without punctuation
         run_on = any(words[i] in W.RUN_ON_AUX and words[i + 1] in W.RUN_ON_SUBJECTS for i in range(1, len(words) - 1))
         return bool(words) and (
             words[0] in W.AUX_WORDS
@@ -613,7 +613,7 @@ class Message:
                 owner = "self"  # "my colleagues had to carry me to the car"
             objects = [t.i for t in self.toks[start:end] if t.lower in W.THIRD_PRONOUNS]
             if objects and owner == "self":
-                owner = self.owners[objects[0]]  # "we can't get him to stand on it" is his
+                owner = self.owners[objects[0]]  # "we couldn't get her to walk on it" is hers
             if sent in also_me and owner not in PATIENT_OWNERS:
                 owner = "self"
             owner = self._possessed_part(end, owner)
@@ -630,11 +630,11 @@ class Message:
                 not concept.acute and not self.personal and self.asks and not (owner == "other" and self.relation_named)
             ):
                 # A background condition named with no I/my/child in the message is a topic, not a report:
-                # "can ankylosing spondylitis affect the heels" asks for information.
+                # "does ulcerative colitis ever spread to the heels" asks for information.
                 why = "impersonal"
             else:
                 why = self.suppressed_as_question(sent, start) or ""
                 if why == "question" and not concept.acute and self._own_diagnosis_after(sent):
-                    why = ""  # "Can diabetes cause heel pain? I was diagnosed last year."
+                    why = ""  # "Is heel trouble common with diabetes? I was diagnosed in May."
             result.append(Occurrence(concept.cid, start, end, sent, owner, why == "", why))
         return result

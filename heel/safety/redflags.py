@@ -16,7 +16,7 @@ How it works, in order (this module is the API; the steps live in matcher.py, ru
 
 Decisions (SAFETY FIRST: when unsure, fire):
 - Information questions with no first-person reference ("what does a pop mean?", "is numbness a red flag?")
-  and hypotheticals ("what if my foot goes numb?") do not fire. A question that points at the visitor
+  and hypotheticals ("what if my toes turn cold?") do not fire. A question that points at the visitor
   ("is it a rupture?", "should I worry that my foot is blue?") fires.
 - Children ("my son fell and can't walk") and an unresolved "he"/"she" fire as the visitor's own: a carer may be
   writing for the patient. Another adult's current sign ("my husband fell and can't walk") is reported apart

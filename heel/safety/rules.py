@@ -35,8 +35,8 @@ class Concept:
     things: bool = False  # cancelled when its subject or object is a thing (THINGS): "my shoelace snapped"
     transient: bool = False  # cancelled when a benign cause and a recovery go with it ("cold in the snow, warmed up")
     needs_long_duration: bool = False  # counts only with LONG_DURATION_RE in this or the next sentence
-    negatable_tail: bool = False  # "hurts after running, never at night": a negation right before the last word
-    veto_next_number: bool = False  # a number right after the match cancels it: "trying to hit 15,000 steps"
+    negatable_tail: bool = False  # "aches when walking, never in bed": a negation right before the last word
+    veto_next_number: bool = False  # a number right after the match cancels it: "hurts as soon as I hit 20 miles"
     fragment_only: bool = False  # counts only as a short answer in a conversation about the foot ("both")
     deniable_vetoes: bool = False  # a sentence veto a negation denies does not count ("not trying to lose weight")
 

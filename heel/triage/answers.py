@@ -415,7 +415,7 @@ def parse_duration_weeks(text: str, default_unit: Optional[str] = None) -> Optio
     A bare number ('6') counts only when the question named its unit (default_unit='weeks').
     """
     norm = _norm(text)
-    for phrase, weeks in _LONG_RELATIVE:  # checked first: "most of the year on and off" names no number
+    for phrase, weeks in _LONG_RELATIVE:  # checked first: "niggling since last summer" names no number
         if _has(norm, phrase):
             return float(weeks)
     # A number word must stand apart from its unit: "an" + "d" inside "and" is not "a day".
@@ -855,7 +855,7 @@ IMPROVING_TABLE: Tuple[Tuple[bool, Sequence[str]], ...] = (
 def parse_improving(text: str) -> Optional[bool]:
     """'getting better slowly' -> True; 'worse if anything' / 'about the same' -> False.
 
-    Falls back to yes/no only for a plain yes or no: "it's painful where my shoe rubs" says nothing about
+    Falls back to yes/no only for a plain yes or no: "it's painful where the sandal digs in" says nothing about
     whether the pain is improving, although "painful" counts as a yes elsewhere.
     """
     norm = _norm(text)

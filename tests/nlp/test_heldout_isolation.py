@@ -72,3 +72,55 @@ def test_the_near_copy_index_finds_what_comparing_every_pair_finds():
     for words in probes:
         assert index.of(words) == [i for i, other in enumerate(held) if near_copy(words, other)]
     assert sum(bool(index.of(words)) for words in probes) > 50
+
+
+# --- code comments quote no evaluation sentence (an example in a comment is invented, never a test item) ----------
+
+COMMENTED_CODE = ("heel", "nlp", "nlu_components", "core_components", "actions", "channels", "serving", "frontdesk")
+QUOTE = r"[\"\u201c]([^\"\u201d]{20,})[\"\u201d]"
+
+
+def _comment_lines(path: Path):
+    """(line number, text) of the comments of a file: `#` comments, and in Python the docstrings too."""
+    import ast
+    import io
+    import tokenize
+
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".yml":
+        for number, line in enumerate(source.splitlines(), 1):
+            if line.lstrip().startswith("#") or " #" in line:
+                yield number, line.split("#", 1)[1] if line.lstrip().startswith("#") else line.split(" #", 1)[1]
+        return
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            yield token.start[0], token.string
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            doc = ast.get_docstring(node, clean=False)
+            if doc:
+                yield getattr(node, "lineno", 1), doc
+
+
+def test_no_code_comment_quotes_an_evaluation_sentence():
+    import re
+
+    heldout = " ".join(norm(text) for _, text in heldout_texts())
+    found = []
+    for folder in COMMENTED_CODE:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".yml") or not path.is_file():
+                continue
+            lines = list(_comment_lines(path))
+            # a quote may run over two comment lines
+            joined = [(n, text) for n, text in lines] + [
+                (a[0], a[1].rstrip() + " " + b[1].lstrip().lstrip("#").strip()) for a, b in zip(lines, lines[1:])
+            ]
+            for number, text in joined:
+                if "BRIEF" in text:  # the product brief's own wording, which the sets quote too
+                    continue
+                for quote in re.findall(QUOTE, text.replace("\n", " ")):
+                    words = norm(quote)
+                    if len(words.split()) >= 5 and f" {words} " in f" {heldout} ":
+                        found.append(f"{path.relative_to(ROOT)}:{number}: {quote}")
+    assert not found, "comments quoting evaluation sentences (invent the example instead):\n" + "\n".join(found)
