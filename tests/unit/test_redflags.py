@@ -910,6 +910,11 @@ TRANSIENT_BENIGN = [  # transient sensation with a benign cause, gone again
     "after the hill reps my achilles feels like it's gonna fall off haha",
     "I've got psoriasis on my scalp, but my heel pain is only in one heel after football and no other joint hurts",
     "feet turned cold and a bit white after paddling in the sea, they looked normal again after ten minutes",
+    # footwear or sitting as the cause, the feeling stated back; "came right"; "normal since"
+    "my toes went numb on my run because my laces were too tight, I loosened them and the feeling was back quickly",
+    "the top of my foot went numb in my ski boots, I undid the buckles and the sensation returned, my heel is the issue",
+    "my foot went numb sitting cross-legged at the concert, it came right after a short walk",
+    "my toes went numb from lacing my trainers too tightly and have been totally normal since",
 ]
 TRANSIENT_GUARDS = [  # same causes, but the sensation stayed or came back
     ("My feet got cold in the snow and they still haven't warmed up hours later and look white", "cold_pale_foot"),
@@ -919,6 +924,8 @@ TRANSIENT_GUARDS = [  # same causes, but the sensation stayed or came back
     ("my foot is cold and pale and hasn't warmed up", "cold_pale_foot"),
     ("my foot went numb while sitting at my desk and the numbness keeps coming back", "new_neuro_deficit"),
     ("my foot went numb while lying in bed and 20 minutes later it's still numb", "new_neuro_deficit"),
+    ("my toes went numb from tight laces, I loosened them but the feeling still isn't back", "new_neuro_deficit"),
+    ("my foot went numb after sitting on the floor and the sensation has not returned", "new_neuro_deficit"),
     ("my foot went white and cold while sitting in the garden, is it ok now?", "cold_pale_foot"),
 ]
 
