@@ -160,10 +160,10 @@ def test_rasa_store_and_ours_read_each_others_rows_the_same_way(store):
         ]
 
 
-def test_a_sqlite_file_store_keeps_its_connections_open_between_messages(store):
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's engine is Rasa's, pooled already")
+def test_a_sqlite_file_store_keeps_its_connections_open_between_messages(tmp_path):
     from sqlalchemy import event
+
+    store = PrivateSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
 
     opened = []
     event.listen(store.engine, "connect", lambda *_: opened.append(1))
