@@ -78,7 +78,7 @@ def build(out: Path = DEFAULT_OUT, force: bool = False) -> Path:
         train(config),
         float(config["threshold"]),
         int(config["min_words"]),
-        float(config.get("corroborated_threshold", config["threshold"])),
+        config.get("corroborated_threshold"),  # None: the same as threshold (learned.save_judge)
     )
     stamp.write_text(current + "\n")
     return out

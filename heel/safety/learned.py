@@ -165,7 +165,7 @@ class Judge:
     def accepts(self, hit: LearnedHit, corroborated: bool) -> bool:
         """Whether a hit of `assess` stands: alone at `threshold`, or at `corroborated_threshold` when the rules read
         part of its flag's sign in the message as current (`corroborated`)."""
-        return hit.probability >= (min(self.threshold, self.corroborated_threshold) if corroborated else self.threshold)
+        return hit.probability >= self.threshold or (corroborated and hit.probability >= self.corroborated_threshold)
 
 
 def fit_judge(
@@ -199,7 +199,9 @@ def save_judge(
     np.savez(
         path,
         threshold=np.array([threshold], dtype=np.float32),
-        corroborated_threshold=np.array([threshold if corroborated_threshold is None else corroborated_threshold]),
+        corroborated_threshold=np.array(
+            [threshold if corroborated_threshold is None else corroborated_threshold], dtype=np.float32
+        ),
         min_words=np.array([min_words]),
         **arrays,
     )
