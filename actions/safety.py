@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.content import answer_topic
 from heel.content.messages import message
 from heel.safety import text as safety_text
 from heel.settings import get_clinic
@@ -64,6 +65,20 @@ def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dic
     return buttons
 
 
+def _topic_answered_with_alert(tracker: Tracker, flags: List[str]) -> Optional[content_repo.TopicView]:
+    """The content topic answered in the alert's reply (heel/safety/text.py decides when), or None; None too when
+    the content store is down, so the alert itself always goes out."""
+    entity = next(iter(_red_flag_entities(tracker)), {})
+    intent = safety_text.answered_with_alert(flags, entity.get("model_intent"))
+    if intent is None:
+        return None
+    try:
+        return content_repo.get_topic_by_intent(intent)
+    except Exception:  # the alert goes out even when the content store is down
+        logger.warning("content store unavailable: the alert goes out without the answer")
+        return None
+
+
 class ActionRedFlagAlert(Action):
     def name(self) -> Text:
         return "action_red_flag_alert"
@@ -79,10 +94,17 @@ class ActionRedFlagAlert(Action):
             dispatcher.utter_message(**message("possible_red_flag"))
             return events + [SlotSet("interrupted_form", active)]
         level = safety_text.most_severe_level(safety_text.flag_level(f) for f in flags)
+        answered = None if active else _topic_answered_with_alert(tracker, flags)
         if someone_elses(tracker):
             # Another adult's danger: say where to send them; the visitor's own care level and forms stay as they
             # were, and their own question is a button away.
             logger.debug("red flag alert for someone else at level %s (flags %s)", level, ",".join(flags))
+            if answered is not None:
+                text = safety_text.alert_text(
+                    flags, get_clinic().placeholders(), someone_else=True, answer_follows=True
+                )
+                dispatcher.utter_message(text=text)
+                return events + [SlotSet("interrupted_form", None)] + answer_topic(dispatcher, tracker, answered)
             buttons = own_question_buttons(tracker, active)
             topic_button = any(b["payload"] != "/continue_form" for b in buttons)
             text = safety_text.alert_text(
@@ -96,19 +118,20 @@ class ActionRedFlagAlert(Action):
             buttons = [{"title": "You misread me, carry on", "payload": "/continue_form"}] if resumable else []
         else:
             buttons = [{"title": "Carry on", "payload": "/continue_form"}] if resumable else []
-        # A doctor's review within days is not an emergency: the visitor's own question ("My skin condition flares
-        # up, might it explain my sore heels?") is still answered, one tap away.
-        topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
-        text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))
-        dispatcher.utter_message(text=text, buttons=topic + buttons)
         previous = tracker.get_slot("red_flags") or []
         all_flags = list(dict.fromkeys(previous + flags))
         care = safety_text.most_severe_level([level, tracker.get_slot("care_level")])
-        return events + [
-            SlotSet("red_flags", all_flags),
-            SlotSet("care_level", care),
-            SlotSet("interrupted_form", resumable),
-        ]
+        events += [SlotSet("red_flags", all_flags), SlotSet("care_level", care), SlotSet("interrupted_form", resumable)]
+        if answered is not None:
+            # A doctor's review within days is not an emergency: the question asked is answered after the advice.
+            text = safety_text.alert_text(flags, get_clinic().placeholders(), answer_follows=True)
+            dispatcher.utter_message(text=text)
+            return events + answer_topic(dispatcher, tracker, answered)
+        # In a form the visitor's own question at that level stays one tap away, beside "Carry on".
+        topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
+        text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))
+        dispatcher.utter_message(text=text, buttons=topic + buttons)
+        return events
 
 
 class ActionResumeForm(Action):

@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
 
 MANIFEST = ROOT / "eval" / "manifest.yml"
 FALLBACK = "nlu_fallback"
+RED_FLAG = "red_flag"
 
 
 def normalise(text: str) -> str:
@@ -88,6 +89,20 @@ def is_wrong_topic(gold: str, pred: str) -> bool:
     return gold != pred and gold.startswith("ask_") and pred.startswith("ask_")
 
 
+def replied_intent(gold: str, result: Dict[str, Any]) -> str:
+    """What the reply answers. A red-flag alert below same-day care also answers the education question the
+    classifier read (actions/safety.py, heel/safety/text.py `answered_with_alert`): such a reply holds the alert and
+    that topic, so it is right for either; for any other gold label it counts as the topic answered."""
+    from heel.safety.text import answered_with_alert
+
+    name = result["intent"]["name"]
+    if name != RED_FLAG or gold == RED_FLAG:
+        return name
+    entities = [e for e in result.get("entities") or [] if e.get("entity") == RED_FLAG]
+    model_intent = next((e.get("model_intent") for e in entities), None)
+    return answered_with_alert([str(e.get("value")) for e in entities], model_intent) or name
+
+
 class Parser:
     """The trained assistant's NLU, loaded on first use and kept for every set."""
 
@@ -112,7 +127,7 @@ class Parser:
 
 
 def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> Dict[str, Any]:
-    pairs = [(item["intent"], result["intent"]["name"]) for item, result in zip(items, parsed)]
+    pairs = [(item["intent"], replied_intent(item["intent"], result)) for item, result in zip(items, parsed)]
     seen = seen_texts()
     unseen = [(g, p) for (g, p), item in zip(pairs, items) if normalise(item["text"]) not in seen]
     education = sum(gold.startswith("ask_") for gold, _ in pairs)
@@ -128,6 +143,7 @@ def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> 
         "wrong_topic": wrong,
         "wrong_topic_rate": round(wrong / education, 4) if education else 0.0,
         "clarifying": sum(p == FALLBACK for _, p in pairs),
+        "answered_with_alert": sum(r["intent"]["name"] == RED_FLAG != p for r, (_, p) in zip(parsed, pairs)),
         "per_intent_f1": {label: round(value, 4) for label, value in per_label.items()},
         "pairs": pairs,
         "errors": [
@@ -164,6 +180,11 @@ def totals_line(task: str, result: Dict[str, Any]) -> str:
         return (
             f"accuracy {result['accuracy']:.2%}, macro-F1 {result['macro_f1']:.3f}, wrong topic "
             f"{result['wrong_topic']}/{result['education']}, clarifying {result['clarifying']} of {result['n']}"
+            + (
+                f", answered after a doctor-soon alert {result['answered_with_alert']}"
+                if result.get("answered_with_alert")
+                else ""
+            )
         )
     if task == "crossturn":
         return (

@@ -37,13 +37,33 @@ def most_severe_level(levels: Iterable[Optional[str]]) -> Optional[str]:
     return min(ranked, key=LEVEL_ORDER.index) if ranked else None
 
 
+# Below same-day care the visitor's question is answered in the same reply, after the advice: a doctor's review within
+# days does not make "could my psoriasis explain my sore heels?" any less worth answering.
+ANSWERED_WITH_ALERT_LEVELS = frozenset({"doctor_soon"})
+
+
+def answered_with_alert(flag_ids: Iterable[str], model_intent: Optional[str]) -> Optional[str]:
+    """The education intent answered right after an alert for these flags, or None: the flags' most severe level is
+    below same-day care and the classifier read an education question (an `ask_` intent; not the clarifying menu,
+    not a description). The alert action and the intent evaluation both ask this, so they cannot disagree."""
+    level = most_severe_level(flag_level(f) for f in flag_ids if f in RED_FLAG_LEVELS)
+    if level in ANSWERED_WITH_ALERT_LEVELS and model_intent and model_intent.startswith("ask_"):
+        return model_intent
+    return None
+
+
 def alert_text(
-    flag_ids: List[str], clinic: Mapping[str, str], someone_else: bool = False, own_question_button: bool = False
+    flag_ids: List[str],
+    clinic: Mapping[str, str],
+    someone_else: bool = False,
+    own_question_button: bool = False,
+    answer_follows: bool = False,
 ) -> str:
     """Headline for the most severe level, why each flag matters, what to do now, and the disclaimer. With
     someone_else, the wording is about the person the visitor writes about, not the visitor, and ends by inviting
     the visitor's own question (pointing at the button when there is one); a visitor's own doctor-soon alert with
-    `own_question_button` points at the button for their question."""
+    `own_question_button` points at the button for their question. With `answer_follows`, the answer to the question
+    asked comes next in the same reply, and the closing says so."""
     data = _load()
     flags = [f for f in dict.fromkeys(flag_ids) if f in data["flags"]]
     if not flags:
@@ -53,7 +73,9 @@ def alert_text(
     reasons = " ".join(
         data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f)))
     )
-    if someone_else:
+    if answer_follows:
+        closing = f"\n\n{data['answer_follows']}"
+    elif someone_else:
         closing = "\n\n" + data["someone_else"]["own_question" if own_question_button else "own_question_no_button"]
     else:  # the visitor's own alert offers their question only below emergency and same-day care
         closing = f"\n\n{data['own_question_after_alert']}" if own_question_button else ""

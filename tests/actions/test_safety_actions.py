@@ -144,26 +144,62 @@ def test_a_visitors_own_flag_wins_over_the_someone_else_wording(content_db):
     assert "person you mention" not in dispatcher.messages[0]["text"]
 
 
-def own_alert(flag, topic):
+def own_alert(flag, topic, active_loop=None, patient="visitor"):
     entities = [
-        {"entity": "red_flag", "value": flag, "patient": "visitor", "model_intent": topic, "visitor_topic": topic}
+        {"entity": "red_flag", "value": flag, "patient": patient, "model_intent": topic, "visitor_topic": topic}
     ]
-    tracker = make_tracker("red_flag", text="...", entities=entities, slots={"red_flags": []})
+    tracker = make_tracker(
+        "red_flag", text="...", entities=entities, active_loop=active_loop, slots={"red_flags": [], "care_level": None}
+    )
     dispatcher = CollectingDispatcher()
-    ActionRedFlagAlert().run(dispatcher, tracker, {})
-    return dispatcher.messages[0]
+    events = ActionRedFlagAlert().run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def test_a_doctor_soon_alert_still_offers_the_visitors_own_question(content_db):
-    """ "I have psoriasis, could that be linked to my heel pain?" gets the GP advice and the topic, one tap away."""
-    alert = own_alert("inflammatory_pattern", "ask_inflammatory")
-    assert [b["payload"] for b in alert["buttons"]] == ["/ask_inflammatory"]
-    assert "GP" in alert["text"] and "tap it below" in alert["text"]
-    assert own_alert("inflammatory_pattern", None)["buttons"] == []  # no question read: nothing to offer
-    assert "tap it below" not in own_alert("inflammatory_pattern", None)["text"]
+def test_a_doctor_soon_alert_answers_the_question_asked_after_the_advice(content_db):
+    """ "I have psoriasis, could that be linked to my heel pain?": the GP advice, then the inflammatory topic."""
+    messages, slots = own_alert("inflammatory_pattern", "ask_inflammatory")
+    assert len(messages) == 2
+    advice, answer = messages
+    assert "GP" in advice["text"] and "what you asked about" in advice["text"] and "tap it below" not in advice["text"]
+    assert "arthritis" in answer["text"].lower()
+    assert slots["last_topic"] == "inflammatory_heel_pain" and slots["care_level"] == "doctor_soon"
+    assert slots["red_flags"] == ["inflammatory_pattern"]
+
+
+def test_a_doctor_soon_alert_without_an_education_question_only_advises(content_db):
+    for model_intent in (None, "nlu_fallback", "describe_symptoms"):
+        messages, slots = own_alert("inflammatory_pattern", model_intent)
+        assert len(messages) == 1 and "what you asked about" not in messages[0]["text"]
+        assert "last_topic" not in slots
+
+
+def test_in_a_form_a_doctor_soon_alert_keeps_the_question_a_tap_away(content_db):
+    messages, slots = own_alert("inflammatory_pattern", "ask_inflammatory", active_loop="booking_form")
+    assert len(messages) == 1 and "tap it below" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_inflammatory", "/continue_form"]
+    assert slots["interrupted_form"] == "booking_form"
+
+
+def test_another_adults_doctor_soon_sign_gets_their_advice_then_the_answer(content_db):
+    messages, slots = own_alert("inflammatory_pattern", "ask_inflammatory", patient="someone_else")
+    assert len(messages) == 2 and "person you mention" in messages[0]["text"]
+    assert "care_level" not in slots and "red_flags" not in slots  # the visitor's own record is untouched
+
+
+def test_the_alert_goes_out_alone_when_the_content_store_is_down(monkeypatch):
+    from heel.store import content_repo
+
+    def down(intent):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(content_repo, "get_topic_by_intent", down)
+    messages, slots = own_alert("inflammatory_pattern", "ask_inflammatory")
+    assert len(messages) == 1 and "GP" in messages[0]["text"] and slots["care_level"] == "doctor_soon"
 
 
 def test_same_day_and_emergency_alerts_offer_no_topic(content_db):
     for flag in ("diabetic_foot_wound", "cold_pale_foot"):
-        alert = own_alert(flag, "ask_orthoses")
-        assert alert["buttons"] == [] and "tap it below" not in alert["text"]
+        messages, slots = own_alert(flag, "ask_orthoses")
+        assert len(messages) == 1 and messages[0]["buttons"] == [] and "tap it below" not in messages[0]["text"]
+        assert "what you asked about" not in messages[0]["text"] and "last_topic" not in slots
