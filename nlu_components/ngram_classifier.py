@@ -44,6 +44,34 @@ def _vectorizers(config: Dict[Text, Any], vocabularies: Optional[List[Dict[str, 
     ]
 
 
+def vocabulary_arrays(vectorizers: List[Any]) -> Dict[str, np.ndarray]:
+    """The fitted vectorizers' terms (in column order) and IDF weights, as arrays to save."""
+    arrays: Dict[str, np.ndarray] = {}
+    for vectorizer, view in zip(vectorizers, VIEWS):
+        arrays[f"{view}_terms"] = np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), dtype=str)
+        arrays[f"{view}_idf"] = vectorizer.idf_.astype(np.float64)
+    return arrays
+
+
+def fitted_vectorizers(config: Dict[Text, Any], arrays: Dict[str, np.ndarray]) -> List[Any]:
+    """The vectorizers of `vocabulary_arrays`, ready to transform."""
+    vectorizers = _vectorizers(config, [{str(t): i for i, t in enumerate(arrays[f"{v}_terms"])} for v in VIEWS])
+    for vectorizer, view in zip(vectorizers, VIEWS):
+        vectorizer.idf_ = arrays[f"{view}_idf"]
+    return vectorizers
+
+
+def set_rankings(messages: List[Message], logits: np.ndarray, classes: List[str], length: int) -> None:
+    """Each message's intent and ranking from its row of logits (softmax confidences), as Rasa's classifiers write
+    them."""
+    if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
+        logits = np.hstack([np.zeros_like(logits), logits])
+    for message, row in zip(messages, logits):
+        ranking = softmax_ranking(row, classes, length)
+        message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class NgramIntentClassifier(SavedArrays):
     FILE = "ngram_classifier.npz"
@@ -54,12 +82,8 @@ class NgramIntentClassifier(SavedArrays):
         return {"C": 10.0, "max_iter": 500, "char_ngrams": [2, 4], "ranking_length": 10}
 
     def model_from(self, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
-        vocabularies = [{str(t): i for i, t in enumerate(arrays[f"{view}_terms"])} for view in VIEWS]
-        vectorizers = _vectorizers(self._config, vocabularies)
-        for vectorizer, view in zip(vectorizers, VIEWS):
-            vectorizer.idf_ = arrays[f"{view}_idf"]
         return {
-            "vectorizers": vectorizers,
+            "vectorizers": fitted_vectorizers(self._config, arrays),
             # (terms, intents), C order, in the features' float64: a sparse row times it reads only the row's terms.
             # The stored (intents, terms) float32 array transposed would be copied whole at every message.
             "weights": np.ascontiguousarray(arrays["coef"].T, dtype=np.float64),
@@ -86,16 +110,14 @@ class NgramIntentClassifier(SavedArrays):
             C=float(self._config["C"]), max_iter=int(self._config["max_iter"]), class_weight="balanced"
         )
         regression.fit(features, [m.get(INTENT) for m in examples])
-        arrays: Dict[str, np.ndarray] = {
-            "coef": regression.coef_.astype(np.float32),
-            "intercept": regression.intercept_.astype(np.float32),
-            "classes": np.array([str(c) for c in regression.classes_]),
-        }
-        for vectorizer, view in zip(vectorizers, VIEWS):
-            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-            arrays[f"{view}_terms"] = np.array(terms, dtype=str)
-            arrays[f"{view}_idf"] = vectorizer.idf_.astype(np.float64)
-        self.save(arrays)
+        self.save(
+            {
+                "coef": regression.coef_.astype(np.float32),
+                "intercept": regression.intercept_.astype(np.float32),
+                "classes": np.array([str(c) for c in regression.classes_]),
+                **vocabulary_arrays(vectorizers),
+            }
+        )
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -106,10 +128,5 @@ class NgramIntentClassifier(SavedArrays):
             return messages
         features = self._features([m.get(TEXT) for m in todo], self._model["vectorizers"])
         logits = np.asarray(features @ self._model["weights"]) + self._model["intercept"]
-        if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
-            logits = np.hstack([np.zeros_like(logits), logits])
-        for message, row in zip(todo, logits):
-            ranking = softmax_ranking(row, self._model["classes"], int(self._config["ranking_length"]))
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        set_rankings(todo, logits, self._model["classes"], int(self._config["ranking_length"]))
         return messages

@@ -1,4 +1,6 @@
-"""NgramIntentClassifier: TF-IDF word and character n-grams and a logistic regression, saved without pickle."""
+"""The n-gram intent learners, NgramIntentClassifier (TF-IDF word and character n-grams and a logistic regression) and
+JointIntentClassifier (the same n-grams beside the sentence embedding, one regression): trained, saved without
+pickle, loaded."""
 
 import numpy as np
 import pytest
@@ -9,7 +11,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.joint_classifier import JointIntentClassifier
 from nlu_components.ngram_classifier import NgramIntentClassifier
+
+COMPONENTS = pytest.mark.parametrize("component", [NgramIntentClassifier, JointIntentClassifier])
 
 EXAMPLES = {
     "ask_clinic_info": ["where are you based", "what are your opening hours", "is there parking at the clinic"],
@@ -22,43 +27,47 @@ def _training_data():
     return TrainingData([Message(data={TEXT: t, INTENT: i}) for i, texts in EXAMPLES.items() for t in texts])
 
 
-def _trained(tmp_path):
-    storage, resource = LocalModelStorage(tmp_path), Resource("ngram")
+def trained_pair(component, tmp_path, config=None):
+    """The component trained, and the same loaded back from its model storage."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("intents")
     context = ExecutionContext(GraphSchema({}), "test")
-    trained = NgramIntentClassifier.create({}, storage, resource, context)
+    trained = component.create(config or {}, storage, resource, context)
     trained.train(_training_data())
-    return trained, NgramIntentClassifier.load({}, storage, resource, context)
+    return trained, component.load(config or {}, storage, resource, context)
 
 
-def _ranking(component, text):
+def ranking_of(component, text):
     message = Message(data={TEXT: text})
     component.process([message])
     return message.get(INTENT), message.get(INTENT_RANKING_KEY)
 
 
-def test_trains_saves_loads_and_ranks_the_same(tmp_path):
-    trained, loaded = _trained(tmp_path)
+@COMPONENTS
+def test_trains_saves_loads_and_ranks_the_same(component, tmp_path):
+    trained, loaded = trained_pair(component, tmp_path)
     for text in ("shockwave sessions, do they hurt?", "where can I park", "my shoes are worn out"):
-        intent, ranking = _ranking(loaded, text)
-        _, before = _ranking(trained, text)
+        intent, ranking = ranking_of(loaded, text)
+        _, before = ranking_of(trained, text)
         assert intent == ranking[0]
         assert [r["name"] for r in ranking] == [r["name"] for r in before]
         assert [r["confidence"] for r in ranking] == pytest.approx([r["confidence"] for r in before], abs=1e-5)
-    assert _ranking(loaded, "shockwave sessions, do they hurt?")[0]["name"] == "ask_shockwave"
-    assert sum(r["confidence"] for r in _ranking(loaded, "hello")[1]) == pytest.approx(1.0)
+    assert ranking_of(loaded, "shockwave sessions, do they hurt?")[0]["name"] == "ask_shockwave"
+    assert sum(r["confidence"] for r in ranking_of(loaded, "hello")[1]) == pytest.approx(1.0)
 
 
-def test_the_saved_model_is_plain_arrays(tmp_path):
-    _trained(tmp_path)
+@COMPONENTS
+def test_the_saved_model_is_plain_arrays(component, tmp_path):
+    trained_pair(component, tmp_path)
     files = list(tmp_path.rglob("*.npz"))
     assert len(files) == 1
     with np.load(files[0], allow_pickle=False) as stored:  # raises if anything needs pickle
         assert {"word_terms", "char_terms", "word_idf", "char_idf", "coef", "intercept", "classes"} <= set(stored.files)
 
 
-def test_without_a_trained_model_it_adds_nothing(tmp_path):
+@COMPONENTS
+def test_without_a_trained_model_it_adds_nothing(component, tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("missing")
-    component = NgramIntentClassifier.load({}, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    loaded = component.load({}, storage, resource, ExecutionContext(GraphSchema({}), "test"))
     message = Message(data={TEXT: "hi"})
-    component.process([message])
+    loaded.process([message])
     assert message.get(INTENT) is None
