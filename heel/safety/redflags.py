@@ -386,6 +386,8 @@ def _rule_evidence(
             continue
         if any(c not in facts and c not in remembered for c in conjunction):
             continue
+        if _stood_down(rule, conjunction, facts):
+            continue
         owner_sets = [{o.owner for o in facts[c]} for c in current]
         # one patient for all parts: "I'm diabetic and my son has a cut" is two people; "third" (he/she) fits any
         if not any(all(owner in pool or "third" in pool for pool in owner_sets) for owner in owners):
@@ -393,6 +395,15 @@ def _rule_evidence(
         first = facts[current[0]][0]
         return message.sent_text(first.sent)[:240]
     return None
+
+
+def _stood_down(rule: FlagRule, conjunction: Tuple[str, ...], facts: Mapping[str, List[Occurrence]]) -> bool:
+    """A conjunction the flag's `set_aside` lists, told before one of its `by` concepts for the same patient: "heard
+    a crack ..., then did ten single-leg calf raises to check" (flags.yml)."""
+    if conjunction not in rule.set_aside_rows:
+        return False
+    last_sign = max((o.start for c in conjunction for o in facts.get(c, [])), default=-1)
+    return any(o.start > last_sign for c in rule.set_aside_by for o in facts.get(c, []))
 
 
 def parse(text: str, nlp: Any) -> Any:

@@ -163,6 +163,8 @@ class FlagRule:
     flag_id: str
     any_of: Tuple[Tuple[str, ...], ...]
     source: str
+    set_aside_by: FrozenSet[str] = frozenset()  # concepts that, told after it, stand down a conjunction of...
+    set_aside_rows: FrozenSet[Tuple[str, ...]] = frozenset()  # ...these
 
     @property
     def level(self) -> CareLevel:
@@ -173,7 +175,13 @@ class FlagRule:
 def flag_rules() -> Tuple[FlagRule, ...]:
     """The flags of nlp/redflags/rules/flags.yml, in order (the order breaks ties between flags of one level)."""
     return tuple(
-        FlagRule(spec["id"], tuple(tuple(c) for c in spec["any_of"]), spec["source"])
+        FlagRule(
+            spec["id"],
+            tuple(tuple(c) for c in spec["any_of"]),
+            spec["source"],
+            frozenset((spec.get("set_aside") or {}).get("by") or ()),
+            frozenset(tuple(row) for row in (spec.get("set_aside") or {}).get("rows") or ()),
+        )
         for spec in tables.read("flags.yml")["flags"]
     )
 

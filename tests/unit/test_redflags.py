@@ -2083,3 +2083,35 @@ def test_a_media_cue_sets_another_adults_sign_aside_only_when_the_visitor_read_i
     told = "My dad has an open ulcer on his heel this week and he's diabetic. He read about heel spurs online."
     own, others = detect_split(redflags.parse(told, heel_nlp))
     assert "diabetic_foot_wound" in {h.flag_id for h in own + others}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Something went crack at the back of my heel on the stairs. I've since done fifteen one-leg calf raises on "
+        "that side, no bother at all.",
+        "It felt like a kick behind my ankle during squash, but afterwards I could hop on it and stand on tiptoe on "
+        "each leg just like before.",
+    ],
+)
+def test_a_rise_on_one_leg_told_after_the_sound_stands_the_rupture_down(heel_nlp, text):
+    """AFP: a complete Achilles rupture makes a single-leg heel raise impossible (flags.yml `set_aside`)."""
+    assert "achilles_rupture" not in flags(heel_nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the rise came before the pop
+        "I was halfway through my single leg heel raises when something popped at the back of my heel.",
+        # a failed or weak rise is no rise
+        "Heard a snap behind the heel playing netball. I tried a one leg calf raise after and I couldn't do it.",
+        "pop at the back of my heel, and a single leg calf raise on that side is really weak now",
+        # hopping on the other leg is a sign of the injury, not against it
+        "felt something snap at the back of my ankle and had to hop on my good leg to the car",
+        # a named rupture or a gap is not stood down
+        "the doctor says my achilles has ruptured, though I can still go up on my toes on that leg",
+    ],
+)
+def test_the_rupture_still_alerts_without_a_rise_done_since(heel_nlp, text):
+    assert "achilles_rupture" in flags(heel_nlp, text)
