@@ -62,14 +62,22 @@ def _titles_and_intents() -> tuple[Dict[str, str], Dict[str, str]]:
 SECOND_QUESTION_MIN_CONFIDENCE = 0.1  # a second topic this likely, in a message with two questions, gets a button
 
 
-def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView) -> List[Dict]:
+def answer_topic(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView, after_alert: bool = False
+) -> List[Dict]:
+    """The topic's answer, opened by what the visitor's description suggests; `after_alert`: the reply already
+    opened with a red-flag alert, which is what the description points to, so no other likely cause is named."""
     titles, intents = _titles_and_intents()
     condition = None if topic.id in answers.CONDITION_TOPICS else _condition(tracker)
     text = answers.summary_reply(topic, get_clinic().placeholders(), condition, titles.get(condition or ""))
     said = str((tracker.latest_message or {}).get("text") or "")
     lead, second = None, None
     if said and not said.startswith("/"):
-        lead = story.lead_line(said, people.someone_else(said), _entity(tracker, "condition") is not None)
+        lead = (
+            None
+            if after_alert
+            else story.lead_line(said, people.someone_else(said), _entity(tracker, "condition") is not None)
+        )
         if lead:
             text = f"{lead.text}\n\n{text}"
         if people.later_life(said) and topic.id != "older_adults":

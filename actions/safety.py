@@ -104,7 +104,11 @@ class ActionRedFlagAlert(Action):
                     flags, get_clinic().placeholders(), someone_else=True, answer_follows=True
                 )
                 dispatcher.utter_message(text=text)
-                return events + [SlotSet("interrupted_form", None)] + answer_topic(dispatcher, tracker, answered)
+                return (
+                    events
+                    + [SlotSet("interrupted_form", None)]
+                    + answer_topic(dispatcher, tracker, answered, after_alert=True)
+                )
             buttons = own_question_buttons(tracker, active)
             topic_button = any(b["payload"] != "/continue_form" for b in buttons)
             text = safety_text.alert_text(
@@ -126,7 +130,7 @@ class ActionRedFlagAlert(Action):
             # A doctor's review within days is not an emergency: the question asked is answered after the advice.
             text = safety_text.alert_text(flags, get_clinic().placeholders(), answer_follows=True)
             dispatcher.utter_message(text=text)
-            return events + answer_topic(dispatcher, tracker, answered)
+            return events + answer_topic(dispatcher, tracker, answered, after_alert=True)
         # In a form the visitor's own question at that level stays one tap away, beside "Carry on".
         topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
         text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))

@@ -73,9 +73,11 @@ def alert_text(
     reasons = " ".join(
         data["flags"][f]["reason"] for f in sorted(flags, key=lambda f: LEVEL_ORDER.index(flag_level(f)))
     )
-    if answer_follows:
-        closing = f"\n\n{data['answer_follows']}"
-    elif someone_else:
+    if answer_follows:  # after the disclaimer, right before the answer it announces
+        return fill(
+            f"{block['headline']} {reasons}\n\n{block['action']}\n\n{DISCLAIMER}\n\n{data['answer_follows']}", clinic
+        )
+    if someone_else:
         closing = "\n\n" + data["someone_else"]["own_question" if own_question_button else "own_question_no_button"]
     else:  # the visitor's own alert offers their question only below emergency and same-day care
         closing = f"\n\n{data['own_question_after_alert']}" if own_question_button else ""

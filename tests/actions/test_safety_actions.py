@@ -203,3 +203,28 @@ def test_same_day_and_emergency_alerts_offer_no_topic(content_db):
         messages, slots = own_alert(flag, "ask_orthoses")
         assert len(messages) == 1 and messages[0]["buttons"] == [] and "tap it below" not in messages[0]["text"]
         assert "what you asked about" not in messages[0]["text"] and "last_topic" not in slots
+
+
+def test_the_answer_after_an_alert_names_no_other_likely_cause(content_db):
+    """The alert is what the description points to: the answer that follows it does not open with another cause."""
+    from actions.content import answer_topic
+    from heel.store import content_repo
+
+    said = "Both my heels hurt most with the first steps in the morning and I have psoriasis. Could it be linked?"
+    entities = [
+        {
+            "entity": "red_flag",
+            "value": "inflammatory_pattern",
+            "patient": "visitor",
+            "model_intent": "ask_inflammatory",
+        }
+    ]
+    tracker = make_tracker("red_flag", text=said, entities=entities, slots={"red_flags": [], "care_level": None})
+    plain = CollectingDispatcher()
+    answer_topic(plain, tracker, content_repo.get_topic_by_intent("ask_inflammatory"))
+    assert plain.messages[0]["text"].startswith("From what you describe")  # the control: a lead line is there
+    dispatcher = CollectingDispatcher()
+    ActionRedFlagAlert().run(dispatcher, tracker, {})
+    advice, answer = dispatcher.messages
+    assert advice["text"].endswith("here is what you asked about.")
+    assert not answer["text"].startswith("From what you describe")
