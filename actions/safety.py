@@ -53,11 +53,7 @@ def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dic
     entity = next(iter(_red_flag_entities(tracker)), {})
     model_intent = entity.get("visitor_topic") or entity.get("model_intent")
     if model_intent and str(model_intent).startswith("ask_"):
-        try:
-            topic = content_repo.get_topic_by_intent(model_intent)
-        except Exception:  # the alert goes out even when the content store is down
-            logger.warning("content store unavailable: no topic button after an alert for someone else")
-            topic = None
+        topic = _topic_or_none(str(model_intent), "no topic button after the alert")
         if topic is not None:
             buttons.append({"title": topic.title, "payload": f"/{model_intent}"})
     if resumable:
@@ -65,18 +61,20 @@ def own_question_buttons(tracker: Tracker, resumable: Optional[str]) -> List[Dic
     return buttons
 
 
-def _topic_answered_with_alert(tracker: Tracker, flags: List[str]) -> Optional[content_repo.TopicView]:
-    """The content topic answered in the alert's reply (heel/safety/text.py decides when), or None; None too when
-    the content store is down, so the alert itself always goes out."""
-    entity = next(iter(_red_flag_entities(tracker)), {})
-    intent = safety_text.answered_with_alert(flags, entity.get("model_intent"))
-    if intent is None:
-        return None
+def _topic_or_none(intent: str, what_is_lost: str) -> Optional[content_repo.TopicView]:
+    """The intent's content topic; None when the content store is down, so that the alert itself always goes out."""
     try:
         return content_repo.get_topic_by_intent(intent)
-    except Exception:  # the alert goes out even when the content store is down
-        logger.warning("content store unavailable: the alert goes out without the answer")
+    except Exception:
+        logger.warning("content store unavailable: %s", what_is_lost)
         return None
+
+
+def _topic_answered_with_alert(tracker: Tracker, flags: List[str]) -> Optional[content_repo.TopicView]:
+    """The content topic answered in the alert's reply (heel/safety/text.py decides when), or None."""
+    entity = next(iter(_red_flag_entities(tracker)), {})
+    intent = safety_text.answered_with_alert(flags, entity.get("model_intent"))
+    return None if intent is None else _topic_or_none(intent, "the alert goes out without the answer")
 
 
 class ActionRedFlagAlert(Action):
@@ -94,48 +92,43 @@ class ActionRedFlagAlert(Action):
             dispatcher.utter_message(**message("possible_red_flag"))
             return events + [SlotSet("interrupted_form", active)]
         level = safety_text.most_severe_level(safety_text.flag_level(f) for f in flags)
+        someone_else = someone_elses(tracker)
+        logger.debug("red flag alert at level %s (flags %s, someone else: %s)", level, ",".join(flags), someone_else)
+        resumable = active if active and level in RESUMABLE.get(active, set()) else None
+        if someone_else:
+            # Another adult's danger: say where to send them; the visitor's own care level and forms stay as they were.
+            record = [SlotSet("interrupted_form", active)]
+        else:
+            previous = tracker.get_slot("red_flags") or []
+            care = safety_text.most_severe_level([level, tracker.get_slot("care_level")])
+            record = [
+                SlotSet("red_flags", list(dict.fromkeys(previous + flags))),
+                SlotSet("care_level", care),
+                SlotSet("interrupted_form", resumable),
+            ]
         answered = None if active else _topic_answered_with_alert(tracker, flags)
-        if someone_elses(tracker):
-            # Another adult's danger: say where to send them; the visitor's own care level and forms stay as they
-            # were, and their own question is a button away.
-            logger.debug("red flag alert for someone else at level %s (flags %s)", level, ",".join(flags))
-            if answered is not None:
-                text = safety_text.alert_text(
-                    flags, get_clinic().placeholders(), someone_else=True, answer_follows=True
-                )
-                dispatcher.utter_message(text=text)
-                return (
-                    events
-                    + [SlotSet("interrupted_form", None)]
-                    + answer_topic(dispatcher, tracker, answered, after_alert=True)
-                )
+        if answered is not None:
+            # A doctor's review within days is not an emergency: the question asked is answered after the advice.
+            text = safety_text.alert_text(
+                flags, get_clinic().placeholders(), someone_else=someone_else, answer_follows=True
+            )
+            dispatcher.utter_message(text=text)
+            return events + record + answer_topic(dispatcher, tracker, answered, after_alert=True)
+        if someone_else:  # the visitor's own question and form are a button away
             buttons = own_question_buttons(tracker, active)
             topic_button = any(b["payload"] != "/continue_form" for b in buttons)
             text = safety_text.alert_text(
                 flags, get_clinic().placeholders(), someone_else=True, own_question_button=topic_button
             )
             dispatcher.utter_message(text=text, buttons=buttons)
-            return events + [SlotSet("interrupted_form", active)]
-        logger.debug("red flag alert at level %s (flags %s)", level, ",".join(flags))
-        resumable = active if active and level in RESUMABLE.get(active, set()) else None
-        if level == "emergency":
-            buttons = [{"title": "You misread me, carry on", "payload": "/continue_form"}] if resumable else []
-        else:
-            buttons = [{"title": "Carry on", "payload": "/continue_form"}] if resumable else []
-        previous = tracker.get_slot("red_flags") or []
-        all_flags = list(dict.fromkeys(previous + flags))
-        care = safety_text.most_severe_level([level, tracker.get_slot("care_level")])
-        events += [SlotSet("red_flags", all_flags), SlotSet("care_level", care), SlotSet("interrupted_form", resumable)]
-        if answered is not None:
-            # A doctor's review within days is not an emergency: the question asked is answered after the advice.
-            text = safety_text.alert_text(flags, get_clinic().placeholders(), answer_follows=True)
-            dispatcher.utter_message(text=text)
-            return events + answer_topic(dispatcher, tracker, answered, after_alert=True)
-        # In a form the visitor's own question at that level stays one tap away, beside "Carry on".
+            return events + record
+        carry_on = "You misread me, carry on" if level == "emergency" else "Carry on"
+        buttons = [{"title": carry_on, "payload": "/continue_form"}] if resumable else []
+        # In a form the visitor's own question at the doctor-soon level stays one tap away, beside "Carry on".
         topic = own_question_buttons(tracker, None) if level == "doctor_soon" else []
         text = safety_text.alert_text(flags, get_clinic().placeholders(), own_question_button=bool(topic))
         dispatcher.utter_message(text=text, buttons=topic + buttons)
-        return events
+        return events + record
 
 
 class ActionResumeForm(Action):

@@ -19,12 +19,21 @@ from typing import Any, Dict, List, Text
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from heel.language.encoder import shared_encoder
-from nlu_components.ngram_classifier import VIEWS, _vectorizers, fitted_vectorizers, set_rankings, vocabulary_arrays
+from nlu_components.ngram_classifier import (
+    VIEWS,
+    fit_regression,
+    fitted_vectorizers,
+    intent_examples,
+    ngram_features,
+    set_rankings,
+    tfidf_vectorizers,
+    vocabulary_arrays,
+)
 from nlu_components.saved_arrays import SavedArrays
 
 logger = logging.getLogger(__name__)
@@ -61,40 +70,22 @@ class JointIntentClassifier(SavedArrays):
             "classes": [str(c) for c in arrays["classes"]],
         }
 
-    @staticmethod
-    def _ngrams(texts: List[str], vectorizers: List[Any], fit: bool = False) -> Any:
-        from scipy.sparse import hstack
-
-        return hstack([v.fit_transform(texts) if fit else v.transform(texts) for v in vectorizers]).tocsr()
-
     def train(self, training_data: TrainingData) -> Resource:
         from scipy.sparse import csr_matrix, hstack
-        from sklearn.linear_model import LogisticRegression
 
-        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        if len({m.get(INTENT) for m in examples}) < 2:
-            logger.warning("JointIntentClassifier: fewer than two intents to learn; skipped")
+        examples = intent_examples(training_data, self.__class__.__name__)
+        if examples is None:
             return self._resource
         texts = [m.get(TEXT) for m in examples]
-        vectorizers = _vectorizers(self._config)
-        ngrams = self._ngrams(texts, vectorizers, fit=True)
+        vectorizers = tfidf_vectorizers(self._config)
         store = self._config.get("embedding_store")
         embedded = shared_encoder().encode_stored(texts, Path(store)) if store else shared_encoder().encode(texts)
         scale = float(self._config["embedding_scale"])
-        features = hstack([ngrams, csr_matrix(embedded.astype(np.float64) * scale)]).tocsr()
-        regression = LogisticRegression(
-            C=float(self._config["C"]), max_iter=int(self._config["max_iter"]), class_weight="balanced"
-        )
-        regression.fit(features, [m.get(INTENT) for m in examples])
-        self.save(
-            {
-                "coef": regression.coef_.astype(np.float32),
-                "intercept": regression.intercept_.astype(np.float32),
-                "classes": np.array([str(c) for c in regression.classes_]),
-                "scale": np.array([scale]),
-                **vocabulary_arrays(vectorizers),
-            }
-        )
+        features = hstack(
+            [ngram_features(texts, vectorizers, fit=True), csr_matrix(embedded.astype(np.float64) * scale)]
+        ).tocsr()
+        arrays = fit_regression(self._config, features, examples)
+        self.save({**arrays, "scale": np.array([scale]), **vocabulary_arrays(vectorizers)})
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -105,7 +96,7 @@ class JointIntentClassifier(SavedArrays):
             return messages
         texts = [m.get(TEXT) for m in todo]
         typed = [i for i, text in enumerate(texts) if not str(text).startswith("/")]
-        logits = np.asarray(self._ngrams(texts, self._model["vectorizers"]) @ self._model["ngram_weights"])
+        logits = np.asarray(ngram_features(texts, self._model["vectorizers"]) @ self._model["ngram_weights"])
         if typed:  # a button's payload ("/ask_taping") is not a sentence: the n-grams read it alone
             embedded = shared_encoder().encode_recent([texts[i] for i in typed])
             logits[typed] += embedded @ self._model["embedding_weights"]

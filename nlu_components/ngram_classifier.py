@@ -29,11 +29,11 @@ from nlu_components.saved_arrays import SavedArrays
 
 logger = logging.getLogger(__name__)
 
-VIEWS = ("word", "char")  # the order of _vectorizers
+VIEWS = ("word", "char")  # the order of tfidf_vectorizers
 WORD_PATTERN = r"(?u)\b\w+\b"  # single letters count ("i", "a"), as in the spaCy tokens the old featurizer read
 
 
-def _vectorizers(config: Dict[Text, Any], vocabularies: Optional[List[Dict[str, int]]] = None) -> List[Any]:
+def tfidf_vectorizers(config: Dict[Text, Any], vocabularies: Optional[List[Dict[str, int]]] = None) -> List[Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     low, high = (int(n) for n in config["char_ngrams"])
@@ -42,6 +42,36 @@ def _vectorizers(config: Dict[Text, Any], vocabularies: Optional[List[Dict[str, 
         TfidfVectorizer(token_pattern=WORD_PATTERN, sublinear_tf=True, vocabulary=words),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True, vocabulary=chars),
     ]
+
+
+def ngram_features(texts: List[str], vectorizers: List[Any], fit: bool = False) -> Any:
+    """The messages' TF-IDF views side by side, one sparse row each (fitting the vectorizers when `fit`)."""
+    from scipy.sparse import hstack
+
+    return hstack([v.fit_transform(texts) if fit else v.transform(texts) for v in vectorizers]).tocsr()
+
+
+def intent_examples(training_data: TrainingData, learner: str) -> Optional[List[Message]]:
+    """The examples with a text and an intent, or None (with a warning) when fewer than two intents are there."""
+    examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+    if len({m.get(INTENT) for m in examples}) < 2:
+        logger.warning("%s: fewer than two intents to learn; skipped", learner)
+        return None
+    return examples
+
+
+def fit_regression(config: Dict[Text, Any], features: Any, examples: List[Message]) -> Dict[str, np.ndarray]:
+    """A logistic regression over the features (C and max_iter from the config, classes balanced), as arrays to
+    save."""
+    from sklearn.linear_model import LogisticRegression
+
+    regression = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]), class_weight="balanced")
+    regression.fit(features, [m.get(INTENT) for m in examples])
+    return {
+        "coef": regression.coef_.astype(np.float32),
+        "intercept": regression.intercept_.astype(np.float32),
+        "classes": np.array([str(c) for c in regression.classes_]),
+    }
 
 
 def vocabulary_arrays(vectorizers: List[Any]) -> Dict[str, np.ndarray]:
@@ -55,7 +85,7 @@ def vocabulary_arrays(vectorizers: List[Any]) -> Dict[str, np.ndarray]:
 
 def fitted_vectorizers(config: Dict[Text, Any], arrays: Dict[str, np.ndarray]) -> List[Any]:
     """The vectorizers of `vocabulary_arrays`, ready to transform."""
-    vectorizers = _vectorizers(config, [{str(t): i for i, t in enumerate(arrays[f"{v}_terms"])} for v in VIEWS])
+    vectorizers = tfidf_vectorizers(config, [{str(t): i for i, t in enumerate(arrays[f"{v}_terms"])} for v in VIEWS])
     for vectorizer, view in zip(vectorizers, VIEWS):
         vectorizer.idf_ = arrays[f"{view}_idf"]
     return vectorizers
@@ -91,33 +121,13 @@ class NgramIntentClassifier(SavedArrays):
             "classes": [str(c) for c in arrays["classes"]],
         }
 
-    def _features(self, texts: List[str], vectorizers: List[Any], fit: bool = False) -> Any:
-        from scipy.sparse import hstack
-
-        views = [v.fit_transform(texts) if fit else v.transform(texts) for v in vectorizers]
-        return hstack(views).tocsr()
-
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
-
-        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        if len({m.get(INTENT) for m in examples}) < 2:
-            logger.warning("NgramIntentClassifier: fewer than two intents to learn; skipped")
+        examples = intent_examples(training_data, self.__class__.__name__)
+        if examples is None:
             return self._resource
-        vectorizers = _vectorizers(self._config)
-        features = self._features([m.get(TEXT) for m in examples], vectorizers, fit=True)
-        regression = LogisticRegression(
-            C=float(self._config["C"]), max_iter=int(self._config["max_iter"]), class_weight="balanced"
-        )
-        regression.fit(features, [m.get(INTENT) for m in examples])
-        self.save(
-            {
-                "coef": regression.coef_.astype(np.float32),
-                "intercept": regression.intercept_.astype(np.float32),
-                "classes": np.array([str(c) for c in regression.classes_]),
-                **vocabulary_arrays(vectorizers),
-            }
-        )
+        vectorizers = tfidf_vectorizers(self._config)
+        features = ngram_features([m.get(TEXT) for m in examples], vectorizers, fit=True)
+        self.save({**fit_regression(self._config, features, examples), **vocabulary_arrays(vectorizers)})
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -126,7 +136,7 @@ class NgramIntentClassifier(SavedArrays):
         todo = [m for m in messages if m.get(TEXT)]
         if not todo:
             return messages
-        features = self._features([m.get(TEXT) for m in todo], self._model["vectorizers"])
+        features = ngram_features([m.get(TEXT) for m in todo], self._model["vectorizers"])
         logits = np.asarray(features @ self._model["weights"]) + self._model["intercept"]
         set_rankings(todo, logits, self._model["classes"], int(self._config["ranking_length"]))
         return messages

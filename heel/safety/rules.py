@@ -174,15 +174,17 @@ class FlagRule:
 @lru_cache(maxsize=None)
 def flag_rules() -> Tuple[FlagRule, ...]:
     """The flags of nlp/redflags/rules/flags.yml, in order (the order breaks ties between flags of one level)."""
-    return tuple(
-        FlagRule(
-            spec["id"],
-            tuple(tuple(c) for c in spec["any_of"]),
-            spec["source"],
-            frozenset((spec.get("set_aside") or {}).get("by") or ()),
-            frozenset(tuple(row) for row in (spec.get("set_aside") or {}).get("rows") or ()),
-        )
-        for spec in tables.read("flags.yml")["flags"]
+    return tuple(_flag_rule(spec) for spec in tables.read("flags.yml")["flags"])
+
+
+def _flag_rule(spec: Mapping[str, Any]) -> FlagRule:
+    set_aside = spec.get("set_aside") or {}
+    return FlagRule(
+        spec["id"],
+        tuple(tuple(c) for c in spec["any_of"]),
+        spec["source"],
+        frozenset(set_aside.get("by") or ()),
+        frozenset(tuple(row) for row in set_aside.get("rows") or ()),
     )
 
 
