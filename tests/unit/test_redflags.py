@@ -2115,3 +2115,16 @@ def test_a_rise_on_one_leg_told_after_the_sound_stands_the_rupture_down(heel_nlp
 )
 def test_the_rupture_still_alerts_without_a_rise_done_since(heel_nlp, text):
     assert "achilles_rupture" in flags(heel_nlp, text)
+
+
+def test_a_colour_that_came_off_the_skin_is_no_colour_change_and_one_that_stays_is(heel_nlp):
+    washed = (
+        "My toes looked purple when I got home from the walk. It was the dye from my new socks, it came off with "
+        "soap. What helps a sore heel?"
+    )
+    stays = (
+        "My toes looked purple when I got home from the walk. I tried to scrub it with soap but nothing came "
+        "off. What helps a sore heel?"
+    )
+    assert "cold_pale_foot" not in {h.flag_id for h in detect_text(washed, heel_nlp)}
+    assert "cold_pale_foot" in {h.flag_id for h in detect_text(stays, heel_nlp)}
