@@ -401,12 +401,18 @@ class Message:
         lo, hi = self.clause(start)
         if any(t.lower in W.SIMILE_CUES for t in toks[lo:start]):
             return False
-        for j in range(start - 1, max(lo, start - 6) - 1, -1):
+        j, floor = start - 1, max(lo, start - 6)
+        while j >= floor:
             tok = toks[j]
             if tok.lower in W.THINGS:
                 return True
+            before = self._before_place(j, floor) if tok.forms & W.FOOT_PARTS else None
+            if before is not None:  # "the strap round the heel snapped": the strap may be the subject
+                j, floor = before, max(lo, floor - 4)
+                continue
             if tok.lower in W.THING_STOP or tok.forms & W.FOOT_PARTS or tok.lower in W.OTHER_PARTS:
                 break
+            j -= 1
         for k in range(end, min(hi, end + 4)):
             tok = toks[k]
             if tok.lower in W.THINGS:
@@ -419,6 +425,14 @@ class Message:
             and toks[end].lower == "at"
             and any(t.lower in W.PERSONS or t.lower in W.DEPENDENTS for t in toks[end + 1 : min(hi, end + 3)])
         )
+
+    def _before_place(self, part: int, floor: int) -> Optional[int]:
+        """The word before a place phrase that ends in the body part at `part` ("round the heel", "on my foot"):
+        a body part after a place word names where a thing is. None when no place word opens the phrase."""
+        k = part - 1
+        while k > floor and self.toks[k].lower in W.THING_SKIP:
+            k -= 1
+        return k - 1 if k > floor and self.toks[k].lower in W.PLACE_WORDS else None
 
     def long_duration(self, sent: int) -> bool:
         """A long duration ('for like an hour+', '2 hrs', 'for ages') in this sentence or the next one."""

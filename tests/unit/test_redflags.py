@@ -2128,3 +2128,35 @@ def test_a_colour_that_came_off_the_skin_is_no_colour_change_and_one_that_stays_
     )
     assert "cold_pale_foot" not in {h.flag_id for h in detect_text(washed, heel_nlp)}
     assert "cold_pale_foot" in {h.flag_id for h in detect_text(stays, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "quiet, alert",
+    [
+        # a tight tendon that feels as if it might snap vs one that did
+        (
+            "Every morning my achilles feels like it's going to snap, tight as a rope. What stretches help?",
+            "This morning my achilles went snap on the stairs and now I can't push off. What stretches help?",
+        ),
+        # popping a blister vs a pop from the tendon
+        (
+            "New shoes gave me a big blister on the back of my heel. Should I pop it or leave it?",
+            "Playing squash I heard a pop at the back of my heel and now I can't push off. Should I ice it?",
+        ),
+        # a thing named before a place phrase ("the strap round the heel") vs the tendon itself
+        (
+            "Dancing at the wedding, the strap round the heel snapped and I went barefoot. My heel aches a bit.",
+            "Dancing at the wedding, the tendon behind my heel snapped and I can't walk on it properly.",
+        ),
+        # a walking boot as a noun vs a kick felt
+        (
+            "I've been out of the boot for eight weeks after a heel fracture and it still aches in the evening.",
+            "Mid-run it felt like someone booted me in the back of the heel and now I can't go up on my toes.",
+        ),
+    ],
+)
+def test_a_ruptures_sound_or_blow_needs_the_tendon_not_a_thing_or_a_feeling_of_what_might_happen(
+    heel_nlp, quiet, alert
+):
+    assert "achilles_rupture" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
+    assert "achilles_rupture" in {h.flag_id for h in detect_text(alert, heel_nlp)}
