@@ -2160,3 +2160,16 @@ def test_a_ruptures_sound_or_blow_needs_the_tendon_not_a_thing_or_a_feeling_of_w
 ):
     assert "achilles_rupture" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
     assert "achilles_rupture" in {h.flag_id for h in detect_text(alert, heel_nlp)}
+
+
+def test_a_past_infection_that_cleared_is_history_and_one_not_said_to_have_cleared_is_not(heel_nlp):
+    cleared = (
+        "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. The antibiotics "
+        "cleared it completely. Now my heel is just stiff first thing. When can I run again?"
+    )
+    not_cleared = (
+        "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. I finished the "
+        "antibiotics on Friday. Now my heel is just stiff first thing. When can I run again?"
+    )
+    assert "hot_swollen_foot_fever" not in {h.flag_id for h in detect_text(cleared, heel_nlp)}
+    assert "hot_swollen_foot_fever" in {h.flag_id for h in detect_text(not_cleared, heel_nlp)}
