@@ -212,8 +212,13 @@ class AspectRouter(_RuleComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # described_question_intent: the topic for a description that asks a question with no aspect cue ("what
-        # could this be?"); None keeps the assessment.
-        return {"described_question_intent": None}
+        # could this be?"); None keeps the assessment. min_share: an aspect cue moves a condition's answer only to an
+        # aspect the classifier gave at least this share of the condition's confidence (0: any ranked aspect).
+        return {"described_question_intent": None, "min_share": 0.0}
+
+    @property
+    def _share(self) -> float:
+        return float(self._config["min_share"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
@@ -225,19 +230,9 @@ class AspectRouter(_RuleComponent):
             if not text or text.startswith("/"):
                 continue
             ranking = message.get(INTENT_RANKING_KEY, [])
-            target = aspects.price_reroute(intent.get("name"), text, table)
-            if target is None and intent.get("name") in table.condition_intents:
-                target = aspects.reroute(
-                    intent.get("name"), ranking, aspects.asked_aspects(text, message.get(ENTITIES, []), table), table
-                )
-            if target is None:
-                target = aspects.treatment_reroute(intent.get("name"), ranking, text, message.get(ENTITIES, []), table)
-            if target is None:
-                target = aspects.reported_result_reroute(intent.get("name"), ranking, text, table)
-            if target is None:
-                target = aspects.unsupported_reroute(
-                    intent.get("name"), ranking, text, table, message.get(ENTITIES, [])
-                )
+            target = aspects.price_reroute(intent.get("name"), text, table) or self._cue_target(
+                message, intent, ranking, table
+            )
             if target is None:
                 target = aspects.described_question_reroute(
                     intent.get("name"),
@@ -254,6 +249,23 @@ class AspectRouter(_RuleComponent):
             message.set(INTENT, {**promoted[0], "routed_from": intent.get("name")}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, promoted, add_to_output=True)
         return messages
+
+    def _cue_target(
+        self, message: Message, intent: Dict[str, Any], ranking: List[Dict[str, Any]], table: aspects.AspectTable
+    ) -> Optional[str]:
+        """The intent a cue of nlp/aspects.yml moves the answer to (a condition's aspect only if likely enough)."""
+        text, name, entities = message.get(TEXT), intent.get("name"), message.get(ENTITIES, [])
+        if name in table.condition_intents:
+            aspect = aspects.reroute(name, ranking, aspects.asked_aspects(text, entities, table), table)
+            # the classifier learned the aspect rule from its training data: an aspect it found unlikely next to the
+            # condition is a cue word in another sense ("had an x-ray, is the spur what hurts?")
+            if aspect and ranking_utils.close_enough(ranking, aspect, intent.get("confidence", 0.0), self._share):
+                return aspect
+        return (
+            aspects.treatment_reroute(name, ranking, text, entities, table)
+            or aspects.reported_result_reroute(name, ranking, text, table)
+            or aspects.unsupported_reroute(name, ranking, text, table, entities)
+        )
 
 
 DIET_RANKING = "diet_intent_ranking"

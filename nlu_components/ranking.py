@@ -51,6 +51,12 @@ def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None
     return [{"name": target, "confidence": top}] + sorted(rest, key=lambda r: -r["confidence"])
 
 
+def close_enough(ranking: Sequence[Mapping], target: str, top: float, share: float) -> bool:
+    """Whether the classifier gave `target` at least `share` of the top confidence `top`."""
+    was = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == target), 0.0)
+    return was >= share * top
+
+
 def without(ranking: Sequence[Mapping], name: str) -> List[Dict[str, float]]:
     """The ranking with one intent left out (the next one becomes the top)."""
     return [

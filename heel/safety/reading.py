@@ -407,7 +407,7 @@ class Message:
             if tok.lower in W.THINGS:
                 return True
             before = self._before_place(j, floor) if tok.forms & W.FOOT_PARTS else None
-            if before is not None:  # "the strap round the heel snapped": the strap may be the subject
+            if before is not None:  # "the band around my ankle snapped": the band may be the subject
                 j, floor = before, max(lo, floor - 4)
                 continue
             if tok.lower in W.THING_STOP or tok.forms & W.FOOT_PARTS or tok.lower in W.OTHER_PARTS:

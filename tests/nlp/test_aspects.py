@@ -133,6 +133,30 @@ def test_component_keeps_confidence_and_ranking():
     assert button.get(INTENT)["name"] == "ask_stress_fracture"
 
 
+def test_a_cue_moves_the_answer_only_to_an_intent_the_classifier_found_likely_enough():
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu_components.heel_nlu import AspectRouter
+
+    def routed(aspect_confidence: float) -> str:
+        message = Message(
+            data={
+                TEXT: "got told its a heel stress fracture, how long am I out for",
+                INTENT: {"name": "ask_stress_fracture", "confidence": 0.9},
+                INTENT_RANKING_KEY: [
+                    {"name": "ask_stress_fracture", "confidence": 0.9},
+                    {"name": "ask_recovery_time", "confidence": aspect_confidence},
+                ],
+            }
+        )
+        AspectRouter({"min_share": 0.2}).process([message])
+        return message.get(INTENT)["name"]
+
+    assert routed(0.05) == "ask_stress_fracture"  # 0.05 < 0.2 x 0.9: the classifier's choice stands
+    assert routed(0.2) == "ask_recovery_time"  # a close contender: the aspect asked wins
+
+
 @pytest.mark.parametrize(
     "text, top",
     [

@@ -2143,10 +2143,10 @@ def test_a_colour_that_came_off_the_skin_is_no_colour_change_and_one_that_stays_
             "New shoes gave me a big blister on the back of my heel. Should I pop it or leave it?",
             "Playing squash I heard a pop at the back of my heel and now I can't push off. Should I ice it?",
         ),
-        # a thing named before a place phrase ("the strap round the heel") vs the tendon itself
+        # a thing named before a place phrase ("the band around my ankle") vs the tendon itself
         (
-            "Dancing at the wedding, the strap round the heel snapped and I went barefoot. My heel aches a bit.",
-            "Dancing at the wedding, the tendon behind my heel snapped and I can't walk on it properly.",
+            "At the gym the resistance band around my ankle snapped and flicked my leg. My heel aches a bit.",
+            "At the gym the tendon behind my heel snapped and I can't walk on it properly.",
         ),
         # a walking boot as a noun vs a kick felt
         (
