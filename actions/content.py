@@ -59,9 +59,6 @@ def _titles_and_intents() -> tuple[Dict[str, str], Dict[str, str]]:
     )
 
 
-SECOND_QUESTION_MIN_CONFIDENCE = 0.1  # a second topic this likely, in a message with two questions, gets a button
-
-
 def answer_topic(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: content_repo.TopicView, after_alert: bool = False
 ) -> List[Dict]:
@@ -94,18 +91,10 @@ def answer_topic(
 def _second_question(
     tracker: Tracker, topic: content_repo.TopicView, said: str, titles: Dict[str, str], intents: Dict[str, str]
 ) -> Optional[Dict[str, str]]:
-    """A message that asks two things gets the second topic offered as a button: the next education topic in the
-    ranking, when it is reasonably likely."""
-    if story.question_count(said) < 2:
-        return None
+    """A message that asks two things gets the other topic offered as a button (heel.content.story)."""
     names = {intent: titles[topic_id] for topic_id, intent in intents.items() if topic_id in titles}
-    for candidate in tracker.latest_message.get("intent_ranking") or []:
-        intent = str(candidate.get("name") or "")
-        if intent in names and intent != topic.intent:
-            if float(candidate.get("confidence") or 0.0) >= SECOND_QUESTION_MIN_CONFIDENCE:
-                return {"title": names[intent], "payload": f"/{intent}"}
-            return None
-    return None
+    second = story.second_question(said, tracker.latest_message.get("intent_ranking") or [], topic.intent, names)
+    return {"title": names[second], "payload": f"/{second}"} if second else None
 
 
 class ActionMoreInfo(Action):

@@ -126,6 +126,35 @@ class Parser:
         return asyncio.run(run())
 
 
+def offered_second(text: str, replied: str, result: Dict[str, Any]) -> Optional[str]:
+    """The other topic the answer offers as a button (actions/content.py, heel.content.story), if any."""
+    from heel.content.story import second_question
+
+    if not replied.startswith("ask_"):
+        return None
+    ranking = result.get("intent_ranking") or []
+    return second_question(
+        text, ranking, replied, {str(r.get("name")) for r in ranking if str(r.get("name")).startswith("ask_")}
+    )
+
+
+def two_question_counts(
+    items: List[Dict[str, Any]], parsed: List[Dict[str, Any]], pairs: List[Tuple[str, str]]
+) -> Dict[str, int]:
+    """Items labelled with a `second` question: how many got both addressed (one answered, the other answered or
+    offered as a button); items without one: how many got a second topic offered anyway."""
+    counts = {"two_questions": 0, "both_addressed": 0, "one_question": 0, "second_offered": 0}
+    for item, result, (_, replied) in zip(items, parsed, pairs):
+        offered = offered_second(item["text"], replied, result)
+        if item.get("second"):
+            counts["two_questions"] += 1
+            counts["both_addressed"] += {item["intent"], item["second"]} <= {replied, offered}
+        else:
+            counts["one_question"] += 1
+            counts["second_offered"] += offered is not None
+    return counts
+
+
 def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> Dict[str, Any]:
     pairs = [(item["intent"], replied_intent(item["intent"], result)) for item, result in zip(items, parsed)]
     seen = seen_texts()
@@ -144,6 +173,7 @@ def score_intents(items: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> 
         "wrong_topic_rate": round(wrong / education, 4) if education else 0.0,
         "clarifying": sum(p == FALLBACK for _, p in pairs),
         "answered_with_alert": sum(r["intent"]["name"] == RED_FLAG != p for r, (_, p) in zip(parsed, pairs)),
+        **two_question_counts(items, parsed, pairs),
         "per_intent_f1": {label: round(value, 4) for label, value in per_label.items()},
         "pairs": pairs,
         "errors": [
@@ -183,6 +213,12 @@ def totals_line(task: str, result: Dict[str, Any]) -> str:
             + (
                 f", answered after a doctor-soon alert {result['answered_with_alert']}"
                 if result.get("answered_with_alert")
+                else ""
+            )
+            + (
+                f", two questions both addressed {result['both_addressed']} of {result['two_questions']}"
+                f" (a second topic offered on {result['second_offered']} of {result['one_question']} others)"
+                if result.get("two_questions")
                 else ""
             )
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, Collection, List, Mapping, Optional, Sequence
 
 from heel.content.messages import message
 from heel.triage.answers import extract_answers, looks_like_question
@@ -54,10 +54,40 @@ def lead_line(text: str, person: Optional[str], condition_named: bool) -> Option
     return None
 
 
+_QUESTION_WORDS = "what|whats|what's|how|why|which|who|when|where"
+_AUXILIARIES = "is|are|am|was|were|do|does|did|can|could|should|shall|would|will|has|have|may|might"
+# A second question joined to the first inside one sentence: "why did it come back, and what can I do?", "what is
+# it and how do they test for it?". After a comma any question opener counts; without one only a question word does
+# ("it hurts and is swollen" describes, it does not ask again).
+_JOINED_QUESTION = re.compile(
+    rf",\s*(?:and|also|plus)\s+(?:also\s+)?(?:{_QUESTION_WORDS}|{_AUXILIARIES})\b"
+    rf"|\s(?:and|also|plus)\s+(?:also\s+)?(?:{_QUESTION_WORDS})\b",
+    re.IGNORECASE,
+)
+
+
 def question_count(text: str) -> int:
-    """How many questions a message asks: its sentences that read as a question (the assessment's own test)."""
+    """How many questions a message asks: its sentences that read as a question (the assessment's own test), each
+    with the questions joined to it by "and"."""
     return sum(
-        1
+        1 + len(_JOINED_QUESTION.findall(sentence))
         for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or "")
         if sentence.strip() and looks_like_question(sentence)
     )
+
+
+SECOND_QUESTION_MIN_CONFIDENCE = 0.1  # a second topic this likely, in a message with two questions, gets a button
+
+
+def second_question(
+    text: str, ranking: Sequence[Mapping[str, Any]], answered: str, topics: Collection[str]
+) -> Optional[str]:
+    """The topic intent of a message's other question, offered as a button beside the answer: the next topic in
+    the classifier's ranking, when the message asks two questions and that topic is reasonably likely."""
+    if question_count(text) < 2:
+        return None
+    for candidate in ranking:
+        intent = str(candidate.get("name") or "")
+        if intent in topics and intent != answered:
+            return intent if float(candidate.get("confidence") or 0.0) >= SECOND_QUESTION_MIN_CONFIDENCE else None
+    return None

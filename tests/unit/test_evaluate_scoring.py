@@ -31,3 +31,20 @@ def test_the_totals_count_the_answers_given_with_an_alert(monkeypatch):
     results = [parsed("red_flag", ["inflammatory_pattern"], "ask_inflammatory"), parsed("ask_causes")]
     scored = score_intents(items, results)
     assert scored["accuracy"] == 1.0 and scored["answered_with_alert"] == 1
+
+
+def test_two_questions_count_as_both_addressed_when_the_other_is_answered_or_offered(monkeypatch):
+    import scripts.evaluate as evaluate
+
+    monkeypatch.setattr(evaluate, "seen_texts", lambda: frozenset())
+    two = "Ice or heat for my heel, and when can I run again?"
+    ranking = [{"name": "ask_pain_relief", "confidence": 0.6}, {"name": "ask_return_to_running", "confidence": 0.3}]
+    answered = {**parsed("ask_pain_relief"), "intent_ranking": ranking}
+    items = [
+        {"text": two, "intent": "ask_return_to_running", "second": "ask_pain_relief"},  # answered one, offered one
+        {"text": two, "intent": "ask_pain_relief", "second": "ask_footwear"},  # footwear neither answered nor offered
+        {"text": "Ice or heat for my heel?", "intent": "ask_pain_relief"},  # one question: nothing offered
+    ]
+    scored = score_intents(items, [answered, answered, answered])
+    assert (scored["two_questions"], scored["both_addressed"]) == (2, 1)
+    assert (scored["one_question"], scored["second_offered"]) == (1, 0)

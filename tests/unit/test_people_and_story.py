@@ -2,7 +2,7 @@
 
 import pytest
 
-from heel.content.story import likely_cause, question_count
+from heel.content.story import likely_cause, question_count, second_question
 from heel.language.people import someone_else
 
 
@@ -41,6 +41,35 @@ def test_question_count():
     assert question_count("Is ice better? And how do I get back to running?") == 2
     assert question_count("My heel hurts every morning. What can I do about it") == 1
     assert question_count("I have heel pain.") == 0
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        ("Why has my heel pain returned after a year, and what stops it coming back?", 2),
+        ("what is a heel spur and how would anyone know they had one?", 2),
+        ("Should I rest it for a week, and is swimming ok meanwhile?", 2),
+        # one question whose description goes on with "and"
+        ("What can I do for a heel that hurts in the morning and is swollen by night?", 1),
+        ("Is it worth trying insoles and a night splint?", 1),
+    ],
+)
+def test_questions_joined_by_and_count_as_two(text, count):
+    assert question_count(text) == count
+
+
+def test_the_second_question_is_the_next_topic_when_two_are_asked_and_it_is_likely_enough():
+    topics = {"ask_pain_relief", "ask_return_to_running", "ask_footwear"}
+    ranking = [
+        {"name": "ask_pain_relief", "confidence": 0.6},
+        {"name": "describe_symptoms", "confidence": 0.2},
+        {"name": "ask_return_to_running", "confidence": 0.15},
+    ]
+    two = "Ice or heat for a sore heel, and when can I run again?"
+    assert second_question(two, ranking, "ask_pain_relief", topics) == "ask_return_to_running"
+    assert second_question("Ice or heat for a sore heel?", ranking, "ask_pain_relief", topics) is None
+    unlikely = [{**r, "confidence": 0.05} if r["name"] == "ask_return_to_running" else r for r in ranking]
+    assert second_question(two, unlikely, "ask_pain_relief", topics) is None
 
 
 @pytest.mark.parametrize(
