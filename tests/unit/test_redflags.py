@@ -2173,3 +2173,28 @@ def test_a_past_infection_that_cleared_is_history_and_one_not_said_to_have_clear
     )
     assert "hot_swollen_foot_fever" not in {h.flag_id for h in detect_text(cleared, heel_nlp)}
     assert "hot_swollen_foot_fever" in {h.flag_id for h in detect_text(not_cleared, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "alert",
+    [
+        "For a few days now my sandal slips off the left foot when I walk, the toes just won't hold it. Heel sore too.",
+        "Since Monday the toes on my right foot keep catching the lip of each stair and I nearly went over twice.",
+        "My right foot goes slap on the floor with every step since yesterday and my heel hurts.",
+        "Since the weekend my left foot won't come up properly when I walk. Is that my heel problem?",
+    ],
+)
+def test_foot_drop_told_by_its_effects_on_walking_alerts(heel_nlp, alert):
+    assert "new_neuro_deficit" in {h.flag_id for h in detect_text(alert, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "quiet",
+    [
+        "I took my sandals off at the beach and walked on the sand; my heel was sore after.",
+        "The dog's lead caught on the edge of the step this morning and I dropped my keys. My heel aches.",
+        "It went quiet at the gym when the music stopped, then my heel started to ache on the treadmill.",
+    ],
+)
+def test_shoes_stairs_and_knees_without_the_foot_failing_stay_quiet(heel_nlp, quiet):
+    assert "new_neuro_deficit" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
