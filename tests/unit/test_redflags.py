@@ -2198,3 +2198,13 @@ def test_foot_drop_told_by_its_effects_on_walking_alerts(heel_nlp, alert):
 )
 def test_shoes_stairs_and_knees_without_the_foot_failing_stay_quiet(heel_nlp, quiet):
     assert "new_neuro_deficit" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
+
+
+def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_history(heel_nlp):
+    history = "I had bowel cancer three years ago. "
+    constant = history + "Since the autumn my heel has throbbed constantly. Would insoles help?"
+    nagging = history + "My heel nags at me when I'm lying in bed and won't settle. Would insoles help?"
+    walking = history + "My heel hurts on long walks and is fine otherwise. Would insoles help?"
+    assert "night_pain_systemic" in {h.flag_id for h in detect_text(constant, heel_nlp)}
+    assert "night_pain_systemic" in {h.flag_id for h in detect_text(nagging, heel_nlp)}
+    assert "night_pain_systemic" not in {h.flag_id for h in detect_text(walking, heel_nlp)}
