@@ -2208,3 +2208,18 @@ def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_hi
     assert "night_pain_systemic" in {h.flag_id for h in detect_text(constant, heel_nlp)}
     assert "night_pain_systemic" in {h.flag_id for h in detect_text(nagging, heel_nlp)}
     assert "night_pain_systemic" not in {h.flag_id for h in detect_text(walking, heel_nlp)}
+
+
+@pytest.mark.parametrize(
+    "effect, flagged",
+    [
+        ("My running shorts keep sliding down these days.", True),
+        ("My belt strap is now three holes tighter.", True),
+        ("Friends keep telling me I look poorly.", True),
+        ("Friends keep telling me I look well.", False),
+        ("My running shorts are new and fit fine.", False),
+    ],
+)
+def test_weight_loss_told_by_clothes_or_by_what_others_see_completes_night_pain(heel_nlp, effect, flagged):
+    text = f"My heel wakes me every night with a deep ache. {effect} Which shoes should I buy?"
+    assert ("night_pain_systemic" in {h.flag_id for h in detect_text(text, heel_nlp)}) is flagged
