@@ -186,7 +186,8 @@ def _patient_facts(
     )
     facts: Dict[str, List[Occurrence]] = {}
     for occ in occurrences:
-        if occ.affirmed and occ.owner in owners and occ.concept not in denied:
+        ownerless = occ.owner == "generic" and concept_by_id()[occ.concept].anyone
+        if occ.affirmed and (occ.owner in owners or ownerless) and occ.concept not in denied:
             facts.setdefault(occ.concept, []).append(occ)
     return facts
 
@@ -389,8 +390,9 @@ def _rule_evidence(
         if _stood_down(rule, conjunction, facts):
             continue
         owner_sets = [{o.owner for o in facts[c]} for c in current]
-        # one patient for all parts: "I'm diabetic and my son has a cut" is two people; "third" (he/she) fits any
-        if not any(all(owner in pool or "third" in pool for pool in owner_sets) for owner in owners):
+        # one patient for all parts: "I'm diabetic and my son has a cut" is two people; "third" (he/she) fits any,
+        # and so does a time told of no one ("generic" only reaches here for a concept marked `anyone`)
+        if not any(all(owner in pool or pool & {"third", "generic"} for pool in owner_sets) for owner in owners):
             continue
         first = facts[current[0]][0]
         return message.sent_text(first.sent)[:240]

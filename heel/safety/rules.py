@@ -39,6 +39,7 @@ class Concept:
     veto_next_number: bool = False  # a number right after the match cancels it: "hurts as soon as I hit 20 miles"
     fragment_only: bool = False  # counts only as a short answer in a conversation about the foot ("both")
     deniable_vetoes: bool = False  # a sentence veto a negation denies does not count ("not trying to lose weight")
+    anyone: bool = False  # a time, not a sign: told of no one ("every morning"), it is whoever's the rest is
 
 
 EFFECTS_FILE = "effects.yml"

@@ -2223,3 +2223,15 @@ def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_hi
 def test_weight_loss_told_by_clothes_or_by_what_others_see_completes_night_pain(heel_nlp, effect, flagged):
     text = f"My heel wakes me every night with a deep ache. {effect} Which shoes should I buy?"
     assert ("night_pain_systemic" in {h.flag_id for h in detect_text(text, heel_nlp)}) is flagged
+
+
+def test_a_morning_told_of_no_one_belongs_to_the_person_the_rest_is_about(heel_nlp):
+    text = (
+        "My husband is 52 and both his heels have hurt since March. He says the first two hours of every morning "
+        "are awful: his heels are stiff and his knuckles are swollen. Are gel insoles worth it for him?"
+    )
+    short = text.replace("the first two hours of every morning are awful", "every morning is awful for a minute")
+    own, others = detect_split(heel_nlp(text))
+    assert "inflammatory_pattern" in {h.flag_id for h in others}
+    own, others = detect_split(heel_nlp(short))
+    assert "inflammatory_pattern" not in {h.flag_id for h in own + others}
