@@ -213,6 +213,8 @@ class Message:
         after = toks[idx + 1].lower if idx + 1 < len(toks) else ""
         if opening and after == "of" and idx + 3 < len(toks) and toks[idx + 3].lower in ("here", ",", "-", ":", "."):
             return True  # "Hey, dad of three here.", "mum of a toddler, ..."
+        if opening and after == "." and any(t.lower.rstrip("mfy").isdigit() for t in toks[:idx]):
+            return True  # "40 yr old man. Sore heels ...": an age and a person word as the opening sentence
         return opening and after in (",", "here", "-", ":", "(")
 
     def _person_after(self, idx: int) -> Optional[str]:

@@ -2235,3 +2235,14 @@ def test_a_morning_told_of_no_one_belongs_to_the_person_the_rest_is_about(heel_n
     assert "inflammatory_pattern" in {h.flag_id for h in others}
     own, others = detect_split(heel_nlp(short))
     assert "inflammatory_pattern" not in {h.flag_id for h in own + others}
+
+
+def test_an_age_and_a_person_word_opening_the_message_describe_the_writer(heel_nlp):
+    story = (
+        " Both heels sore at the back for months. Every morning I'm stiff for at least an hour, my lower back too."
+        " Would heel raises help?"
+    )
+    own, _ = detect_split(heel_nlp("31 year old guy." + story))
+    assert "inflammatory_pattern" in {h.flag_id for h in own}
+    own, _ = detect_split(heel_nlp("Runner, plays squash too." + story))
+    assert "inflammatory_pattern" in {h.flag_id for h in own}
