@@ -2246,3 +2246,16 @@ def test_an_age_and_a_person_word_opening_the_message_describe_the_writer(heel_n
     assert "inflammatory_pattern" in {h.flag_id for h in own}
     own, _ = detect_split(heel_nlp("Runner, plays squash too." + story))
     assert "inflammatory_pattern" in {h.flag_id for h in own}
+
+
+@pytest.mark.parametrize(
+    "rest_pain, flagged",
+    [
+        ("It isn't a morning thing, it's worst at night and a constant ache when I'm off my feet.", True),
+        ("The ache is there when I sit and when I lie down in the evening.", True),
+        ("It hurts for the first few steps in the morning, then it settles.", False),
+    ],
+)
+def test_rest_pain_with_weight_loss_whatever_the_sentence_also_says(heel_nlp, rest_pain, flagged):
+    text = f"I've lost a stone without trying since the summer. {rest_pain} Should I see a physio?"
+    assert ("night_pain_systemic" in {h.flag_id for h in detect_text(text, heel_nlp)}) is flagged
