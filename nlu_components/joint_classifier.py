@@ -4,7 +4,7 @@ example used), scaled by `embedding_scale`.
 
 The mean of two separate regressions, one per view, treats the views as equally sure on every intent; one
 regression learns, intent by intent, how much each n-gram and each embedding direction says. Measured on the
-development sets (docs/evaluation.md, sessions 18 and 19) before it replaced that mean.
+development sets (docs/evaluation.md, "the joint classifier") before it replaced that mean.
 
 The encoder runs for every typed message. The trained model is numpy arrays saved with np.savez and read with
 allow_pickle=False (vocabularies, IDF weights, coefficients): loading a model can never run code.
