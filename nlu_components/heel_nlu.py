@@ -216,10 +216,6 @@ class AspectRouter(_RuleComponent):
         # aspect the classifier gave at least this share of the condition's confidence (0: any ranked aspect).
         return {"described_question_intent": None, "min_share": 0.0}
 
-    @property
-    def _share(self) -> float:
-        return float(self._config["min_share"])
-
     def process(self, messages: List[Message]) -> List[Message]:
         from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
@@ -255,11 +251,10 @@ class AspectRouter(_RuleComponent):
     ) -> Optional[str]:
         """The intent a cue of nlp/aspects.yml moves the answer to (a condition's aspect only if likely enough)."""
         text, name, entities = message.get(TEXT), intent.get("name"), message.get(ENTITIES, [])
+        share = float(self._config["min_share"])
         if name in table.condition_intents:
-            aspect = aspects.reroute(name, ranking, aspects.asked_aspects(text, entities, table), table)
-            # the classifier learned the aspect rule from its training data: an aspect it found unlikely next to the
-            # condition is a cue word in another sense ("had an x-ray, is the spur what hurts?")
-            if aspect and ranking_utils.close_enough(ranking, aspect, intent.get("confidence", 0.0), self._share):
+            aspect = aspects.reroute(name, ranking, aspects.asked_aspects(text, entities, table), table, share)
+            if aspect:
                 return aspect
         return (
             aspects.treatment_reroute(name, ranking, text, entities, table)
@@ -379,9 +374,7 @@ class IntentGuard(_RuleComponent):
                 continue
             if name in aspects.aspect_candidates(aspects.asked_part(text), [], aspects.load_table()):
                 continue  # "... sore most mornings. anyway how long does it take to get better" asks
-            described = next(
-                (float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == DESCRIBE_INTENT), 0.0
-            )
+            described = ranking_utils.confidence_of(ranking, DESCRIBE_INTENT)
             words = set(text.lower().replace("\u2019", "'").split())
             if described >= limits["describe_min"] and words & FIRST_PERSON:
                 promoted = ranking_utils.promote(ranking, DESCRIBE_INTENT)

@@ -34,6 +34,11 @@ def ensemble(
     return blended[:length]
 
 
+def confidence_of(ranking: Sequence[Mapping], name: str) -> float:
+    """The confidence `ranking` gives intent `name` (0 when it is not ranked)."""
+    return next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == name), 0.0)
+
+
 def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None) -> List[Dict[str, float]]:
     """`target` moves to the top with the top intent's confidence and the old top takes target's confidence, so a
     later margin check still sees the classifier's real margin. The rest keeps its order. `top` overrides the
@@ -41,7 +46,7 @@ def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None
     if not ranking:
         return []
     top = float(ranking[0].get("confidence") or 0.0) if top is None else top
-    was = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == target), 0.0)
+    was = confidence_of(ranking, target)
     first = str(ranking[0].get("name"))
     rest = [
         {"name": str(r.get("name")), "confidence": was if r.get("name") == first else float(r.get("confidence") or 0.0)}
@@ -49,12 +54,6 @@ def promote(ranking: Sequence[Mapping], target: str, top: Optional[float] = None
         if r.get("name") != target
     ]
     return [{"name": target, "confidence": top}] + sorted(rest, key=lambda r: -r["confidence"])
-
-
-def close_enough(ranking: Sequence[Mapping], target: str, top: float, share: float) -> bool:
-    """Whether the classifier gave `target` at least `share` of the top confidence `top`."""
-    was = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == target), 0.0)
-    return was >= share * top
 
 
 def without(ranking: Sequence[Mapping], name: str) -> List[Dict[str, float]]:

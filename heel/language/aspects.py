@@ -136,17 +136,24 @@ def aspect_candidates(text: str, entities: Iterable[Mapping], table: AspectTable
 
 
 def reroute(
-    top_intent: Optional[str], ranking: Sequence[Mapping], candidates: Sequence[str], table: AspectTable
+    top_intent: Optional[str],
+    ranking: Sequence[Mapping],
+    candidates: Sequence[str],
+    table: AspectTable,
+    min_share: float = 0.0,
 ) -> Optional[str]:
     """The aspect intent to answer with instead of a condition overview, or None to keep the classifier's choice.
 
-    Only a condition intent is rerouted, and only to an aspect the classifier itself ranked (so a cue word in an
-    unrelated sense, far down the ranking, cannot take over). Among several aspects the classifier's favourite wins.
+    Only a condition intent is rerouted, and only to an aspect the classifier itself ranked with at least `min_share`
+    of the condition's confidence (so a cue word in an unrelated sense, one the classifier found unlikely, cannot take
+    over: "had an x-ray, is the spur what hurts?"). Among several aspects the classifier's favourite wins.
     """
     if top_intent not in table.condition_intents or not candidates:
         return None
     positions: Dict[str, int] = {str(item.get("name")): i for i, item in enumerate(ranking)}
-    ranked = [c for c in candidates if c in positions]
+    confidence = {str(item.get("name")): float(item.get("confidence") or 0.0) for item in ranking}
+    floor = min_share * confidence.get(top_intent, 0.0)
+    ranked = [c for c in candidates if c in positions and confidence[c] >= floor]
     if not ranked:
         return None
     return min(ranked, key=lambda c: positions[c])

@@ -596,7 +596,8 @@ SILENT += MORE_SILENT
 
 
 def flags(nlp, text, context=None):
-    return [hit.flag_id for hit in detect(nlp(text), context)]
+    """The flag ids the detector reads in `text`, lower-cased as the live pipeline hands it over."""
+    return [hit.flag_id for hit in detect_text(text, nlp, context)]
 
 
 def test_case_counts():
@@ -1904,12 +1905,12 @@ def test_an_effect_told_by_a_carer_or_with_words_in_between_is_the_same_effect(h
     carer = "my husband fell off the ladder this morning, we had to piggyback him to the car"
     assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_split(heel_nlp(carer))[1]}
     gap = "i fell down the stairs and crawled all the way to the toilet"
-    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_text(gap, heel_nlp)}
+    assert "cannot_bear_weight_after_injury" in flags(heel_nlp, gap)
 
 
 def test_no_heel_raise_after_an_injury_is_a_rupture_sign(heel_nlp):
     text = "i slipped off the kerb yesterday and since then i can't go up on tiptoe on that side"
-    assert "achilles_rupture" in {h.flag_id for h in detect_text(text, heel_nlp)}
+    assert "achilles_rupture" in flags(heel_nlp, text)
 
 
 def test_the_writers_actions_on_another_persons_foot_are_that_persons_signs(heel_nlp):
@@ -1973,7 +1974,7 @@ def test_context_rows_do_not_hide_a_present_sign(heel_nlp, text):
     ],
 )
 def test_a_rupture_told_as_something_giving_way_or_a_blow(heel_nlp, text):
-    assert "achilles_rupture" in {h.flag_id for h in detect_text(text, heel_nlp)}
+    assert "achilles_rupture" in flags(heel_nlp, text)
 
 
 def test_the_back_as_a_body_part_still_competes_with_the_foot(heel_nlp):
@@ -1982,7 +1983,7 @@ def test_the_back_as_a_body_part_still_competes_with_the_foot(heel_nlp):
 
 def test_a_thing_named_later_does_not_hide_the_tendon_it_was(heel_nlp):
     text = "Heard a loud pop at the back of my heel playing squash. It turned out my achilles had gone."
-    assert "achilles_rupture" in {h.flag_id for h in detect_text(text, heel_nlp)}
+    assert "achilles_rupture" in flags(heel_nlp, text)
 
 
 def test_a_reading_on_a_thermometer_is_the_persons_not_a_general_claim(heel_nlp):
@@ -1992,7 +1993,7 @@ def test_a_reading_on_a_thermometer_is_the_persons_not_a_general_claim(heel_nlp)
 
 def test_whose_party_it_was_does_not_change_whom_the_story_is_about(heel_nlp):
     text = "My daughter fell off the trampoline at her friend's birthday. She landed on her heel and can't stand on it."
-    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in detect_text(text, heel_nlp)}
+    assert "cannot_bear_weight_after_injury" in flags(heel_nlp, text)
 
 
 @pytest.mark.parametrize(
@@ -2117,62 +2118,54 @@ def test_the_rupture_still_alerts_without_a_rise_done_since(heel_nlp, text):
     assert "achilles_rupture" in flags(heel_nlp, text)
 
 
-def test_a_colour_that_came_off_the_skin_is_no_colour_change_and_one_that_stays_is(heel_nlp):
-    washed = (
-        "My toes looked purple when I got home from the walk. It was the dye from my new socks, it came off with "
-        "soap. What helps a sore heel?"
-    )
-    stays = (
-        "My toes looked purple when I got home from the walk. I tried to scrub it with soap but nothing came "
-        "off. What helps a sore heel?"
-    )
-    assert "cold_pale_foot" not in {h.flag_id for h in detect_text(washed, heel_nlp)}
-    assert "cold_pale_foot" in {h.flag_id for h in detect_text(stays, heel_nlp)}
-
-
 @pytest.mark.parametrize(
-    "quiet, alert",
+    "flag, quiet, alert",
     [
+        # a colour that came off the skin vs one that did not
+        (
+            "cold_pale_foot",
+            "My toes looked purple when I got home from the walk. It was the dye from my new socks, it came off with "
+            "soap. What helps a sore heel?",
+            "My toes looked purple when I got home from the walk. I tried to scrub it with soap but nothing came "
+            "off. What helps a sore heel?",
+        ),
         # a tight tendon that feels as if it might snap vs one that did
         (
+            "achilles_rupture",
             "Every morning my achilles feels like it's going to snap, tight as a rope. What stretches help?",
             "This morning my achilles went snap on the stairs and now I can't push off. What stretches help?",
         ),
         # popping a blister vs a pop from the tendon
         (
+            "achilles_rupture",
             "New shoes gave me a big blister on the back of my heel. Should I pop it or leave it?",
             "Playing squash I heard a pop at the back of my heel and now I can't push off. Should I ice it?",
         ),
         # a thing named before a place phrase ("the band around my ankle") vs the tendon itself
         (
+            "achilles_rupture",
             "At the gym the resistance band around my ankle snapped and flicked my leg. My heel aches a bit.",
             "At the gym the tendon behind my heel snapped and I can't walk on it properly.",
         ),
         # a walking boot as a noun vs a kick felt
         (
+            "achilles_rupture",
             "I've been out of the boot for eight weeks after a heel fracture and it still aches in the evening.",
             "Mid-run it felt like someone booted me in the back of the heel and now I can't go up on my toes.",
         ),
+        # a past infection said to have cleared vs one not said to have cleared
+        (
+            "hot_swollen_foot_fever",
+            "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. The antibiotics "
+            "cleared it completely. Now my heel is just stiff first thing. When can I run again?",
+            "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. I finished the "
+            "antibiotics on Friday. Now my heel is just stiff first thing. When can I run again?",
+        ),
     ],
 )
-def test_a_ruptures_sound_or_blow_needs_the_tendon_not_a_thing_or_a_feeling_of_what_might_happen(
-    heel_nlp, quiet, alert
-):
-    assert "achilles_rupture" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
-    assert "achilles_rupture" in {h.flag_id for h in detect_text(alert, heel_nlp)}
-
-
-def test_a_past_infection_that_cleared_is_history_and_one_not_said_to_have_cleared_is_not(heel_nlp):
-    cleared = (
-        "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. The antibiotics "
-        "cleared it completely. Now my heel is just stiff first thing. When can I run again?"
-    )
-    not_cleared = (
-        "Last month I had cellulitis in my foot, red, hot and swollen with a high temperature. I finished the "
-        "antibiotics on Friday. Now my heel is just stiff first thing. When can I run again?"
-    )
-    assert "hot_swollen_foot_fever" not in {h.flag_id for h in detect_text(cleared, heel_nlp)}
-    assert "hot_swollen_foot_fever" in {h.flag_id for h in detect_text(not_cleared, heel_nlp)}
+def test_a_sign_explained_away_is_set_aside_and_the_same_sign_unexplained_alerts(heel_nlp, flag, quiet, alert):
+    assert flag not in flags(heel_nlp, quiet)
+    assert flag in flags(heel_nlp, alert)
 
 
 @pytest.mark.parametrize(
@@ -2185,7 +2178,7 @@ def test_a_past_infection_that_cleared_is_history_and_one_not_said_to_have_clear
     ],
 )
 def test_foot_drop_told_by_its_effects_on_walking_alerts(heel_nlp, alert):
-    assert "new_neuro_deficit" in {h.flag_id for h in detect_text(alert, heel_nlp)}
+    assert "new_neuro_deficit" in flags(heel_nlp, alert)
 
 
 @pytest.mark.parametrize(
@@ -2197,7 +2190,7 @@ def test_foot_drop_told_by_its_effects_on_walking_alerts(heel_nlp, alert):
     ],
 )
 def test_shoes_stairs_and_knees_without_the_foot_failing_stay_quiet(heel_nlp, quiet):
-    assert "new_neuro_deficit" not in {h.flag_id for h in detect_text(quiet, heel_nlp)}
+    assert "new_neuro_deficit" not in flags(heel_nlp, quiet)
 
 
 def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_history(heel_nlp):
@@ -2205,9 +2198,9 @@ def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_hi
     constant = history + "Since the autumn my heel has throbbed constantly. Would insoles help?"
     nagging = history + "My heel nags at me when I'm lying in bed and won't settle. Would insoles help?"
     walking = history + "My heel hurts on long walks and is fine otherwise. Would insoles help?"
-    assert "night_pain_systemic" in {h.flag_id for h in detect_text(constant, heel_nlp)}
-    assert "night_pain_systemic" in {h.flag_id for h in detect_text(nagging, heel_nlp)}
-    assert "night_pain_systemic" not in {h.flag_id for h in detect_text(walking, heel_nlp)}
+    assert "night_pain_systemic" in flags(heel_nlp, constant)
+    assert "night_pain_systemic" in flags(heel_nlp, nagging)
+    assert "night_pain_systemic" not in flags(heel_nlp, walking)
 
 
 @pytest.mark.parametrize(
@@ -2222,7 +2215,7 @@ def test_rest_pain_told_as_a_nuisance_that_does_not_let_up_completes_a_cancer_hi
 )
 def test_weight_loss_told_by_clothes_or_by_what_others_see_completes_night_pain(heel_nlp, effect, flagged):
     text = f"My heel wakes me every night with a deep ache. {effect} Which shoes should I buy?"
-    assert ("night_pain_systemic" in {h.flag_id for h in detect_text(text, heel_nlp)}) is flagged
+    assert ("night_pain_systemic" in flags(heel_nlp, text)) is flagged
 
 
 def test_a_morning_told_of_no_one_belongs_to_the_person_the_rest_is_about(heel_nlp):
@@ -2258,4 +2251,4 @@ def test_an_age_and_a_person_word_opening_the_message_describe_the_writer(heel_n
 )
 def test_rest_pain_with_weight_loss_whatever_the_sentence_also_says(heel_nlp, rest_pain, flagged):
     text = f"I've lost a stone without trying since the summer. {rest_pain} Should I see a physio?"
-    assert ("night_pain_systemic" in {h.flag_id for h in detect_text(text, heel_nlp)}) is flagged
+    assert ("night_pain_systemic" in flags(heel_nlp, text)) is flagged
