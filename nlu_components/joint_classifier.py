@@ -6,7 +6,13 @@ The mean of two separate regressions, one per view, treats the views as equally 
 regression learns, intent by intent, how much each n-gram and each embedding direction says. Measured on the
 development sets (docs/evaluation.md, "the joint classifier") before it replaced that mean.
 
-The encoder runs for every typed message. The trained model is numpy arrays saved with np.savez and read with
+A story followed by a question is mostly story: in the whole message's embedding the few words that ask are
+outweighed by the many that describe. The embedding view is therefore the whole message's vector plus
+`question_weight` times the vector of its asking sentences (heel.content.story.question_part), made unit length again;
+a message that only asks is its own question, so short questions are unchanged. Training examples are read the same
+way. Chosen on the development sets (docs/evaluation.md, "the question's own vector").
+
+The encoder runs for every typed message, and once more for the asking sentences of a message that also tells. The trained model is numpy arrays saved with np.savez and read with
 allow_pickle=False (vocabularies, IDF weights, coefficients): loading a model can never run code.
 """
 
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Callable, Dict, List, Text
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -23,6 +29,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from heel.content.story import question_part
 from heel.language.encoder import shared_encoder
 from nlu_components.ngram_classifier import (
     VIEWS,
@@ -37,6 +44,20 @@ from nlu_components.ngram_classifier import (
 from nlu_components.saved_arrays import SavedArrays
 
 logger = logging.getLogger(__name__)
+
+
+def with_question(texts: List[str], encode: Callable[[List[str]], np.ndarray], weight: float) -> np.ndarray:
+    """Each text's unit vector plus `weight` times the vector of its asking sentences (when it also tells
+    something), unit length again."""
+    embedded = encode(texts)
+    parts = [question_part(text) for text in texts] if weight else []
+    asking = [i for i, part in enumerate(parts) if part]
+    if not asking:
+        return embedded
+    mixed = embedded.copy()
+    mixed[asking] += weight * encode([parts[i] for i in asking])
+    mixed[asking] /= np.linalg.norm(mixed[asking], axis=1, keepdims=True)
+    return mixed
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -55,6 +76,7 @@ class JointIntentClassifier(SavedArrays):
             "embedding_scale": 1.0,
             "ranking_length": 10,
             "embedding_store": None,
+            "question_weight": 0.0,
         }
 
     def model_from(self, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
@@ -79,7 +101,12 @@ class JointIntentClassifier(SavedArrays):
         texts = [m.get(TEXT) for m in examples]
         vectorizers = tfidf_vectorizers(self._config)
         store = self._config.get("embedding_store")
-        embedded = shared_encoder().encode_stored(texts, Path(store)) if store else shared_encoder().encode(texts)
+        encoder = shared_encoder()
+        embedded = with_question(
+            texts,
+            (lambda batch: encoder.encode_stored(batch, Path(store))) if store else encoder.encode,
+            float(self._config["question_weight"]),
+        )
         scale = float(self._config["embedding_scale"])
         features = hstack(
             [ngram_features(texts, vectorizers, fit=True), csr_matrix(embedded.astype(np.float64) * scale)]
@@ -98,7 +125,9 @@ class JointIntentClassifier(SavedArrays):
         typed = [i for i, text in enumerate(texts) if not str(text).startswith("/")]
         logits = np.asarray(ngram_features(texts, self._model["vectorizers"]) @ self._model["ngram_weights"])
         if typed:  # a button's payload ("/ask_taping") is not a sentence: the n-grams read it alone
-            embedded = shared_encoder().encode_recent([texts[i] for i in typed])
+            embedded = with_question(
+                [texts[i] for i in typed], shared_encoder().encode_recent, float(self._config["question_weight"])
+            )
             logits[typed] += embedded @ self._model["embedding_weights"]
         set_rankings(
             todo, logits + self._model["intercept"], self._model["classes"], int(self._config["ranking_length"])

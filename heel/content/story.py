@@ -66,14 +66,24 @@ _JOINED_QUESTION = re.compile(
 )
 
 
+def _sentences(text: str) -> List[str]:
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or "") if sentence.strip()]
+
+
 def question_count(text: str) -> int:
     """How many questions a message asks: its sentences that read as a question (the assessment's own test), each
     with the questions joined to it by "and"."""
     return sum(
-        1 + len(_JOINED_QUESTION.findall(sentence))
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or "")
-        if sentence.strip() and looks_like_question(sentence)
+        1 + len(_JOINED_QUESTION.findall(sentence)) for sentence in _sentences(text) if looks_like_question(sentence)
     )
+
+
+def question_part(text: str) -> Optional[str]:
+    """The sentences that ask, in a message that also tells something ("Sore under the heel since March, worst first
+    thing. What can I do?" -> "What can I do?"); None when every sentence asks or none does."""
+    sentences = _sentences(text)
+    asking = [sentence for sentence in sentences if looks_like_question(sentence)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else None
 
 
 SECOND_QUESTION_MIN_CONFIDENCE = 0.1  # a second topic this likely, in a message with two questions, gets a button

@@ -1,7 +1,9 @@
 """JointIntentClassifier's own behaviour: the embedding view and button payloads (what it shares with the n-gram
 learner is tested in test_ngram_classifier.py)."""
 
-from nlu_components.joint_classifier import JointIntentClassifier
+import numpy as np
+
+from nlu_components.joint_classifier import JointIntentClassifier, with_question
 from tests.nlp.test_ngram_classifier import ranking_of, trained_pair
 
 
@@ -29,3 +31,39 @@ def test_a_button_payload_is_read_by_its_ngrams_without_the_encoder(tmp_path, mo
     monkeypatch.setattr(joint, "shared_encoder", lambda: Refuses())
     intent, _ = ranking_of(loaded, "/ask_shockwave")
     assert intent["name"] == "ask_shockwave"
+
+
+def test_a_story_then_a_question_reads_its_question_at_the_weight_and_a_plain_question_is_unchanged():
+    """A stand-in encoder with one direction per text shows the arithmetic: the whole message plus the weighted
+    asking sentence, unit length; a message that only asks (or only tells) keeps its own vector."""
+    vectors = {
+        "Sore heel since May. Will insoles help?": np.array([1.0, 0.0], dtype=np.float32),
+        "Will insoles help?": np.array([0.0, 1.0], dtype=np.float32),
+        "will insoles help": np.array([0.6, 0.8], dtype=np.float32),
+    }
+
+    def encode(texts):
+        return np.stack([vectors[t] for t in texts])
+
+    story, plain = with_question(["Sore heel since May. Will insoles help?", "will insoles help"], encode, 0.5)
+    assert np.allclose(story, np.array([1.0, 0.5]) / np.linalg.norm([1.0, 0.5]))
+    assert np.allclose(plain, vectors["will insoles help"])
+    assert np.allclose(with_question(["Sore heel since May. Will insoles help?"], encode, 0.0)[0], [1.0, 0.0])
+
+
+def test_the_question_weight_moves_a_long_story_towards_what_it_asks(tmp_path):
+    """With the real encoder and a trained model: a long story about shoes that asks about shockwave in words no
+    example used ranks shockwave higher with the question's own vector than without it (weight 0 is the control)."""
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    _, weighted = trained_pair(JointIntentClassifier, tmp_path / "with", {"question_weight": 0.5})
+    _, whole = trained_pair(JointIntentClassifier, tmp_path / "without", {"question_weight": 0.0})
+    story = (
+        "I bought new running shoes with a big cushioned heel last month and wore them on every run, trail and road. "
+        "The shoes felt great at first but now my heel aches after each run. Are the sound wave treatments any good?"
+    )
+
+    def shockwave(model):
+        return next(r["confidence"] for r in ranking_of(model, story)[1] if r["name"] == "ask_shockwave")
+
+    assert shockwave(weighted) > shockwave(whole)

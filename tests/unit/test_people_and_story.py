@@ -2,7 +2,7 @@
 
 import pytest
 
-from heel.content.story import likely_cause, question_count, second_question
+from heel.content.story import likely_cause, question_count, question_part, second_question
 from heel.language.people import someone_else
 
 
@@ -41,6 +41,19 @@ def test_question_count():
     assert question_count("Is ice better? And how do I get back to running?") == 2
     assert question_count("My heel hurts every morning. What can I do about it") == 1
     assert question_count("I have heel pain.") == 0
+
+
+@pytest.mark.parametrize(
+    "text, part",
+    [
+        ("Pain under my heel when I get up. It eases by lunch. Should I buy insoles?", "Should I buy insoles?"),
+        ("Ran a half last week and my heel aches\nwhat helps", "what helps"),
+        ("Is ice better? And how do I get back to running?", None),  # every sentence asks: the question is the whole
+        ("My heel has hurt for a month.", None),  # nothing asked
+    ],
+)
+def test_question_part_is_the_asking_sentences_of_a_message_that_also_tells(text, part):
+    assert question_part(text) == part
 
 
 @pytest.mark.parametrize(
