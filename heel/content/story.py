@@ -70,19 +70,26 @@ def _sentences(text: str) -> List[str]:
     return [sentence for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or "") if sentence.strip()]
 
 
+# A sentence that goes on from the one before ("... come back? and what stops it") asks if what follows the link word
+# asks.
+_LINK_WORD = re.compile(r"^\W*(?:and|also|plus|but|so|or)\s+(?:also\s+)?", re.IGNORECASE)
+
+
+def _asks(sentence: str) -> bool:
+    return looks_like_question(_LINK_WORD.sub("", sentence))
+
+
 def question_count(text: str) -> int:
     """How many questions a message asks: its sentences that read as a question (the assessment's own test), each
     with the questions joined to it by "and"."""
-    return sum(
-        1 + len(_JOINED_QUESTION.findall(sentence)) for sentence in _sentences(text) if looks_like_question(sentence)
-    )
+    return sum(1 + len(_JOINED_QUESTION.findall(sentence)) for sentence in _sentences(text) if _asks(sentence))
 
 
 def question_part(text: str) -> Optional[str]:
     """The sentences that ask, in a message that also tells something ("Sore under the heel since March, worst first
     thing. What can I do?" -> "What can I do?"); None when every sentence asks or none does."""
     sentences = _sentences(text)
-    asking = [sentence for sentence in sentences if looks_like_question(sentence)]
+    asking = [sentence for sentence in sentences if _asks(sentence)]
     return " ".join(asking) if asking and len(asking) < len(sentences) else None
 
 

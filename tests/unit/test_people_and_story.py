@@ -62,6 +62,10 @@ def test_question_part_is_the_asking_sentences_of_a_message_that_also_tells(text
         ("Why has my heel pain returned after a year, and what stops it coming back?", 2),
         ("what is a heel spur and how would anyone know they had one?", 2),
         ("Should I rest it for a week, and is swimming ok meanwhile?", 2),
+        # a sentence that goes on from the question before it with a link word
+        ("Will the swelling go down by itself? and how long should I rest it", 2),
+        ("Could it be my trainers? also would a gel cup help", 2),
+        ("Is it the shoes? And it hurts by the evening.", 1),  # goes on, but tells
         # one question whose description goes on with "and"
         ("What can I do for a heel that hurts in the morning and is swollen by night?", 1),
         ("Is it worth trying insoles and a night splint?", 1),
