@@ -367,7 +367,7 @@ def _rule_evidence(
             and not concept_by_id()[conjunction[0]].acute
             and message.reports_heel_symptom
         ):
-            # "I have psoriasis, can it affect my heels?" then "my heels are sore every morning": the
+            # "I have psoriasis, can it affect my heels?" then "both heels ache first thing daily": the
             # background condition said before, the heel symptom reported now
             return message.sent_text(min(message.sents))[:240]
         if not current:
