@@ -2252,3 +2252,19 @@ def test_an_age_and_a_person_word_opening_the_message_describe_the_writer(heel_n
 def test_rest_pain_with_weight_loss_whatever_the_sentence_also_says(heel_nlp, rest_pain, flagged):
     text = f"I've lost a stone without trying since the summer. {rest_pain} Should I see a physio?"
     assert ("night_pain_systemic" in flags(heel_nlp, text)) is flagged
+
+
+@pytest.mark.parametrize(
+    "stretch, flagged",
+    [
+        # "the last month": a stretch of time that reaches now, so the rest pain is current
+        ("For the last month or so his heel has ached in bed every night.", True),
+        ("Over the last year his heel has throbbed at night and kept him awake.", True),
+        # "last month": a time gone by, and another adult's past is not a sign to act on now
+        ("Last month his heel ached in bed every night, before his new shoes.", False),
+    ],
+)
+def test_the_last_month_is_a_stretch_up_to_now_and_last_month_is_the_past(heel_nlp, stretch, flagged):
+    text = f"My father was treated for bowel cancer ten years ago. {stretch} Which slippers would help?"
+    _, others = detect_split(heel_nlp(text.lower()))
+    assert ("night_pain_systemic" in {h.flag_id for h in others}) is flagged
