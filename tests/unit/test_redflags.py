@@ -2268,3 +2268,45 @@ def test_the_last_month_is_a_stretch_up_to_now_and_last_month_is_the_past(heel_n
     text = f"My father was treated for bowel cancer ten years ago. {stretch} Which slippers would help?"
     _, others = detect_split(heel_nlp(text.lower()))
     assert ("night_pain_systemic" in {h.flag_id for h in others}) is flagged
+
+
+@pytest.mark.parametrize(
+    "after, flagged",
+    [
+        # fewer than four steps, told as the count that ended it (Ottawa rules)
+        ("She tried with her stick but gave up after a couple of hops.", True),
+        ("He only managed one shuffle towards the door and sat back down.", True),
+        ("She tried two steps and her leg just buckled under her.", True),
+        ("Two hops at most, then I have to sit.", True),
+        # a nearby place out of reach on foot
+        ("Now he can't get to the loo without us holding him up.", True),
+        # controls: walking told as fine, a place out of reach for other reasons
+        ("She walked to the car afterwards and did twenty steps of her physio routine.", False),
+        ("I can't get to the clinic until Friday because of work.", False),
+    ],
+)
+def test_not_bearing_weight_told_by_the_steps_managed_or_a_place_out_of_reach(heel_nlp, after, flagged):
+    text = f"My nan slipped on the ice this morning and landed on her heel. {after} What should we do?"
+    own, others = detect_split(heel_nlp(text.lower()))
+    assert ("cannot_bear_weight_after_injury" in {h.flag_id for h in own + others}) is flagged
+
+
+def test_a_child_who_went_down_crying_and_will_not_stand_has_had_a_fall(heel_nlp):
+    text = "my son was on the bouncy castle and went down with a scream. since then he won't stand on that foot."
+    assert "cannot_bear_weight_after_injury" in flags(heel_nlp, text)
+    calm = "my son was on the bouncy castle and the swelling went down by teatime. he is standing and running about."
+    assert "cannot_bear_weight_after_injury" not in flags(heel_nlp, calm)
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("Mid-match it was like somebody hurled a ball at the back of my leg.", True),
+        ("Playing squash, it was as if someone had flicked a pebble at the back of my ankle.", True),
+        # a pain told as someone's doing, not a blow
+        ("Every morning it feels like someone is stabbing a pin into the back of my heel.", False),
+        ("My heel feels like somebody has been standing on it all day.", False),
+    ],
+)
+def test_a_blow_told_as_a_simile_of_someone_behind_is_a_rupture_sign(heel_nlp, text, flagged):
+    assert ("achilles_rupture" in flags(heel_nlp, text)) is flagged
