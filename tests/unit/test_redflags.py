@@ -2310,3 +2310,19 @@ def test_a_child_who_went_down_crying_and_will_not_stand_has_had_a_fall(heel_nlp
 )
 def test_a_blow_told_as_a_simile_of_someone_behind_is_a_rupture_sign(heel_nlp, text, flagged):
     assert ("achilles_rupture" in flags(heel_nlp, text)) is flagged
+
+
+@pytest.mark.parametrize(
+    "mornings, flagged",
+    [
+        # long morning stiffness told by how it ends, or by getting up
+        ("Mornings are awful, it's well over an hour before both heels loosen up.", True),
+        ("First thing it takes until mid-morning before I can walk without hobbling.", True),
+        ("When I get up I'm stiff for hours.", True),
+        # the mechanical first steps of plantar heel pain: minutes, not hours
+        ("Mornings are awful for the first few steps, then both heels loosen up within minutes.", False),
+    ],
+)
+def test_long_morning_stiffness_told_by_how_it_ends(heel_nlp, mornings, flagged):
+    text = f"Both my heels are sore and my knuckles are swollen. {mornings} Would insoles help?"
+    assert ("inflammatory_pattern" in flags(heel_nlp, text)) is flagged
