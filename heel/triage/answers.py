@@ -1,6 +1,6 @@
 """Pure parsers from a visitor's free-text form answers to the Answers vocabularies of heel/triage/engine.py.
 
-Why: form answers arrive as free text ("first thing when I get out of bed"), buttons or numbers. Each parser returns
+Why: form answers arrive as free text ("worst on the first steps of the day"), buttons or numbers. Each parser returns
 a value from the engine's vocabulary, or None when the answer is unclear, so the form can re-ask once with an
 example instead of guessing. Keyword tables are data, checked in order (most specific first).
 """
@@ -309,7 +309,7 @@ TIMING_TABLE: Tuple[Tuple[str, Sequence[str]], ...] = (
 
 
 def parse_timing(text: str) -> Optional[str]:
-    """'first thing when I get out of bed' -> morning_first_steps; None when unclear."""
+    """'the very first steps each morning' -> morning_first_steps; None when unclear."""
     value = _exact_value(text, TIMINGS)
     if value:
         return value
