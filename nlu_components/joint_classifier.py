@@ -12,8 +12,9 @@ outweighed by the many that describe. The embedding view is therefore the whole 
 a message that only asks is its own question, so short questions are unchanged. Training examples are read the same
 way. Chosen on the development sets (docs/evaluation.md, "the question's own vector").
 
-The encoder runs for every typed message, and once more for the asking sentences of a message that also tells. The trained model is numpy arrays saved with np.savez and read with
-allow_pickle=False (vocabularies, IDF weights, coefficients): loading a model can never run code.
+The encoder runs for every typed message, over the asking sentences too when a message also tells (in the same
+batch). The trained model is numpy arrays saved with np.savez and read with allow_pickle=False (vocabularies, IDF
+weights, coefficients): loading a model can never run code.
 """
 
 from __future__ import annotations
@@ -48,14 +49,16 @@ logger = logging.getLogger(__name__)
 
 def with_question(texts: List[str], encode: Callable[[List[str]], np.ndarray], weight: float) -> np.ndarray:
     """Each text's unit vector plus `weight` times the vector of its asking sentences (when it also tells
-    something), unit length again."""
-    embedded = encode(texts)
+    something), unit length again. One call to `encode` for both: one read and write of a training store, one pass
+    of the encoder's cache."""
     parts = [question_part(text) for text in texts] if weight else []
     asking = [i for i, part in enumerate(parts) if part]
+    vectors = encode(texts + [parts[i] for i in asking])
+    embedded = vectors[: len(texts)]
     if not asking:
         return embedded
     mixed = embedded.copy()
-    mixed[asking] += weight * encode([parts[i] for i in asking])
+    mixed[asking] += weight * vectors[len(texts) :]
     mixed[asking] /= np.linalg.norm(mixed[asking], axis=1, keepdims=True)
     return mixed
 

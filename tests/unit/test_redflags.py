@@ -600,6 +600,12 @@ def flags(nlp, text, context=None):
     return [hit.flag_id for hit in detect_text(text, nlp, context)]
 
 
+def split_flags(nlp, text):
+    """(the visitor's own flag ids, another adult's), the text lower-cased as the live pipeline hands it over."""
+    own, others = detect_split(nlp(text.lower()))
+    return {hit.flag_id for hit in own}, {hit.flag_id for hit in others}
+
+
 def test_case_counts():
     assert len(POSITIVE) >= 70 and len(SILENT) >= 50
     assert all(len(texts) >= 6 for texts in FIRES.values())
@@ -1948,7 +1954,7 @@ def test_the_writers_actions_on_another_persons_foot_are_that_persons_signs(heel
     ],
 )
 def test_context_rows_keep_these_quiet(heel_nlp, text):
-    own, others = detect_split(heel_nlp(text.lower()))
+    own, others = split_flags(heel_nlp, text)
     assert not own and not others
 
 
@@ -2010,8 +2016,8 @@ def test_whose_party_it_was_does_not_change_whom_the_story_is_about(heel_nlp):
     ],
 )
 def test_cannot_bear_weight_told_by_how_they_get_about(heel_nlp, text):
-    own, others = detect_split(heel_nlp(text.lower()))
-    assert "cannot_bear_weight_after_injury" in {h.flag_id for h in own + others}
+    own, others = split_flags(heel_nlp, text)
+    assert "cannot_bear_weight_after_injury" in own | others
 
 
 @pytest.mark.parametrize(
@@ -2024,8 +2030,8 @@ def test_cannot_bear_weight_told_by_how_they_get_about(heel_nlp, text):
     ],
 )
 def test_night_pain_with_weight_loss_told_in_lay_words(heel_nlp, text):
-    own, others = detect_split(heel_nlp(text.lower()))
-    assert "night_pain_systemic" in {h.flag_id for h in own + others}
+    own, others = split_flags(heel_nlp, text)
+    assert "night_pain_systemic" in own | others
 
 
 def test_a_denied_veto_still_vetoes_where_denial_does_not_change_the_cause(heel_nlp):
@@ -2266,8 +2272,7 @@ def test_rest_pain_with_weight_loss_whatever_the_sentence_also_says(heel_nlp, re
 )
 def test_the_last_month_is_a_stretch_up_to_now_and_last_month_is_the_past(heel_nlp, stretch, flagged):
     text = f"My father was treated for bowel cancer ten years ago. {stretch} Which slippers would help?"
-    _, others = detect_split(heel_nlp(text.lower()))
-    assert ("night_pain_systemic" in {h.flag_id for h in others}) is flagged
+    assert ("night_pain_systemic" in split_flags(heel_nlp, text)[1]) is flagged
 
 
 @pytest.mark.parametrize(
@@ -2287,8 +2292,8 @@ def test_the_last_month_is_a_stretch_up_to_now_and_last_month_is_the_past(heel_n
 )
 def test_not_bearing_weight_told_by_the_steps_managed_or_a_place_out_of_reach(heel_nlp, after, flagged):
     text = f"My nan slipped on the ice this morning and landed on her heel. {after} What should we do?"
-    own, others = detect_split(heel_nlp(text.lower()))
-    assert ("cannot_bear_weight_after_injury" in {h.flag_id for h in own + others}) is flagged
+    own, others = split_flags(heel_nlp, text)
+    assert ("cannot_bear_weight_after_injury" in own | others) is flagged
 
 
 def test_a_child_who_went_down_crying_and_will_not_stand_has_had_a_fall(heel_nlp):
