@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from heel.content import answers, story
 from heel.content.messages import message
 from heel.language import people
+from heel.names import QUESTION_TOPICS
 from heel.settings import get_clinic
 from heel.store import content_repo
 
@@ -93,7 +94,10 @@ def _second_question(
 ) -> Optional[Dict[str, str]]:
     """A message that asks two things gets the other topic offered as a button (heel.content.story)."""
     names = {intent: titles[topic_id] for topic_id, intent in intents.items() if topic_id in titles}
-    second = story.second_question(said, tracker.latest_message.get("intent_ranking") or [], topic.intent, names)
+    parsed = tracker.latest_message or {}
+    second = story.second_question(
+        said, parsed.get("intent_ranking") or [], topic.intent, names, parsed.get(QUESTION_TOPICS) or ()
+    )
     return {"title": names[second], "payload": f"/{second}"} if second else None
 
 

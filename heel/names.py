@@ -22,3 +22,4 @@ CONTACT_REQUEST_SLOT = "contact_request_id"  # the conversation's latest stored 
 
 # parsed-message attributes written by the NLU pipeline
 RED_FLAG_FACTS = "red_flag_facts"  # the message's own facts for later turns (RedFlagDetector)
+QUESTION_TOPICS = "question_topics"  # the topic each question of a message was read as, in order (intent classifier)

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from heel.language import aspects
-from heel.names import DESCRIBE_INTENT, FALLBACK_INTENT, RED_FLAG_FACTS, RED_FLAG_INTENT
+from heel.names import DESCRIBE_INTENT, FALLBACK_INTENT, QUESTION_TOPICS, RED_FLAG_FACTS, RED_FLAG_INTENT
 from nlu_components import ranking as ranking_utils
 from nlu_components.embedding_classifier import EMBEDDING_RANKING
 
@@ -35,6 +35,12 @@ CONDITION_ALIASES = {
     "tarsal_tunnel": "nerve_entrapment",
     "baxter": "nerve_entrapment",
 }
+
+
+def with_readings(messages: List[Message]) -> List[Message]:
+    """The messages and, after each, its questions' own readings (nlu_components.joint_classifier): the routing
+    components route each reading as they route a message."""
+    return [each for message in messages for each in [message, *(message.get(ranking_utils.QUESTION_READINGS) or [])]]
 
 
 def _doc(message: Message) -> Optional[Any]:
@@ -93,7 +99,7 @@ class HeelEntityExtractor(_RuleComponent):
         return messages
 
 
-RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept on the message for later components
+RED_FLAG_ANALYSIS = ranking_utils.RED_FLAG_ANALYSIS
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -220,7 +226,7 @@ class AspectRouter(_RuleComponent):
         from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
         table = aspects.load_table()
-        for message in messages:
+        for message in with_readings(messages):
             text = message.get(TEXT)
             intent = message.get(INTENT) or {}
             if not text or text.startswith("/"):
@@ -354,7 +360,7 @@ class IntentGuard(_RuleComponent):
         from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
         limits = self._config
-        for message in messages:
+        for message in with_readings(messages):
             text = message.get(TEXT) or ""
             intent = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or []
@@ -393,6 +399,55 @@ def _denied_by_detector(message: Message) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class QuestionOrder(_RuleComponent):
+    """After TopicMargin: a message that asks several things is answered in the order asked. Its first question's
+    reading (the story with that question alone, routed like the message) answers when the whole message ranks that
+    topic among its `top` best or could not choose a topic; the topic each question was read as travels with the
+    parse (QUESTION_TOPICS), so the answer offers the other as a button (heel.content.story.second_question). A
+    reading counts as a topic only as FallbackClassifier would let it (`threshold`, `ambiguity_threshold`: its
+    settings) and as TopicMargin did."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"top": 3, "threshold": 0.3, "ambiguity_threshold": 0.03}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            readings = message.get(ranking_utils.QUESTION_READINGS) or []
+            if not readings:
+                continue
+            message.set(ranking_utils.QUESTION_READINGS, None)  # read once, here
+            topics = [self._topic(reading) for reading in readings]
+            intent = message.get(INTENT) or {}
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            best = [str(r.get("name")) for r in ranking if r.get("name") != FALLBACK_INTENT][: int(self._config["top"])]
+            first = topics[0]
+            if first and (first in best or intent.get("name") == FALLBACK_INTENT):
+                message.set(INTENT, {**readings[0].get(INTENT), "read_from": "first_question"}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, readings[0].get(INTENT_RANKING_KEY), add_to_output=True)
+            asked = [topic for topic in topics if topic]
+            if asked:
+                message.set(QUESTION_TOPICS, asked, add_to_output=True)
+        return messages
+
+    def _topic(self, reading: Message) -> Optional[str]:
+        """The topic a question's reading answers, or None (a clarifying menu, a description, too unsure)."""
+        intent = reading.get(INTENT) or {}
+        name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+        if not name.startswith("ask_") or confidence < float(self._config["threshold"]):
+            return None
+        others = [
+            float(r.get("confidence") or 0.0) for r in reading.get(INTENT_RANKING_KEY) or [] if r.get("name") != name
+        ]
+        runner_up = max(others, default=0.0)
+        return name if confidence - runner_up >= float(self._config["ambiguity_threshold"]) else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TopicMargin(_RuleComponent):
     """After FallbackClassifier: a question whose topic wins by less than `topic_margin` over the runner-up gets
     the clarifying question (nlu_fallback, with the close topics as buttons) instead of a topic answer. A wrong
@@ -414,7 +469,7 @@ class TopicMargin(_RuleComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         from heel.triage.answers import looks_like_question  # lazily: keeps model loading cheap
 
-        for message in messages:
+        for message in with_readings(messages):
             text = message.get(TEXT) or ""
             intent = message.get(INTENT) or {}
             name = intent.get("name") or ""

@@ -26,12 +26,13 @@ from typing import Any, Callable, Dict, List, Text
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from heel.content.story import question_part
+from heel.content.story import question_focus, question_part
 from heel.language.encoder import shared_encoder
+from nlu_components.embedding_classifier import softmax_ranking
 from nlu_components.ngram_classifier import (
     VIEWS,
     fit_regression,
@@ -42,6 +43,7 @@ from nlu_components.ngram_classifier import (
     tfidf_vectorizers,
     vocabulary_arrays,
 )
+from nlu_components.ranking import QUESTION_READINGS, SHARED_WITH_READINGS
 from nlu_components.saved_arrays import SavedArrays
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,9 @@ class JointIntentClassifier(SavedArrays):
             "ranking_length": 10,
             "embedding_store": None,
             "question_weight": 0.0,
+            # several questions in one message: each question is also read with the story alone (QuestionOrder
+            # decides which reading answers); False reads the whole message only
+            "read_each_question": False,
         }
 
     def model_from(self, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
@@ -124,15 +129,46 @@ class JointIntentClassifier(SavedArrays):
         todo = [m for m in messages if m.get(TEXT)]
         if not todo:
             return messages
-        texts = [m.get(TEXT) for m in todo]
-        typed = [i for i, text in enumerate(texts) if not str(text).startswith("/")]
+        texts = [str(m.get(TEXT)) for m in todo]
+        typed = [i for i, text in enumerate(texts) if not text.startswith("/")]
+        focus = {i: question_focus(texts[i]) for i in typed} if self._config["read_each_question"] else {}
+        focus = {i: each for i, each in focus.items() if each}
+        extra = [text for each in focus.values() for text in each]
+        logits = self._logits(texts + extra, typed + list(range(len(texts), len(texts) + len(extra))))
+        classes, length = self._model["classes"], int(self._config["ranking_length"])
+        set_rankings(todo, logits[: len(texts)], classes, length)
+        row = len(texts)
+        for i, each in focus.items():
+            readings = [softmax_ranking(logits[row + k], classes, length) for k in range(len(each))]
+            row += len(each)
+            self._focus(todo[i], each, readings)
+        return messages
+
+    def _logits(self, texts: List[str], typed: List[int]) -> np.ndarray:
+        """Each text's intent logits; `typed`: the rows that are typed sentences (a button's payload, "/ask_taping",
+        is not a sentence: the n-grams read it alone). One encoder call for all."""
         logits = np.asarray(ngram_features(texts, self._model["vectorizers"]) @ self._model["ngram_weights"])
-        if typed:  # a button's payload ("/ask_taping") is not a sentence: the n-grams read it alone
+        if typed:
             embedded = with_question(
                 [texts[i] for i in typed], shared_encoder().encode_recent, float(self._config["question_weight"])
             )
             logits[typed] += embedded @ self._model["embedding_weights"]
-        set_rankings(
-            todo, logits + self._model["intercept"], self._model["classes"], int(self._config["ranking_length"])
-        )
-        return messages
+        logits = logits + self._model["intercept"]
+        if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
+            logits = np.hstack([np.zeros_like(logits), logits])
+        return logits
+
+    def _focus(self, message: Message, texts: List[str], readings: List[List[Dict[str, Any]]]) -> None:
+        """A message that asks several things gets one reading per question (the story with that question alone),
+        which the routing components read like the message itself (heel_nlu.with_readings) and QuestionOrder weighs
+        at the end."""
+        kept = []
+        for text, ranking in zip(texts, readings):
+            reading = Message(data={TEXT: text, ENTITIES: message.get(ENTITIES, [])})
+            for key in SHARED_WITH_READINGS:
+                if message.get(key) is not None:
+                    reading.set(key, message.get(key))
+            reading.set(INTENT, dict(ranking[0]))
+            reading.set(INTENT_RANKING_KEY, ranking)
+            kept.append(reading)
+        message.set(QUESTION_READINGS, kept)

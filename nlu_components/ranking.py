@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Dict, List, Mapping, Optional, Sequence
 
+# Written by the intent classifier on a message that asks several things (nlu_components.joint_classifier): one
+# reading per question (a Message of the story with that question alone), which the routing components read like the
+# message itself and QuestionOrder weighs at the end.
+QUESTION_READINGS = "question_readings"
+RED_FLAG_ANALYSIS = "red_flag_analysis"  # the detector's MessageAnalysis, kept on the message for later components
+SHARED_WITH_READINGS = (RED_FLAG_ANALYSIS,)  # what a question's reading shares with its message
+
 
 def blend_rankings(
     first: Sequence[Mapping], second: Sequence[Mapping], weight: float, length: int = 10

@@ -129,13 +129,14 @@ class Parser:
 def offered_second(text: str, replied: str, result: Dict[str, Any]) -> Optional[str]:
     """The other topic the answer offers as a button (actions/content.py, heel.content.story), if any."""
     from heel.content.story import second_question
+    from heel.names import QUESTION_TOPICS
 
     if not replied.startswith("ask_"):
         return None
     ranking = result.get("intent_ranking") or []
-    return second_question(
-        text, ranking, replied, {str(r.get("name")) for r in ranking if str(r.get("name")).startswith("ask_")}
-    )
+    topics = {str(r.get("name")) for r in ranking if str(r.get("name")).startswith("ask_")}
+    asked = [str(name) for name in result.get(QUESTION_TOPICS) or []]
+    return second_question(text, ranking, replied, topics | {name for name in asked if name.startswith("ask_")}, asked)
 
 
 def two_question_counts(

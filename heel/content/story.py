@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Collection, List, Mapping, Optional, Sequence
+from typing import Any, Collection, List, Mapping, Optional, Sequence, Tuple
 
 from heel.content.messages import message
 from heel.triage.answers import extract_answers, looks_like_question
@@ -85,6 +85,43 @@ def question_count(text: str) -> int:
     return sum(1 + len(_JOINED_QUESTION.findall(sentence)) for sentence in _sentences(text) if _asks(sentence))
 
 
+def _parts(text: str) -> List[Tuple[str, bool]]:
+    """The message in order as (part, asks): each telling sentence whole, each asking sentence cut before every
+    question joined to it ("why did it come back, and what stops it?" is two parts). A sentence asks when it opens
+    like a question (the assessment's test), or, in a message whose writer uses question marks, when it has one or
+    its first clause opens like a question: a clause inside ("heel sore for weeks, which is new. Would taping
+    help?") then tells."""
+    marked = "?" in (text or "")
+    parts: List[Tuple[str, bool]] = []
+    for sentence in _sentences(text):
+        first_clause = re.split(r"[,;:(]", sentence, maxsplit=1)[0]
+        if not (("?" in sentence or _asks(first_clause)) if marked else _asks(sentence)):
+            parts.append((sentence, False))
+            continue
+        cuts = [match.start() for match in _JOINED_QUESTION.finditer(sentence)]
+        for start, end in zip([0] + cuts, cuts + [len(sentence)]):
+            piece = sentence[start:end].strip(" ,")
+            if piece:
+                parts.append((piece, True))
+    return parts
+
+
+def question_focus(text: str, most: int = 2) -> List[str]:
+    """For a message that asks two or more things, one text per question (the first `most`, in the order asked):
+    everything the message tells, with that one question in its place and the other questions left out. "Sore
+    under the heel for months. Is it plantar fasciitis? And would insoles help?" gives "Sore under the heel for
+    months. Is it plantar fasciitis?" and "Sore under the heel for months. And would insoles help?". Empty for a
+    message with fewer than two questions."""
+    parts = _parts(text)
+    asking = [index for index, (_, asks) in enumerate(parts) if asks]
+    if len(asking) < 2:
+        return []
+    return [
+        " ".join(part for index, (part, asks) in enumerate(parts) if not asks or index == question)
+        for question in asking[:most]
+    ]
+
+
 def question_part(text: str) -> Optional[str]:
     """The sentences that ask, in a message that also tells something ("Sore under the heel since March, worst first
     thing. What can I do?" -> "What can I do?"); None when every sentence asks or none does."""
@@ -97,10 +134,18 @@ SECOND_QUESTION_MIN_CONFIDENCE = 0.1  # a second topic this likely, in a message
 
 
 def second_question(
-    text: str, ranking: Sequence[Mapping[str, Any]], answered: str, topics: Collection[str]
+    text: str,
+    ranking: Sequence[Mapping[str, Any]],
+    answered: str,
+    topics: Collection[str],
+    asked: Sequence[str] = (),
 ) -> Optional[str]:
-    """The topic intent of a message's other question, offered as a button beside the answer: the next topic in
-    the classifier's ranking, when the message asks two questions and that topic is reasonably likely."""
+    """The topic intent of a message's other question, offered as a button beside the answer. `asked`: the topic
+    each of its questions was read as, in order (the intent classifier's reading of each question with the story,
+    `question_focus`): the first that is not the answer. Without it, the next topic in the classifier's ranking,
+    when the message asks two questions and that topic is reasonably likely."""
+    if asked:
+        return next((intent for intent in asked if intent in topics and intent != answered), None)
     if question_count(text) < 2:
         return None
     for candidate in ranking:

@@ -138,6 +138,23 @@ def test_a_second_question_is_offered_as_a_button(content_db):
     assert "/ask_return_to_running" not in [b["payload"] for b in one[0][0]["buttons"]]
 
 
+def test_the_other_question_offered_is_the_topic_it_was_read_as(content_db):
+    """With each question's reading in the parse (QuestionOrder), the button is the other question's topic, even
+    when the whole message's ranking does not hold it."""
+    said = "Is ice or heat better for my heel? And how do I get back to running after this?"
+    ranking = [{"name": "ask_pain_relief", "confidence": 0.9}, {"name": "ask_footwear", "confidence": 0.05}]
+    tracker = make_tracker(
+        "ask_pain_relief",
+        text=said,
+        intent_ranking=ranking,
+        question_topics=["ask_pain_relief", "ask_return_to_running"],
+    )
+    messages, _ = run(ActionAnswerTopic(), tracker)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert "/ask_return_to_running" in payloads
+    assert "/ask_footwear" not in payloads
+
+
 def test_an_answer_about_an_older_person_adds_the_later_life_note(content_db):
     said = "my mum is 81, would insoles help her sore heels?"
     messages, _ = run(ActionAnswerTopic(), make_tracker("ask_orthoses", text=said))

@@ -1,11 +1,13 @@
-"""The two-classifier ensemble: nlu_components.ranking.blend_rankings, KeepRanking and IntentEnsemble."""
+"""The routing after the classifiers (nlu_components.heel_nlu): the ensemble, IntentGuard, TopicMargin and
+QuestionOrder."""
 
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.heel_nlu import DIET_RANKING, IntentEnsemble, KeepRanking
-from nlu_components.ranking import blend_rankings
+from heel.names import QUESTION_TOPICS
+from nlu_components.heel_nlu import DIET_RANKING, IntentEnsemble, KeepRanking, QuestionOrder
+from nlu_components.ranking import QUESTION_READINGS, blend_rankings
 
 
 def test_blend_is_a_weighted_mean_and_a_missing_intent_counts_zero():
@@ -276,3 +278,68 @@ def test_a_model_red_flag_is_kept_when_the_detector_has_nothing_to_say_against_i
     message = _parsed_with_doc(heel_nlp, text, ("red_flag", 0.9), ("describe_symptoms", 0.05))
     IntentGuard().process([message])
     assert message.get(INTENT)["name"] == "red_flag"
+
+
+def _asking(whole, *readings):
+    """A message with its whole ranking and one reading per question (as JointIntentClassifier leaves them)."""
+    message = _ranked("story. first question? second question?", *whole)
+    message.set(QUESTION_READINGS, [_ranked(f"story. question {i}?", *ranked) for i, ranked in enumerate(readings)])
+    return message
+
+
+ORDER = {"top": 3, "threshold": 0.3, "ambiguity_threshold": 0.03}
+
+
+def test_the_first_question_answers_when_the_whole_message_ranks_it_among_its_best():
+    message = _asking(
+        [("ask_causes", 0.5), ("ask_footwear", 0.3), ("ask_orthoses", 0.1)],
+        [("ask_footwear", 0.6), ("ask_causes", 0.2)],
+        [("ask_orthoses", 0.7), ("ask_footwear", 0.1)],
+    )
+    QuestionOrder(ORDER).process([message])
+    assert message.get(INTENT)["name"] == "ask_footwear"
+    assert message.get(INTENT)["read_from"] == "first_question"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "ask_footwear"
+    assert message.get(QUESTION_TOPICS) == ["ask_footwear", "ask_orthoses"]
+    assert message.get(QUESTION_READINGS) is None  # read once
+
+
+def test_the_whole_message_keeps_its_answer_when_the_first_question_reads_as_something_it_did_not_rank():
+    message = _asking(
+        [("ask_shockwave", 0.8), ("ask_orthoses", 0.1), ("ask_surgery", 0.05)],
+        [("ask_recovery_time", 0.6), ("ask_shockwave", 0.2)],
+        [("ask_shockwave", 0.9), ("ask_orthoses", 0.05)],
+    )
+    QuestionOrder(ORDER).process([message])
+    assert message.get(INTENT)["name"] == "ask_shockwave"
+    assert message.get(QUESTION_TOPICS) == ["ask_recovery_time", "ask_shockwave"]
+
+
+def test_an_undecided_message_takes_a_sure_first_question_and_an_unsure_one_is_no_topic():
+    menu = [("nlu_fallback", 0.25), ("ask_causes", 0.25), ("ask_surgery", 0.2)]
+    sure = _asking(menu, [("ask_heel_spurs", 0.7), ("ask_surgery", 0.1)], [("ask_surgery", 0.6), ("ask_causes", 0.1)])
+    QuestionOrder(ORDER).process([sure])
+    assert sure.get(INTENT)["name"] == "ask_heel_spurs"
+    unsure = _asking(
+        menu, [("ask_heel_spurs", 0.25), ("ask_surgery", 0.2)], [("ask_surgery", 0.4), ("ask_surgery_x", 0.39)]
+    )
+    QuestionOrder(ORDER).process([unsure])
+    assert unsure.get(INTENT)["name"] == "nlu_fallback"  # below the threshold, and too close to call
+    assert unsure.get(QUESTION_TOPICS) is None
+
+
+def test_a_message_that_asks_once_is_left_alone():
+    message = _ranked("would insoles help?", ("ask_orthoses", 0.9), ("ask_footwear", 0.05))
+    QuestionOrder(ORDER).process([message])
+    assert message.get(INTENT)["name"] == "ask_orthoses"
+    assert message.get(QUESTION_TOPICS) is None
+
+
+def test_the_routing_components_route_each_question_reading_like_the_message():
+    message = _asking(
+        [("ask_orthoses", 0.9), ("ask_footwear", 0.05)],
+        [("ask_physiotherapy", 0.5), ("ask_manual_therapy", 0.45)],
+    )
+    TopicMargin({"topic_margin": 0.2}).process([message])
+    assert message.get(INTENT)["name"] == "ask_orthoses"
+    assert message.get(QUESTION_READINGS)[0].get(INTENT)["name"] == "nlu_fallback"

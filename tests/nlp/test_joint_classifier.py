@@ -2,8 +2,12 @@
 learner is tested in test_ngram_classifier.py)."""
 
 import numpy as np
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
+from heel.content.story import question_focus
 from nlu_components.joint_classifier import JointIntentClassifier, with_question
+from nlu_components.ranking import QUESTION_READINGS
 from tests.nlp.test_ngram_classifier import ranking_of, trained_pair
 
 
@@ -67,3 +71,26 @@ def test_the_question_weight_moves_a_long_story_towards_what_it_asks(tmp_path):
         return next(r["confidence"] for r in ranking_of(model, story)[1] if r["name"] == "ask_shockwave")
 
     assert shockwave(weighted) > shockwave(whole)
+
+
+def test_each_question_of_a_message_that_asks_several_gets_its_own_reading(tmp_path):
+    """Only with `read_each_question`, only for a message of two questions or more; each reading is the story with
+    one question (heel.content.story.question_focus) and shares the message's entities."""
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    _, reads = trained_pair(JointIntentClassifier, tmp_path / "on", {"read_each_question": True})
+    _, whole = trained_pair(JointIntentClassifier, tmp_path / "off")
+    two = "Booked for next week. Do shockwave sessions hurt? And is there parking at the clinic?"
+    message = Message(data={TEXT: two, ENTITIES: [{"entity": "condition", "value": "x"}]})
+    reads.process([message])
+    readings = message.get(QUESTION_READINGS)
+    assert [r.get(TEXT) for r in readings] == question_focus(two)
+    assert readings[0].get(INTENT)["name"] == "ask_shockwave"
+    assert readings[1].get(INTENT)["name"] == "ask_clinic_info"
+    assert readings[0].get(ENTITIES) == message.get(ENTITIES)
+    once = Message(data={TEXT: "Do shockwave sessions hurt?"})
+    reads.process([once])
+    assert once.get(QUESTION_READINGS) is None
+    off = Message(data={TEXT: two})
+    whole.process([off])
+    assert off.get(QUESTION_READINGS) is None

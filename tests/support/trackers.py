@@ -17,6 +17,7 @@ def make_tracker(
     sender_id: str = "test-user",
     intent_ranking: Optional[List[Dict[str, Any]]] = None,
     confidence: float = 0.99,
+    question_topics: Optional[List[str]] = None,
 ) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": confidence},
@@ -24,6 +25,8 @@ def make_tracker(
         "text": text,
         "intent_ranking": intent_ranking or [{"name": intent, "confidence": confidence}],
     }
+    if question_topics:
+        latest["question_topics"] = question_topics
     return Tracker.from_dict(
         {
             "sender_id": sender_id,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from heel.content.story import likely_cause, question_count, question_part, second_question
+from heel.content.story import likely_cause, question_count, question_focus, question_part, second_question
 from heel.language.people import someone_else
 
 
@@ -105,3 +105,44 @@ def test_later_life(text, older):
     from heel.language.people import later_life
 
     assert later_life(text) is older
+
+
+@pytest.mark.parametrize(
+    "text, readings",
+    [
+        (
+            "Sore under my heel for months. Is it plantar fasciitis? And would insoles help?",
+            [
+                "Sore under my heel for months. Is it plantar fasciitis?",
+                "Sore under my heel for months. And would insoles help?",
+            ],
+        ),
+        # two questions inside one sentence, joined by "and"
+        (
+            "what is a heel spur and how do they find one? had an x-ray last week",
+            ["what is a heel spur had an x-ray last week", "and how do they find one? had an x-ray last week"],
+        ),
+        # no question marks: a sentence asks when it opens like one
+        (
+            "heel hurts in the mornings. should i stretch. how long till it goes",
+            ["heel hurts in the mornings. should i stretch.", "heel hurts in the mornings. how long till it goes"],
+        ),
+        # the writer marks questions: a clause opening like a question inside a telling sentence does not ask
+        ("My GP sent me for a scan, which was clear. Would physio help now?", []),
+        ("Would physio help? I have had it since March.", []),
+        ("Sore heel for a month.", []),
+    ],
+)
+def test_each_question_is_read_with_the_story_and_without_the_other_questions(text, readings):
+    assert question_focus(text) == readings
+
+
+def test_the_other_question_is_the_first_asked_topic_that_is_not_the_answer():
+    topics = {"ask_pain_relief": "Ice and painkillers", "ask_return_to_running": "Running again"}
+    two = "Ice or heat for a sore heel? And when can I run again?"
+    asked = ["ask_pain_relief", "ask_return_to_running"]
+    assert second_question(two, [], "ask_pain_relief", topics, asked) == "ask_return_to_running"
+    assert second_question(two, [], "ask_return_to_running", topics, asked) == "ask_pain_relief"
+    # a question read as the answer's own topic, or as no topic the answer can offer, offers nothing
+    assert second_question(two, [], "ask_pain_relief", topics, ["ask_pain_relief"]) is None
+    assert second_question(two, [], "ask_pain_relief", topics, ["ask_pain_relief", "ask_clinic_info"]) is None
