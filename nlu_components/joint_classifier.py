@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from heel.content.story import question_focus, question_part
+from heel.content.story import asked_questions, question_focus, question_part
 from heel.language.encoder import shared_encoder
 from nlu_components.embedding_classifier import softmax_ranking
 from nlu_components.ngram_classifier import (
@@ -133,16 +133,38 @@ class JointIntentClassifier(SavedArrays):
         typed = [i for i, text in enumerate(texts) if not text.startswith("/")]
         focus = {i: question_focus(texts[i]) for i in typed} if self._config["read_each_question"] else {}
         focus = {i: each for i, each in focus.items() if each}
-        extra = [text for each in focus.values() for text in each]
-        logits = self._logits(texts + extra, typed + list(range(len(texts), len(texts) + len(extra))))
         classes, length = self._model["classes"], int(self._config["ranking_length"])
-        set_rankings(todo, logits[: len(texts)], classes, length)
-        row = len(texts)
-        for i, each in focus.items():
-            readings = [softmax_ranking(logits[row + k], classes, length) for k in range(len(each))]
-            row += len(each)
-            self._focus(todo[i], each, readings)
+        set_rankings(todo, self._logits(texts, typed), classes, length)
+        if focus:
+            logits = self._reading_logits({texts[i]: each for i, each in focus.items()})
+            row = 0
+            for i, each in focus.items():
+                readings = [softmax_ranking(logits[row + k], classes, length) for k in range(len(each))]
+                row += len(each)
+                self._focus(todo[i], each, readings)
         return messages
+
+    def _reading_logits(self, focus: Dict[str, List[str]]) -> np.ndarray:
+        """The logits of each question's reading: the n-grams of the story with that question alone, and the whole
+        message's vector plus `question_weight` times that question's own vector (the representation `with_question`
+        gives the message, with one question instead of all). Only the short questions are new to the encoder: the
+        whole messages were encoded a moment ago and come from its cache."""
+        wholes = list(focus)
+        questions = [asked for text in wholes for asked in asked_questions(text)]
+        vectors = shared_encoder().encode_recent(wholes + questions)
+        weight = float(self._config["question_weight"])
+        mixed, row = [], len(wholes)
+        for w, text in enumerate(wholes):
+            for _ in focus[text]:
+                vector = vectors[w] + weight * vectors[row]
+                mixed.append(vector / np.linalg.norm(vector))
+                row += 1
+        reduced = [reading for text in wholes for reading in focus[text]]
+        logits = np.asarray(ngram_features(reduced, self._model["vectorizers"]) @ self._model["ngram_weights"])
+        logits = logits + np.stack(mixed) @ self._model["embedding_weights"] + self._model["intercept"]
+        if logits.shape[1] == 1:
+            logits = np.hstack([np.zeros_like(logits), logits])
+        return logits
 
     def _logits(self, texts: List[str], typed: List[int]) -> np.ndarray:
         """Each text's intent logits; `typed`: the rows that are typed sentences (a button's payload, "/ask_taping",

@@ -122,6 +122,13 @@ def question_focus(text: str, most: int = 2) -> List[str]:
     ]
 
 
+def asked_questions(text: str, most: int = 2) -> List[str]:
+    """The questions themselves, in the order asked, of a message that asks two or more (those `question_focus`
+    reads); empty otherwise."""
+    asked = [part for part, asks in _parts(text) if asks]
+    return asked[:most] if len(asked) >= 2 else []
+
+
 def question_part(text: str) -> Optional[str]:
     """The sentences that ask, in a message that also tells something ("Sore under the heel since March, worst first
     thing. What can I do?" -> "What can I do?"); None when every sentence asks or none does."""

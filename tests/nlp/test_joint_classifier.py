@@ -94,3 +94,27 @@ def test_each_question_of_a_message_that_asks_several_gets_its_own_reading(tmp_p
     off = Message(data={TEXT: two})
     whole.process([off])
     assert off.get(QUESTION_READINGS) is None
+
+
+def test_a_question_reading_is_the_whole_message_plus_that_question_alone(tmp_path, monkeypatch):
+    """The reading's embedding is the whole message's vector plus `question_weight` times its own question's, unit
+    length: a stand-in encoder that records what it is asked shows that only the whole message and the two short
+    questions are encoded for the readings (the long story with one question is never encoded whole)."""
+    _, reads = trained_pair(JointIntentClassifier, tmp_path, {"read_each_question": True, "question_weight": 0.5})
+    import nlu_components.joint_classifier as joint
+
+    two = "Booked for next week. Do shockwave sessions hurt? And is there parking at the clinic?"
+    asked = []
+
+    class Recording:
+        def encode_recent(self, texts):
+            asked.append(list(texts))
+            return np.stack([np.eye(384, dtype=np.float32)[len(t) % 384] for t in texts])
+
+    monkeypatch.setattr(joint, "shared_encoder", lambda: Recording())
+    message = Message(data={TEXT: two})
+    reads.process([message])
+    assert asked[-1] == [two, "Do shockwave sessions hurt?", "And is there parking at the clinic?"]
+    assert all(two not in call or call[0] == two for call in asked)
+    assert not any(reading in call for reading in question_focus(two) for call in asked)
+    assert len(message.get(QUESTION_READINGS)) == 2

@@ -2,7 +2,14 @@
 
 import pytest
 
-from heel.content.story import likely_cause, question_count, question_focus, question_part, second_question
+from heel.content.story import (
+    asked_questions,
+    likely_cause,
+    question_count,
+    question_focus,
+    question_part,
+    second_question,
+)
 from heel.language.people import someone_else
 
 
@@ -146,3 +153,9 @@ def test_the_other_question_is_the_first_asked_topic_that_is_not_the_answer():
     # a question read as the answer's own topic, or as no topic the answer can offer, offers nothing
     assert second_question(two, [], "ask_pain_relief", topics, ["ask_pain_relief"]) is None
     assert second_question(two, [], "ask_pain_relief", topics, ["ask_pain_relief", "ask_clinic_info"]) is None
+
+
+def test_the_questions_asked_are_the_parts_that_ask_in_order():
+    text = "Sore under my heel for months. Is it plantar fasciitis? And would insoles help? Thanks"
+    assert asked_questions(text) == ["Is it plantar fasciitis?", "And would insoles help?"]
+    assert asked_questions("Sore for months. Would insoles help?") == []
