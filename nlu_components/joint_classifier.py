@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from heel.content.story import asked_questions, question_focus, question_part
+from heel.content.story import Question, each_question, question_part
 from heel.language.encoder import shared_encoder
 from nlu_components.embedding_classifier import softmax_ranking
 from nlu_components.ngram_classifier import (
@@ -131,62 +131,46 @@ class JointIntentClassifier(SavedArrays):
             return messages
         texts = [str(m.get(TEXT)) for m in todo]
         typed = [i for i, text in enumerate(texts) if not text.startswith("/")]
-        focus = {i: question_focus(texts[i]) for i in typed} if self._config["read_each_question"] else {}
+        focus = {i: each_question(texts[i]) for i in typed} if self._config["read_each_question"] else {}
         focus = {i: each for i, each in focus.items() if each}
         classes, length = self._model["classes"], int(self._config["ranking_length"])
-        set_rankings(todo, self._logits(texts, typed), classes, length)
-        if focus:
-            logits = self._reading_logits({texts[i]: each for i, each in focus.items()})
-            row = 0
-            for i, each in focus.items():
-                readings = [softmax_ranking(logits[row + k], classes, length) for k in range(len(each))]
-                row += len(each)
-                self._focus(todo[i], each, readings)
+        weight = float(self._config["question_weight"])
+        embedded = with_question([texts[i] for i in typed], shared_encoder().encode_recent, weight) if typed else None
+        set_rankings(todo, self._logits(texts, typed, embedded), classes, length)
+        for i, each in focus.items():
+            logits = self._logits(
+                [q.reading for q in each], list(range(len(each))), self._question_vectors(texts[i], each, weight)
+            )
+            self._focus(todo[i], each, [softmax_ranking(row, classes, length) for row in logits])
         return messages
 
-    def _reading_logits(self, focus: Dict[str, List[str]]) -> np.ndarray:
-        """The logits of each question's reading: the n-grams of the story with that question alone, and the whole
-        message's vector plus `question_weight` times that question's own vector (the representation `with_question`
-        gives the message, with one question instead of all). Only the short questions are new to the encoder: the
-        whole messages were encoded a moment ago and come from its cache."""
-        wholes = list(focus)
-        questions = [asked for text in wholes for asked in asked_questions(text)]
-        vectors = shared_encoder().encode_recent(wholes + questions)
-        weight = float(self._config["question_weight"])
-        mixed, row = [], len(wholes)
-        for w, text in enumerate(wholes):
-            for _ in focus[text]:
-                vector = vectors[w] + weight * vectors[row]
-                mixed.append(vector / np.linalg.norm(vector))
-                row += 1
-        reduced = [reading for text in wholes for reading in focus[text]]
-        logits = np.asarray(ngram_features(reduced, self._model["vectorizers"]) @ self._model["ngram_weights"])
-        logits = logits + np.stack(mixed) @ self._model["embedding_weights"] + self._model["intercept"]
-        if logits.shape[1] == 1:
-            logits = np.hstack([np.zeros_like(logits), logits])
-        return logits
+    @staticmethod
+    def _question_vectors(text: str, each: List[Question], weight: float) -> np.ndarray:
+        """Each question's embedding view: the whole message's vector plus `weight` times that question's own, unit
+        length (what `with_question` gives a message, with one question instead of all). From the encoder's cache:
+        no story is encoded again."""
+        vectors = shared_encoder().encode_recent([text] + [q.asked for q in each])
+        mixed = vectors[0] + weight * vectors[1:]
+        return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
 
-    def _logits(self, texts: List[str], typed: List[int]) -> np.ndarray:
-        """Each text's intent logits; `typed`: the rows that are typed sentences (a button's payload, "/ask_taping",
-        is not a sentence: the n-grams read it alone). One encoder call for all."""
+    def _logits(self, texts: List[str], typed: List[int], embedded: Optional[np.ndarray]) -> np.ndarray:
+        """Each text's intent logits from its n-grams and, for the rows `typed` (typed sentences: a button's payload,
+        "/ask_taping", is not a sentence, the n-grams read it alone), its embedding view `embedded`."""
         logits = np.asarray(ngram_features(texts, self._model["vectorizers"]) @ self._model["ngram_weights"])
-        if typed:
-            embedded = with_question(
-                [texts[i] for i in typed], shared_encoder().encode_recent, float(self._config["question_weight"])
-            )
+        if typed and embedded is not None:
             logits[typed] += embedded @ self._model["embedding_weights"]
         logits = logits + self._model["intercept"]
         if logits.shape[1] == 1:  # two intents: scikit-learn keeps one row, the odds of the second class
             logits = np.hstack([np.zeros_like(logits), logits])
         return logits
 
-    def _focus(self, message: Message, texts: List[str], readings: List[List[Dict[str, Any]]]) -> None:
+    def _focus(self, message: Message, each: List[Question], readings: List[List[Dict[str, Any]]]) -> None:
         """A message that asks several things gets one reading per question (the story with that question alone),
         which the routing components read like the message itself (heel_nlu.with_readings) and QuestionOrder weighs
         at the end."""
         kept = []
-        for text, ranking in zip(texts, readings):
-            reading = Message(data={TEXT: text, ENTITIES: message.get(ENTITIES, [])})
+        for question, ranking in zip(each, readings):
+            reading = Message(data={TEXT: question.reading, ENTITIES: message.get(ENTITIES, [])})
             for key in SHARED_WITH_READINGS:
                 if message.get(key) is not None:
                     reading.set(key, message.get(key))

@@ -1,4 +1,5 @@
-"""Combining two classifiers' intent rankings (used by nlu_components.heel_nlu.IntentEnsemble). Pure."""
+"""Intent rankings: combining two classifiers' (nlu_components.heel_nlu.IntentEnsemble), promoting and dropping an
+intent, and the message keys the classifier and the routing components share. Pure."""
 
 from __future__ import annotations
 

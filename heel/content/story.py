@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Collection, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Collection, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from heel.content.messages import message
 from heel.triage.answers import extract_answers, looks_like_question
@@ -106,27 +106,28 @@ def _parts(text: str) -> List[Tuple[str, bool]]:
     return parts
 
 
-def question_focus(text: str, most: int = 2) -> List[str]:
-    """For a message that asks two or more things, one text per question (the first `most`, in the order asked):
-    everything the message tells, with that one question in its place and the other questions left out. "Sore
-    under the heel for months. Is it plantar fasciitis? And would insoles help?" gives "Sore under the heel for
-    months. Is it plantar fasciitis?" and "Sore under the heel for months. And would insoles help?". Empty for a
-    message with fewer than two questions."""
+class Question(NamedTuple):
+    reading: str  # everything the message tells, with this one question in its place
+    asked: str  # the question itself
+
+
+def each_question(text: str, most: int = 2) -> List[Question]:
+    """For a message that asks two or more things, its first `most` questions in the order asked, each with the
+    message as read for it: everything the message tells, with that one question in its place and the other
+    questions left out. "Sore under the heel for months. Is it plantar fasciitis? And would insoles help?" gives
+    ("Sore under the heel for months. Is it plantar fasciitis?", "Is it plantar fasciitis?") and ("Sore under the
+    heel for months. And would insoles help?", "And would insoles help?"). Empty for fewer than two questions."""
     parts = _parts(text)
     asking = [index for index, (_, asks) in enumerate(parts) if asks]
     if len(asking) < 2:
         return []
     return [
-        " ".join(part for index, (part, asks) in enumerate(parts) if not asks or index == question)
+        Question(
+            " ".join(part for index, (part, asks) in enumerate(parts) if not asks or index == question),
+            parts[question][0],
+        )
         for question in asking[:most]
     ]
-
-
-def asked_questions(text: str, most: int = 2) -> List[str]:
-    """The questions themselves, in the order asked, of a message that asks two or more (those `question_focus`
-    reads); empty otherwise."""
-    asked = [part for part, asks in _parts(text) if asks]
-    return asked[:most] if len(asked) >= 2 else []
 
 
 def question_part(text: str) -> Optional[str]:
@@ -149,7 +150,7 @@ def second_question(
 ) -> Optional[str]:
     """The topic intent of a message's other question, offered as a button beside the answer. `asked`: the topic
     each of its questions was read as, in order (the intent classifier's reading of each question with the story,
-    `question_focus`): the first that is not the answer. Without it, the next topic in the classifier's ranking,
+    `each_question`): the first that is not the answer. Without it, the next topic in the classifier's ranking,
     when the message asks two questions and that topic is reasonably likely."""
     if asked:
         return next((intent for intent in asked if intent in topics and intent != answered), None)

@@ -5,7 +5,7 @@ import numpy as np
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from heel.content.story import question_focus
+from heel.content.story import each_question
 from nlu_components.joint_classifier import JointIntentClassifier, with_question
 from nlu_components.ranking import QUESTION_READINGS
 from tests.nlp.test_ngram_classifier import ranking_of, trained_pair
@@ -75,7 +75,7 @@ def test_the_question_weight_moves_a_long_story_towards_what_it_asks(tmp_path):
 
 def test_each_question_of_a_message_that_asks_several_gets_its_own_reading(tmp_path):
     """Only with `read_each_question`, only for a message of two questions or more; each reading is the story with
-    one question (heel.content.story.question_focus) and shares the message's entities."""
+    one question (heel.content.story.each_question) and shares the message's entities."""
     (tmp_path / "on").mkdir()
     (tmp_path / "off").mkdir()
     _, reads = trained_pair(JointIntentClassifier, tmp_path / "on", {"read_each_question": True})
@@ -84,7 +84,7 @@ def test_each_question_of_a_message_that_asks_several_gets_its_own_reading(tmp_p
     message = Message(data={TEXT: two, ENTITIES: [{"entity": "condition", "value": "x"}]})
     reads.process([message])
     readings = message.get(QUESTION_READINGS)
-    assert [r.get(TEXT) for r in readings] == question_focus(two)
+    assert [r.get(TEXT) for r in readings] == [q.reading for q in each_question(two)]
     assert readings[0].get(INTENT)["name"] == "ask_shockwave"
     assert readings[1].get(INTENT)["name"] == "ask_clinic_info"
     assert readings[0].get(ENTITIES) == message.get(ENTITIES)
@@ -116,5 +116,5 @@ def test_a_question_reading_is_the_whole_message_plus_that_question_alone(tmp_pa
     reads.process([message])
     assert asked[-1] == [two, "Do shockwave sessions hurt?", "And is there parking at the clinic?"]
     assert all(two not in call or call[0] == two for call in asked)
-    assert not any(reading in call for reading in question_focus(two) for call in asked)
+    assert not any(q.reading in call for q in each_question(two) for call in asked)
     assert len(message.get(QUESTION_READINGS)) == 2

@@ -3,10 +3,9 @@
 import pytest
 
 from heel.content.story import (
-    asked_questions,
+    each_question,
     likely_cause,
     question_count,
-    question_focus,
     question_part,
     second_question,
 )
@@ -141,7 +140,7 @@ def test_later_life(text, older):
     ],
 )
 def test_each_question_is_read_with_the_story_and_without_the_other_questions(text, readings):
-    assert question_focus(text) == readings
+    assert [question.reading for question in each_question(text)] == readings
 
 
 def test_the_other_question_is_the_first_asked_topic_that_is_not_the_answer():
@@ -157,5 +156,5 @@ def test_the_other_question_is_the_first_asked_topic_that_is_not_the_answer():
 
 def test_the_questions_asked_are_the_parts_that_ask_in_order():
     text = "Sore under my heel for months. Is it plantar fasciitis? And would insoles help? Thanks"
-    assert asked_questions(text) == ["Is it plantar fasciitis?", "And would insoles help?"]
-    assert asked_questions("Sore for months. Would insoles help?") == []
+    assert [q.asked for q in each_question(text)] == ["Is it plantar fasciitis?", "And would insoles help?"]
+    assert each_question("Sore for months. Would insoles help?") == []
